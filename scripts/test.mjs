@@ -1,0 +1,20 @@
+// Runs every test/**/*.test.ts with node's test runner (through tsx), after a type check.
+// node:test prints "# pass N" / "# fail N" as its closing lines, which CI reads.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+function find(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? find(p) : p.endsWith(".test.ts") ? [p] : [];
+  });
+}
+const only = process.argv.slice(2);
+const files = (only.length ? only : find("test")).sort();
+if (!only.length) {
+  const tc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."], { stdio: "inherit" });
+  if (tc.status !== 0) { console.error("type check failed"); process.exit(1); }
+}
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
+process.exit(r.status ?? 1);

@@ -1,0 +1,6 @@
+// Every CLI command, one module each. Each exports `register(program)`.
+import type { Command } from "commander";
+import { register as params } from "./params.ts";
+import { register as tour } from "./tour.ts";
+
+export const commands: Array<(program: Command) => void> = [params, tour];

@@ -1,0 +1,39 @@
+// The `recurrent` command line: one file per command in ./commands, registered here.
+// Errors the user can fix print as one line and exit 1; `--debug` shows the stack.
+import { Command, CommanderError } from "commander";
+import { RecurrentError } from "../errors.ts";
+import { commands } from "./commands/index.ts";
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  const program = new Command("recurrent")
+    .description("Recurrent neural networks in TypeScript: Elman, Jordan, LSTM, GRU.")
+    .option("--debug", "print stack traces on errors")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError(false);
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its one-line message (or help); exit code 0 for --help.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof RecurrentError || (err instanceof Error && !debug && isUserFacing(err))) {
+      process.stderr.write(`error: ${err.message}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      return 1;
+    }
+    process.stderr.write(`internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    else process.stderr.write("(run again with --debug for the stack trace)\n");
+    return 1;
+  }
+}
+
+/** File-system errors (ENOENT, EACCES, ...) are the user's to fix: show them plainly. */
+function isUserFacing(err: Error): boolean {
+  return typeof (err as NodeJS.ErrnoException).code === "string";
+}

@@ -1,0 +1,35 @@
+// Errors the toolkit raises on bad input. One line each: what, where, expected, got.
+// The CLI prints `error: <message>` for these and exits non-zero without a stack trace.
+
+export class RecurrentError extends Error {
+  override name = "RecurrentError";
+}
+
+/** Throws a RecurrentError "<where>: expected <expected>, got <got>". */
+export function fail(where: string, expected: string, got: unknown): never {
+  throw new RecurrentError(`${where}: expected ${expected}, got ${show(got)}`);
+}
+
+/** Asserts `cond`, otherwise fails with the same message shape as `fail`. */
+export function check(cond: boolean, where: string, expected: string, got: unknown): asserts cond {
+  if (!cond) fail(where, expected, got);
+}
+
+/** A positive integer (or >= min) argument. */
+export function checkInt(value: unknown, where: string, min = 1): number {
+  check(typeof value === "number" && Number.isInteger(value) && value >= min, where, `an integer >= ${min}`, value);
+  return value as number;
+}
+
+/** One of a fixed set of names. */
+export function checkOneOf<T extends string>(value: unknown, options: readonly T[], where: string): T {
+  check(typeof value === "string" && (options as readonly string[]).includes(value), where, `one of ${options.join("|")}`, value);
+  return value as T;
+}
+
+function show(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x);
+  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(x)) return x.length <= 8 ? JSON.stringify(x) : `array(${x.length})`;
+  return String(x);
+}
