@@ -1,0 +1,168 @@
+// Builds an ONNX graph for a stack of recurrent layers given in PyTorch's layout and names
+// (weight_ih_l{k} (G·H, I), weight_hh_l{k} (G·H, H), bias_ih_l{k}, bias_hh_l{k} (G·H)), with
+// an optional embedding in front and an optional per-step Linear head (+ Softmax/Sigmoid).
+// Elman → ONNX RNN, LSTM → LSTM (gates i,f,g,o → i,o,f,c), GRU → GRU (r,z,n → z,r,h,
+// linear_before_reset=1). Batch and sequence length are dynamic dims "B" and "T".
+// It knows nothing of the toolkit's model objects (src/io/pytorch.ts maps those to this spec)
+// and does not cover Jordan networks (no ONNX op; see jordan-graph.ts). Pure TS, browser-safe.
+import { RecurrentError } from "../../errors.ts";
+import { DataType, encodeModel, type Graph, type Node, type Tensor, type ValueInfo } from "./proto.ts";
+
+export type OnnxCell = "elman" | "lstm" | "gru";
+
+/** One layer's tensors in PyTorch's layout (row-major, gate blocks stacked along rows). */
+export interface TorchLayerWeights {
+  weight_ih: ArrayLike<number>; // (G·H, I_l)
+  weight_hh: ArrayLike<number>; // (G·H, H)
+  bias_ih: ArrayLike<number>; // (G·H)
+  bias_hh: ArrayLike<number>; // (G·H)
+}
+
+export interface OnnxRnnSpec {
+  cell: OnnxCell;
+  nonlinearity?: "tanh" | "relu"; // Elman only
+  inputSize: number; // I (the embedding width when `embedding` is set)
+  hiddenSize: number; // H
+  layers: TorchLayerWeights[];
+  /** nn.Embedding (V, I): the graph then takes int64 token ids "tokens" (T, B) instead of "x". */
+  embedding?: { weight: ArrayLike<number>; vocab: number };
+  /** nn.Linear on every step: weight (O, H), bias (O). */
+  head?: { weight: ArrayLike<number>; bias: ArrayLike<number>; outputSize: number; activation?: "linear" | "softmax" | "sigmoid" };
+  /** Add graph inputs "h0" (L, B, H) (and "c0" for LSTM); otherwise states start at zero. */
+  initialState?: boolean;
+  opset?: number;
+  doc?: string;
+}
+
+/** Gate blocks per cell, and where ONNX's k-th block comes from in PyTorch's order. */
+const GATES: Record<OnnxCell, { g: number; fromTorch: number[]; op: string }> = {
+  elman: { g: 1, fromTorch: [0], op: "RNN" },
+  lstm: { g: 4, fromTorch: [0, 3, 1, 2], op: "LSTM" }, // ONNX i,o,f,c ← torch i,f,g,o
+  gru: { g: 3, fromTorch: [1, 0, 2], op: "GRU" }, // ONNX z,r,h ← torch r,z,n
+};
+
+/** Reorders the row blocks (each `rows`×`cols`) of a (G·rows, cols) matrix. */
+export function permuteBlocks(a: ArrayLike<number>, rows: number, cols: number, fromTorch: number[]): Float32Array {
+  const block = rows * cols;
+  const out = new Float32Array(block * fromTorch.length);
+  fromTorch.forEach((src, dst) => {
+    for (let k = 0; k < block; k++) out[dst * block + k] = a[src * block + k]!;
+  });
+  return out;
+}
+
+function checkLen(a: ArrayLike<number>, n: number, what: string): void {
+  if (a.length !== n) throw new RecurrentError(`onnx export: ${what}: expected ${n} values, got ${a.length}`);
+}
+
+/** The ONNX graph (not yet encoded) for `spec`. */
+export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
+  const { cell, hiddenSize: H, layers } = spec;
+  const { g: G, fromTorch, op } = GATES[cell];
+  if (layers.length === 0) throw new RecurrentError("onnx export: layers: expected at least 1 layer, got 0");
+  const L = layers.length;
+  const nodes: Node[] = [];
+  const inits: Tensor[] = [];
+  const inputs: ValueInfo[] = [];
+  const outputs: ValueInfo[] = [];
+  const f32 = DataType.FLOAT;
+  const int64 = (name: string, data: number[]): string => {
+    inits.push({ name, dims: [data.length], dataType: DataType.INT64, data });
+    return name;
+  };
+  const axes0 = int64("axes_0", [0]);
+  const axes1 = int64("axes_1", [1]);
+
+  let x = "x";
+  if (spec.embedding) {
+    const { weight, vocab } = spec.embedding;
+    checkLen(weight, vocab * spec.inputSize, "embedding.weight");
+    inputs.push({ name: "tokens", dataType: DataType.INT64, dims: ["T", "B"] });
+    inits.push({ name: "embedding.weight", dims: [vocab, spec.inputSize], dataType: f32, data: weight });
+    nodes.push({ opType: "Gather", inputs: ["embedding.weight", "tokens"], outputs: ["x"], attributes: { axis: { kind: "int", value: 0 } } });
+  } else {
+    inputs.push({ name: "x", dataType: f32, dims: ["T", "B", spec.inputSize] });
+  }
+  if (spec.initialState) {
+    inputs.push({ name: "h0", dataType: f32, dims: [L, "B", H] });
+    if (cell === "lstm") inputs.push({ name: "c0", dataType: f32, dims: [L, "B", H] });
+  }
+
+  const hN: string[] = [];
+  const cN: string[] = [];
+  layers.forEach((lw, l) => {
+    const I = l === 0 ? spec.inputSize : H;
+    checkLen(lw.weight_ih, G * H * I, `weight_ih_l${l}`);
+    checkLen(lw.weight_hh, G * H * H, `weight_hh_l${l}`);
+    checkLen(lw.bias_ih, G * H, `bias_ih_l${l}`);
+    checkLen(lw.bias_hh, G * H, `bias_hh_l${l}`);
+    const W = `W_l${l}`, R = `R_l${l}`, B = `B_l${l}`;
+    inits.push({ name: W, dims: [1, G * H, I], dataType: f32, data: permuteBlocks(lw.weight_ih, H, I, fromTorch) });
+    inits.push({ name: R, dims: [1, G * H, H], dataType: f32, data: permuteBlocks(lw.weight_hh, H, H, fromTorch) });
+    const b = new Float32Array(2 * G * H); // ONNX B = [Wb | Rb]
+    b.set(permuteBlocks(lw.bias_ih, H, 1, fromTorch), 0);
+    b.set(permuteBlocks(lw.bias_hh, H, 1, fromTorch), G * H);
+    inits.push({ name: B, dims: [1, 2 * G * H], dataType: f32, data: b });
+
+    let h0 = "", c0 = "";
+    if (spec.initialState) {
+      const starts = int64(`start_l${l}`, [l]), ends = int64(`end_l${l}`, [l + 1]);
+      h0 = `h0_l${l}`; // (1, B, H)
+      nodes.push({ opType: "Slice", inputs: ["h0", starts, ends, axes0], outputs: [h0] });
+      if (cell === "lstm") {
+        c0 = `c0_l${l}`;
+        nodes.push({ opType: "Slice", inputs: ["c0", starts, ends, axes0], outputs: [c0] });
+      }
+    }
+    const attributes: Node["attributes"] = { hidden_size: { kind: "int", value: H } };
+    if (cell === "elman") attributes.activations = { kind: "strings", value: [spec.nonlinearity === "relu" ? "Relu" : "Tanh"] };
+    if (cell === "gru") attributes.linear_before_reset = { kind: "int", value: 1 };
+    const rnnInputs = [x, W, R, B, "", h0];
+    if (cell === "lstm") rnnInputs.push(c0);
+    while (rnnInputs[rnnInputs.length - 1] === "") rnnInputs.pop();
+    const Y = `Y_l${l}`; // (T, 1, B, H)
+    const outs = [Y, `h_n_l${l}`];
+    if (cell === "lstm") outs.push(`c_n_l${l}`);
+    nodes.push({ opType: op, name: `${op}_l${l}`, inputs: rnnInputs, outputs: outs, attributes });
+    hN.push(`h_n_l${l}`);
+    if (cell === "lstm") cN.push(`c_n_l${l}`);
+    x = `seq_l${l}`; // (T, B, H)
+    nodes.push({ opType: "Squeeze", inputs: [Y, axes1], outputs: [x] });
+  });
+
+  let width = H;
+  if (spec.head) {
+    const { weight, bias, outputSize: O, activation = "linear" } = spec.head;
+    checkLen(weight, O * H, "head.weight");
+    checkLen(bias, O, "head.bias");
+    const wt = new Float32Array(H * O); // (H, O) = head.weight^T
+    for (let o = 0; o < O; o++) for (let h = 0; h < H; h++) wt[h * O + o] = weight[o * H + h]!;
+    inits.push({ name: "head.weight_t", dims: [H, O], dataType: f32, data: wt });
+    inits.push({ name: "head.bias", dims: [O], dataType: f32, data: bias });
+    nodes.push({ opType: "MatMul", inputs: [x, "head.weight_t"], outputs: ["head_mm"] });
+    const lin = activation === "linear" ? "y" : "head_logits";
+    nodes.push({ opType: "Add", inputs: ["head_mm", "head.bias"], outputs: [lin] });
+    if (activation === "softmax") nodes.push({ opType: "Softmax", inputs: [lin], outputs: ["y"], attributes: { axis: { kind: "int", value: -1 } } });
+    if (activation === "sigmoid") nodes.push({ opType: "Sigmoid", inputs: [lin], outputs: ["y"] });
+    width = O;
+  } else {
+    nodes.push({ opType: "Identity", inputs: [x], outputs: ["y"] });
+  }
+  outputs.push({ name: "y", dataType: f32, dims: ["T", "B", width] });
+  const stack = (names: string[], out: string) =>
+    nodes.push(names.length === 1
+      ? { opType: "Identity", inputs: names, outputs: [out] }
+      : { opType: "Concat", inputs: names, outputs: [out], attributes: { axis: { kind: "int", value: 0 } } });
+  stack(hN, "h_n");
+  outputs.push({ name: "h_n", dataType: f32, dims: [L, "B", H] });
+  if (cell === "lstm") {
+    stack(cN, "c_n");
+    outputs.push({ name: "c_n", dataType: f32, dims: [L, "B", H] });
+  }
+  return { name: `recurrent_${cell}`, nodes, initializers: inits, inputs, outputs, doc: spec.doc };
+}
+
+/** The .onnx file bytes for `spec` (opset 17 unless given). */
+export function encodeRnnModel(spec: OnnxRnnSpec): Uint8Array {
+  return encodeModel({ graph: buildRnnGraph(spec), opset: spec.opset ?? 17, doc: spec.doc });
+}

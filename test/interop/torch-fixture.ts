@@ -1,0 +1,48 @@
+// Loads the PyTorch golden fixtures (test/fixtures/torch/*.json, written by
+// scripts/torch-golden.py) and measures relative error. Test helper only, not a test.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+export interface FixtureTensor { shape: number[]; data: number[] }
+export interface FixtureResult {
+  loss: number;
+  out: FixtureTensor; // (T, B, O or H)
+  h_n: FixtureTensor; // (L, B, H)
+  c_n?: FixtureTensor;
+  grads: Record<string, FixtureTensor>; // state_dict names, "head.*", "x", "h0", "c0"
+}
+export interface FixtureRun {
+  T: number; B: number;
+  x: FixtureTensor; h0: FixtureTensor; c0?: FixtureTensor; // time-major (T, B, I); (L, B, H)
+  r_out: FixtureTensor; r_h: FixtureTensor; r_c?: FixtureTensor;
+  f64: FixtureResult; f32: FixtureResult;
+}
+export interface TorchFixture {
+  name: string;
+  cell: "elman" | "lstm" | "gru";
+  nonlinearity: "tanh" | "relu" | null;
+  input_size: number; hidden_size: number; num_layers: number; head_size: number;
+  weights: Record<string, FixtureTensor>;
+  runs: FixtureRun[];
+}
+
+export const TORCH_DIR = join(import.meta.dirname, "..", "fixtures", "torch");
+
+export function loadTorchFixtures(): TorchFixture[] {
+  return readdirSync(TORCH_DIR).filter((f) => f.endsWith(".json")).sort().map((f) => ({
+    ...(JSON.parse(readFileSync(join(TORCH_DIR, f), "utf8")) as TorchFixture),
+    name: f.replace(/\.json$/, ""),
+  }));
+}
+
+/** max_i |a_i − b_i| / max_i |b_i|: the error relative to the reference tensor's scale. */
+export function relError(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  if (a.length !== ref.length) throw new Error(`length ${a.length} vs reference ${ref.length}`);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const d = Math.abs(a[i]! - ref[i]!);
+    diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
+    scale = Math.max(scale, Math.abs(ref[i]!));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
