@@ -38,7 +38,8 @@ const CASES: Case[] = [
   { name: "lstm", inputSize: 3, runs: [[3, 5], [2, 2]],
     build: (x) => tf.layers.lstm({ units: 4, ...rnnOpts }).apply(x) as tf.SymbolicTensor[] },
   { name: "gru_reset_before", inputSize: 3, runs: [[3, 5], [2, 2]],
-    build: (x) => tf.layers.gru({ units: 4, ...rnnOpts }) // resetAfter defaults to false (true is refused by tfjs).apply(x) as tf.SymbolicTensor[] },
+    // resetAfter defaults to false (true is refused by tfjs; see the top comment).
+    build: (x) => tf.layers.gru({ units: 4, ...rnnOpts }).apply(x) as tf.SymbolicTensor[] },
   { name: "lstm_stack_dense", inputSize: 4, runs: [[2, 6], [4, 3]],
     build: (x) => {
       const h1 = tf.layers.lstm({ units: 5, returnSequences: true }).apply(x) as tf.SymbolicTensor;
