@@ -1,0 +1,31 @@
+// Node's side of the GEMM worker threads: starts workers with node:worker_threads and
+// installs the fast backend with them. The numeric core (src/tensor) cannot import node:
+// modules, so worker creation lives here at the edge and is handed in as `spawn`.
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import type { Spawn } from "../tensor/threads.ts";
+import { useFastBackend, type FastBackend, type FastOptions } from "../tensor/fast.ts";
+
+/** Start a worker running `source` (plain JavaScript) with `init` in scope. */
+export const spawnNode: Spawn = (source, init) => {
+  const code = `const init = require("node:worker_threads").workerData;\n${source}`;
+  // No tsx loader in the worker: its program is plain JavaScript, and it starts faster.
+  const w = new Worker(code, { eval: true, workerData: init, execArgv: [] });
+  w.unref(); // a sleeping worker must not keep the process alive
+  return w;
+};
+
+/** useFastBackend with worker threads; threads defaults to the number of cores. */
+export function useFastBackendNode(opts: FastOptions = {}): FastBackend {
+  return useFastBackend({ threads: availableParallelism(), ...opts, spawn: spawnNode });
+}
+
+/** Resolves when every worker of `fb` has started (they start asynchronously). */
+export async function threadsReady(fb: FastBackend, timeoutMs = 5000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (fb.readyThreads() < fb.threads) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}

@@ -1,0 +1,174 @@
+// The fast backend: installs the WebAssembly SIMD GEMM (wasm/assembly/gemm.ts) through
+// setGemm and places every float32 buffer in its shared memory through setF32Allocator,
+// so the GEMM reads operands in place. One call: `useFastBackend()`; `useReferenceBackend()`
+// undoes it (buffers already handed out stay valid).
+//
+// Float32Arrays outside the heap still work: they are copied into a staging area and the
+// result copied back. Float64Arrays (gradient checks) go to gemmReference. Every float32
+// GEMM goes to wasm whatever its size, because a row's bits must not depend on M (the
+// step API and the whole-sequence forward must agree bit for bit), and the wasm and
+// reference kernels round differently. Threads split C's columns, which changes no bits.
+//
+// Not here: worker creation (the host passes `spawn`; see src/io/threads-node.ts).
+import { gemmReference, setGemm, type Gemm } from "./gemm.ts";
+import { setF32Allocator } from "./types.ts";
+import { WasmHeap } from "./wasm/heap.ts";
+import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.ts";
+import { GemmThread, CTRL_INTS, type Spawn } from "./threads.ts";
+
+type WasmGemm = (tA: number, tB: number, M: number, N: number, K: number, a: number, b: number,
+  c: number, acc: number, j0: number, j1: number, scratch: number) => void;
+
+export interface FastOptions {
+  /** Threads in all, counting the caller's (default 1). Needs `spawn` when above 1. */
+  threads?: number;
+  /** Starts a worker thread (see threads.ts). */
+  spawn?: Spawn;
+  /** Smallest 2·M·N·K worth splitting over threads (default: measured, see docs/performance.md). */
+  threadMinFlops?: number;
+  /** Iterations a worker spins before it sleeps. */
+  spin?: number;
+}
+
+/** Default hand-off threshold in flops (2·M·N·K); measured by bench/gemm.ts on 2 cores. */
+export const THREAD_MIN_FLOPS = 2_000_000;
+
+export interface FastBackend {
+  heap: WasmHeap;
+  /** The wasm GEMM, split over the threads when big enough. */
+  gemm: Gemm;
+  /** The wasm GEMM on the calling thread only, for benchmarks and tests. */
+  gemmSingle: Gemm;
+  threads: number;
+  /** Threads that have started (workers start asynchronously). */
+  readyThreads(): number;
+  stop(): void;
+}
+
+let current: FastBackend | null = null;
+
+let compiled: WebAssembly.Module | null = null;
+function wasmModule(): WebAssembly.Module {
+  if (!compiled) {
+    const bin = atob(GEMM_WASM_BASE64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/** Create the fast backend without installing it (tests compare it with the reference). */
+export function createFastBackend(opts: FastOptions = {}): FastBackend {
+  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  if (threads > 1 && !opts.spawn) throw new Error("useFastBackend: threads > 1 needs a spawn function (src/io/threads-node.ts)");
+  const minFlops = opts.threadMinFlops ?? THREAD_MIN_FLOPS;
+  const heap = new WasmHeap();
+  const module = wasmModule();
+  const inst = new WebAssembly.Instance(module, { env: { memory: heap.memory } });
+  const wgemm = inst.exports.gemm as WasmGemm;
+  const scratchBytes = (inst.exports.scratchBytes as () => number)();
+  const mainScratch = heap.allocBytes(scratchBytes);
+  const workers: GemmThread[] = [];
+  const workerScratch: number[] = [];
+  for (let t = 1; t < threads; t++) {
+    const ctrl = heap.allocBytes(CTRL_INTS * 4);
+    workerScratch.push(heap.allocBytes(scratchBytes));
+    workers.push(new GemmThread(heap.memory, module, ctrl, opts.spawn!, opts.spin ?? 20000));
+  }
+  if (mainScratch < 0 || workerScratch.some((p) => p < 0)) throw new Error("useFastBackend: no wasm memory for scratch");
+
+  // Staging for operands that are not in the heap; grown on demand, never shrunk.
+  let stage = -1, stageBytes = 0;
+  const args = new Int32Array(12);
+
+  function run(tA: boolean, tB: boolean, M: number, N: number, K: number, a: number, b: number, c: number, acc: boolean): void {
+    const parts = workers.length + 1;
+    if (parts > 1 && 2 * M * N * K >= minFlops && N >= 16) {
+      // Split columns into `parts` chunks of multiples of 8 (the panel width).
+      const live = workers.filter((w) => w.ready);
+      if (live.length > 0) {
+        const n = live.length + 1;
+        const chunk = Math.ceil(N / n / 8) * 8;
+        const used: GemmThread[] = [];
+        for (let w = 0; w < live.length; w++) {
+          const j0 = chunk * (w + 1), j1 = Math.min(N, j0 + chunk);
+          if (j0 >= j1) break;
+          args.set([+tA, +tB, M, N, K, a, b, c, +acc, j0, j1, workerScratch[workers.indexOf(live[w])]]);
+          live[w].start(args);
+          used.push(live[w]);
+        }
+        wgemm(+tA, +tB, M, N, K, a, b, c, +acc, 0, Math.min(N, chunk), mainScratch);
+        for (const w of used) w.finish();
+        return;
+      }
+    }
+    wgemm(+tA, +tB, M, N, K, a, b, c, +acc, 0, N, mainScratch);
+  }
+
+  function makeGemm(split: boolean): Gemm {
+    return (tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc) => {
+      if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) {
+        gemmReference(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc);
+        return;
+      }
+      if (M <= 0 || N <= 0) return;
+      let pa = heap.addressOf(A, aOff), pb = heap.addressOf(B, bOff), pc = heap.addressOf(C, cOff);
+      if (pa < 0 || pb < 0 || pc < 0) {
+        // Copy what is outside the heap into staging: A (M·K), B (K·N), C (M·N).
+        const need = (pa < 0 ? M * K : 0) + (pb < 0 ? K * N : 0) + (pc < 0 ? M * N : 0);
+        if (need * 4 > stageBytes) {
+          if (stage >= 0) heap.releaseBytes(stage, stageBytes);
+          stageBytes = need * 4;
+          stage = heap.allocBytes(stageBytes);
+          if (stage < 0) { stageBytes = 0; gemmReference(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc); return; }
+        }
+        const view = new Float32Array(heap.memory.buffer, stage, need);
+        let at = 0;
+        if (pa < 0) { view.set(A.subarray(aOff, aOff + M * K), at); pa = stage + at * 4; at += M * K; }
+        if (pb < 0) { view.set(B.subarray(bOff, bOff + K * N), at); pb = stage + at * 4; at += K * N; }
+        if (pc < 0) {
+          const cv = view.subarray(at, at + M * N);
+          if (acc) cv.set(C.subarray(cOff, cOff + M * N));
+          const p = stage + at * 4;
+          if (split) run(tA, tB, M, N, K, pa, pb, p, acc); else wgemm(+tA, +tB, M, N, K, pa, pb, p, +acc, 0, N, mainScratch);
+          C.set(cv, cOff);
+          return;
+        }
+      }
+      if (split) run(tA, tB, M, N, K, pa, pb, pc, acc); else wgemm(+tA, +tB, M, N, K, pa, pb, pc, +acc, 0, N, mainScratch);
+    };
+  }
+
+  return {
+    heap,
+    gemm: makeGemm(true),
+    gemmSingle: makeGemm(false),
+    threads,
+    readyThreads: () => 1 + workers.filter((w) => w.ready).length,
+    stop: () => { for (const w of workers) w.stop(); },
+  };
+}
+
+/**
+ * Install the fast backend: wasm SIMD GEMM for float32, float32 buffers in wasm memory,
+ * optionally worker threads. Returns the backend (its heap, thread count, stop()).
+ */
+export function useFastBackend(opts: FastOptions = {}): FastBackend {
+  if (current) current.stop();
+  const fb = createFastBackend(opts);
+  setGemm(fb.gemm, fb.threads > 1 ? `wasm-simd×${fb.threads}` : "wasm-simd");
+  setF32Allocator((n) => fb.heap.allocF32(n) ?? new Float32Array(n));
+  current = fb;
+  return fb;
+}
+
+/** Back to the plain TypeScript GEMM and ordinary Float32Arrays. */
+export function useReferenceBackend(): void {
+  if (current) { current.stop(); current = null; }
+  setGemm(gemmReference, "reference");
+  setF32Allocator((n) => new Float32Array(n));
+}
+
+/** The installed fast backend, if any. */
+export function fastBackend(): FastBackend | null { return current; }

@@ -1,0 +1,112 @@
+// The WebAssembly heap: one shared, growable WebAssembly.Memory that float32 buffers live
+// in, so the wasm GEMM (and worker threads, which share the memory) read them in place
+// with no copy. A first-fit free list over 64-byte aligned blocks; a block returns to
+// the list when the Float32Array it was handed out as is garbage-collected
+// (FinalizationRegistry).
+//
+// Not a general allocator: it hands out Float32Arrays only, and it knows nothing of
+// subarrays. A view made with `.subarray()` (or `new Float32Array(x.buffer, ...)`) must
+// not outlive the array it was cut from, or its memory may be reused. Shared memory never
+// detaches on growth, so views stay valid; each growth gives a new SharedArrayBuffer
+// object, and all of them are remembered to recognise heap arrays.
+
+const PAGE = 65536;
+const ALIGN = 64;            // a cache line: SIMD loads never straddle one needlessly
+const RESERVED = 1024;       // keep address 0 (and a little) unused
+const MAX_PAGES = 65536;     // 4 GiB, the wasm32 limit; reserved, not committed
+
+export class WasmHeap {
+  readonly memory: WebAssembly.Memory;
+  private buffers = new WeakSet<object>();
+  private buf: ArrayBufferLike;
+  private top = RESERVED;                       // bump pointer: everything above is free
+  private free: Array<{ ptr: number; size: number }> = []; // sorted by ptr, coalesced
+  private registry = new FinalizationRegistry<{ ptr: number; size: number }>((b) => this.release(b.ptr, b.size));
+  /** Bytes in live blocks. */
+  used = 0;
+
+  constructor(initialPages = 64) {
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+    this.buf = this.memory.buffer;
+    this.buffers.add(this.buf);
+  }
+
+  /** The byte address of element `off` of `v` when `v` lives in this heap, else -1. */
+  addressOf(v: ArrayBufferView, off: number): number {
+    return this.buffers.has(v.buffer) ? v.byteOffset + off * 4 : -1;
+  }
+
+  /** A zero-filled Float32Array of n elements in the heap, or null if the heap is full. */
+  allocF32(n: number): Float32Array | null {
+    const ptr = this.allocBytes(n * 4);
+    if (ptr < 0) return null;
+    const v = new Float32Array(this.buf, ptr, n);
+    this.registry.register(v, { ptr, size: roundUp(n * 4) });
+    return v;
+  }
+
+  /** A raw block (for scratch and staging), never reclaimed by GC; free with releaseBytes. */
+  allocBytes(bytes: number): number {
+    const size = roundUp(Math.max(bytes, 1));
+    let ptr = this.takeFree(size);
+    if (ptr >= 0) {
+      new Uint8Array(this.buf, ptr, size).fill(0); // reused memory is dirty
+    } else {
+      if (!this.ensure(this.top + size)) return -1;
+      ptr = this.top; // fresh memory from grow() is already zero
+      this.top += size;
+    }
+    this.used += size;
+    return ptr;
+  }
+
+  releaseBytes(ptr: number, bytes: number): void { this.release(ptr, roundUp(Math.max(bytes, 1))); }
+
+  /** Total bytes the memory spans now (committed as pages are touched). */
+  get capacity(): number { return this.memory.buffer.byteLength; }
+
+  private release(ptr: number, size: number): void {
+    this.used -= size;
+    // Insert sorted by address, then merge with neighbours and with the top.
+    let lo = 0, hi = this.free.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.free[mid].ptr < ptr) lo = mid + 1; else hi = mid; }
+    this.free.splice(lo, 0, { ptr, size });
+    if (lo + 1 < this.free.length && ptr + size === this.free[lo + 1].ptr) {
+      this.free[lo].size += this.free[lo + 1].size; this.free.splice(lo + 1, 1);
+    }
+    if (lo > 0 && this.free[lo - 1].ptr + this.free[lo - 1].size === ptr) {
+      this.free[lo - 1].size += this.free[lo].size; this.free.splice(lo, 1); lo--;
+    }
+    const last = this.free[this.free.length - 1];
+    if (last && last.ptr + last.size === this.top) { this.top = last.ptr; this.free.pop(); }
+  }
+
+  private takeFree(size: number): number {
+    // Best fit keeps big holes for big tensors.
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i];
+      if (b.size >= size && (best < 0 || b.size < this.free[best].size)) { best = i; if (b.size === size) break; }
+    }
+    if (best < 0) return -1;
+    const b = this.free[best];
+    const ptr = b.ptr;
+    if (b.size === size) this.free.splice(best, 1); else { b.ptr += size; b.size -= size; }
+    return ptr;
+  }
+
+  private ensure(end: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return true;
+    // Grow by at least a quarter of the current size, so many small growths stay cheap.
+    const need = Math.ceil((end - have) / PAGE);
+    const pages = Math.min(Math.max(need, Math.ceil(have / PAGE / 4)), MAX_PAGES - have / PAGE);
+    if (pages < need) return false;
+    try { this.memory.grow(pages); } catch { return false; }
+    this.buf = this.memory.buffer;
+    this.buffers.add(this.buf);
+    return true;
+  }
+}
+
+function roundUp(bytes: number): number { return Math.ceil(bytes / ALIGN) * ALIGN; }

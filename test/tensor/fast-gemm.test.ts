@@ -1,0 +1,149 @@
+// The wasm SIMD GEMM against the plain TypeScript reference: same results within float32
+// rounding for every transpose mode, offset and accumulate flag; rows independent of M,
+// bit for bit; threads and staging (arrays outside wasm memory) change no bits.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createFastBackend, useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
+import { gemmReference, gemmName, gemm } from "../../src/tensor/gemm.ts";
+import { zeros } from "../../src/tensor/types.ts";
+import { spawnNode, threadsReady } from "../../src/io/threads-node.ts";
+import { Rng } from "../../src/rand.ts";
+
+const fb = createFastBackend();
+after(() => fb.stop());
+
+function filled(rng: Rng, n: number, inHeap = true): Float32Array {
+  const v = inHeap ? fb.heap.allocF32(n)! : new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = rng.normal();
+  return v;
+}
+
+// |fast − ref| ≤ tol · Σ_k |a_ik b_kj| + tiny: the float32 bound for a sum of K products.
+function assertClose(tA: boolean, tB: boolean, M: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, got: Float32Array, want: Float32Array,
+  cOff: number, C0: Float32Array, acc: boolean, what: string): void {
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let mag = acc ? Math.abs(C0[cOff + i * N + j]) : 0;
+    for (let k = 0; k < K; k++) {
+      const a = A[aOff + (tA ? k * M + i : i * K + k)], b = B[bOff + (tB ? j * K + k : k * N + j)];
+      mag += Math.abs(a * b);
+    }
+    const g = got[cOff + i * N + j], w = want[cOff + i * N + j];
+    assert.ok(Math.abs(g - w) <= 2e-6 * mag + 1e-30, `${what}: C[${i},${j}] = ${g}, reference ${w}`);
+  }
+}
+
+test("wasm gemm equals the reference within float32 rounding on random shapes, modes, offsets", () => {
+  const rng = new Rng(11);
+  for (let trial = 0; trial < 160; trial++) {
+    const M = 1 + rng.int(67), N = 1 + rng.int(67), K = 1 + rng.int(trial < 150 ? 67 : 600);
+    const tA = (trial & 1) === 1, tB = (trial & 2) === 2, acc = (trial & 4) === 4;
+    const aOff = rng.int(4), bOff = rng.int(4), cOff = rng.int(4);
+    const A = filled(rng, aOff + M * K), B = filled(rng, bOff + K * N), C = filled(rng, cOff + M * N + 3);
+    const C0 = new Float32Array(C), R = new Float32Array(C);
+    fb.gemm(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc);
+    gemmReference(tA, tB, M, N, K, A, aOff, B, bOff, R, cOff, acc);
+    const what = `M=${M} N=${N} K=${K} tA=${tA} tB=${tB} acc=${acc}`;
+    assertClose(tA, tB, M, N, K, A, aOff, B, bOff, C, R, cOff, C0, acc, what);
+    // Nothing outside C[cOff, cOff + M·N) is touched.
+    for (let i = 0; i < cOff; i++) assert.equal(C[i], C0[i], `${what}: wrote before C`);
+    for (let i = cOff + M * N; i < C.length; i++) assert.equal(C[i], C0[i], `${what}: wrote past C`);
+  }
+});
+
+// The rows i0..i0+m of op(A) as their own matrix, stored the way transA says.
+function rowsOf(A: Float32Array, tA: boolean, M: number, K: number, i0: number, m: number): Float32Array {
+  const out = fb.heap.allocF32(m * K)!;
+  for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) {
+    out[tA ? k * m + i : i * K + k] = A[tA ? k * M + i0 + i : (i0 + i) * K + k];
+  }
+  return out;
+}
+
+test("a row of C has the same bits computed in a batch of M rows and alone", () => {
+  const rng = new Rng(12);
+  for (const [M, N, K] of [[67, 45, 33], [9, 130, 300], [64, 24, 520], [5, 8, 1]]) {
+    for (let mode = 0; mode < 8; mode++) {
+      const tA = (mode & 1) === 1, tB = (mode & 2) === 2, acc = (mode & 4) === 4;
+      const A = filled(rng, M * K), B = filled(rng, K * N), C = filled(rng, M * N);
+      const C0 = new Float32Array(C);
+      fb.gemm(tA, tB, M, N, K, A, 0, B, 0, C, 0, acc);
+      for (const [i0, m] of [[0, 1], [M - 1, 1], [Math.floor(M / 2), Math.min(3, M - Math.floor(M / 2))]]) {
+        const part = fb.heap.allocF32(m * N)!;
+        part.set(C0.subarray(i0 * N, (i0 + m) * N));
+        fb.gemm(tA, tB, m, N, K, rowsOf(A, tA, M, K, i0, m), 0, B, 0, part, 0, acc);
+        assert.deepEqual(part, C.subarray(i0 * N, (i0 + m) * N), `rows ${i0}+${m} of M=${M} N=${N} K=${K} mode ${mode}`);
+      }
+    }
+  }
+});
+
+test("arrays outside wasm memory are staged and give the same bits; float64 uses the reference", () => {
+  const rng = new Rng(13);
+  const [M, N, K] = [13, 37, 29];
+  for (let mode = 0; mode < 8; mode++) {
+    const tA = (mode & 1) === 1, tB = (mode & 2) === 2, acc = (mode & 4) === 4;
+    const A = filled(rng, M * K + 2, false), B = filled(rng, K * N + 1, false), C = filled(rng, M * N + 3, false);
+    const Ah = fb.heap.allocF32(A.length)!, Bh = fb.heap.allocF32(B.length)!, Ch = fb.heap.allocF32(C.length)!;
+    Ah.set(A); Bh.set(B); Ch.set(C);
+    fb.gemm(tA, tB, M, N, K, A, 2, B, 1, C, 3, acc);
+    fb.gemm(tA, tB, M, N, K, Ah, 2, Bh, 1, Ch, 3, acc);
+    assert.deepEqual(C, new Float32Array(Ch), `staged mode ${mode}`);
+  }
+  const A = Float64Array.from({ length: 6 }, (_, i) => i + 1), B = Float64Array.from({ length: 6 }, (_, i) => 1 / (i + 1));
+  const C = new Float64Array(4), R = new Float64Array(4);
+  fb.gemm(false, false, 2, 2, 3, A, 0, B, 0, C, 0, false);
+  gemmReference(false, false, 2, 2, 3, A, 0, B, 0, R, 0, false);
+  assert.deepEqual(C, R);
+});
+
+test("splitting columns over a worker thread gives the same bits as one thread", async () => {
+  const fb2 = createFastBackend({ threads: 2, spawn: spawnNode, threadMinFlops: 0 });
+  try {
+    assert.ok(await threadsReady(fb2), "worker did not start");
+    const rng = new Rng(14);
+    for (const [M, N, K] of [[7, 16, 5], [33, 200, 70], [64, 1030, 40]]) {
+      for (let mode = 0; mode < 8; mode++) {
+        const tA = (mode & 1) === 1, tB = (mode & 2) === 2, acc = (mode & 4) === 4;
+        const mk = (n: number) => { const v = fb2.heap.allocF32(n)!; for (let i = 0; i < n; i++) v[i] = rng.normal(); return v; };
+        const A = mk(M * K), B = mk(K * N), C = mk(M * N), C1 = fb2.heap.allocF32(M * N)!;
+        C1.set(C);
+        fb2.gemm(tA, tB, M, N, K, A, 0, B, 0, C, 0, acc);
+        fb2.gemmSingle(tA, tB, M, N, K, A, 0, B, 0, C1, 0, acc);
+        assert.deepEqual(C, C1, `threads M=${M} N=${N} K=${K} mode ${mode}`);
+      }
+    }
+  } finally { fb2.stop(); }
+});
+
+test("heap blocks are zeroed, aligned, and reused after release", () => {
+  const p = fb.heap.allocBytes(1000);
+  new Uint8Array(fb.heap.memory.buffer, p, 1000).fill(7);
+  fb.heap.releaseBytes(p, 1000);
+  const q = fb.heap.allocBytes(1000);
+  assert.equal(q, p, "a freed block of the same size is reused");
+  assert.equal(q % 64, 0);
+  assert.ok(new Uint8Array(fb.heap.memory.buffer, q, 1000).every((x) => x === 0), "reused memory is zeroed");
+  fb.heap.releaseBytes(q, 1000);
+  // Growth keeps old views valid (shared memory never detaches).
+  const v = fb.heap.allocF32(10)!;
+  v[3] = 5;
+  const big = fb.heap.allocF32(8 << 20)!; // 32 MiB forces a grow
+  assert.ok(big !== null && v[3] === 5 && v.length === 10);
+  assert.ok(fb.heap.addressOf(v, 0) >= 0 && fb.heap.addressOf(big, 0) >= 0, "views from before and after growth are recognised");
+});
+
+test("useFastBackend installs the wasm gemm and the heap allocator; useReferenceBackend undoes it", () => {
+  const back = useFastBackend();
+  try {
+    assert.equal(gemmName(), "wasm-simd");
+    const x = zeros(12, "float32") as Float32Array;
+    assert.ok(back.heap.addressOf(x, 0) >= 0, "float32 zeros live in wasm memory");
+    const y = zeros(12, "float32"), z = zeros(9, "float32");
+    x.fill(1); y.fill(2);
+    gemm(false, false, 3, 3, 4, x, 0, y, 0, z, 0, false);
+    assert.deepEqual(Array.from(z), new Array(9).fill(8));
+  } finally { useReferenceBackend(); }
+  assert.equal(gemmName(), "reference");
+  assert.ok(!(zeros(4, "float32").buffer instanceof SharedArrayBuffer));
+});
