@@ -1,0 +1,116 @@
+// GRU layer in PyTorch's parameterisation and gate order (r, z, n), so weights move to and
+// from torch.nn.GRU and ONNX (GRU with linear_before_reset=1) unchanged.
+//
+//   r = σ(W_ir x + b_ir + W_hr h + b_hr),   z = σ(W_iz x + b_iz + W_hz h + b_hz)
+//   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),   h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
+//
+// Parameters (PyTorch names): weight_ih (3H, I), weight_hh (3H, H), bias_ih (3H), bias_hh (3H);
+// 3H(I + H + 2) per layer. State: h (B, H).
+import { gemm } from "../tensor/gemm.ts";
+import { addBias, addBiasBackward, copyRow, sigmoid } from "../tensor/ops.ts";
+import type { DType, Vec } from "../tensor/types.ts";
+import { noCache, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { Workspace } from "./workspace.ts";
+
+export class GruLayer implements Layer {
+  readonly kind = "gru";
+  readonly outputSize: number;
+  readonly stateSizes: number[];
+  readonly tensors: TensorSpec[];
+  private Wih!: Vec; private Whh!: Vec; private bih!: Vec; private bhh!: Vec;
+  private dWih!: Vec; private dWhh!: Vec; private dbih!: Vec; private dbhh!: Vec;
+  private ws: Workspace;
+  private cache: { x: Vec; T: number; B: number; mask: Uint8Array | null } | null = null;
+
+  constructor(readonly inputSize: number, readonly hidden: number, dtype: DType) {
+    const I = inputSize, H = hidden;
+    this.outputSize = H;
+    this.stateSizes = [H];
+    this.tensors = [
+      { name: "weight_ih", shape: [3 * H, I] },
+      { name: "weight_hh", shape: [3 * H, H] },
+      { name: "bias_ih", shape: [3 * H] },
+      { name: "bias_hh", shape: [3 * H] },
+    ];
+    this.ws = new Workspace(dtype);
+  }
+
+  bind(p: Vec, g: Vec): void {
+    const I = this.inputSize, H = this.hidden;
+    let o = 0;
+    const take = (n: number) => { const v = [p.subarray(o, o + n), g.subarray(o, o + n)]; o += n; return v; };
+    [this.Wih, this.dWih] = take(3 * H * I);
+    [this.Whh, this.dWhh] = take(3 * H * H);
+    [this.bih, this.dbih] = take(3 * H);
+    [this.bhh, this.dbhh] = take(3 * H);
+  }
+
+  forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {
+    const I = this.inputSize, H = this.hidden, G = 3 * H, mask = opts.mask ?? null;
+    const xw = this.ws.get("xw", T * B * G);      // (T, B, 3H) W_ih x + b_ih, then activated r|z|n
+    const hn = this.ws.get("hn", T * B * H);      // (T, B, H)  W_hn h_{t-1} + b_hn, kept for dr
+    const hw = this.ws.get("hw", B * G);          // (B, 3H)    W_hh h_{t-1} + b_hh of this step
+    const hs = this.ws.get("hs", (T + 1) * B * H);
+    if (state0) hs.set(state0[0].subarray(0, B * H)); else hs.fill(0, 0, B * H);
+    gemm(false, true, T * B, G, I, x, 0, this.Wih, 0, xw, 0, false);
+    addBias(xw, 0, T * B, this.bih, G);
+    for (let t = 0; t < T; t++) {
+      const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
+      hw.fill(0);
+      addBias(hw, 0, B, this.bhh, G);
+      gemm(false, true, B, G, H, hs, prev, this.Whh, 0, hw, 0, true);
+      for (let b = 0; b < B; b++) {
+        const gr = go + b * G, wr = b * G, hr = b * H;
+        for (let j = 0; j < H; j++) {
+          const r = sigmoid(xw[gr + j] + hw[wr + j]);
+          const z = sigmoid(xw[gr + H + j] + hw[wr + H + j]);
+          const hnj = hw[wr + 2 * H + j];
+          const n = Math.tanh(xw[gr + 2 * H + j] + r * hnj);
+          xw[gr + j] = r; xw[gr + H + j] = z; xw[gr + 2 * H + j] = n;
+          hn[prev + hr + j] = hnj;
+          hs[cur + hr + j] = (1 - z) * n + z * hs[prev + hr + j];
+        }
+      }
+      if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) copyRow(hs, prev + b * H, hs, cur + b * H, H);
+    }
+    this.cache = { x, T, B, mask };
+    return { out: hs.subarray(B * H), state: [hs.slice(T * B * H, (T + 1) * B * H)] };
+  }
+
+  backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] } {
+    if (!this.cache) noCache("gru");
+    const { x, T, B, mask } = this.cache;
+    const I = this.inputSize, H = this.hidden, G = 3 * H;
+    const act = this.ws.get("xw", T * B * G), hn = this.ws.get("hn", T * B * H), hs = this.ws.get("hs", (T + 1) * B * H);
+    const dxw = this.ws.get("dxw", T * B * G);    // (T, B, 3H) gradient wrt W_ih x + b_ih
+    const dhw = this.ws.get("dhw", T * B * G);    // (T, B, 3H) gradient wrt W_hh h + b_hh
+    const dh = this.ws.get("dh", B * H);
+    if (dStateT) dh.set(dStateT[0]); else dh.fill(0);
+    for (let t = T - 1; t >= 0; t--) {
+      const go = t * B * G, prev = t * B * H, o0 = t * B * H;
+      for (let k = 0; k < B * H; k++) dh[k] += dOut[o0 + k];
+      for (let b = 0; b < B; b++) {
+        const gr = go + b * G, hr = b * H;
+        if (mask && !mask[t * B + b]) { dxw.fill(0, gr, gr + G); dhw.fill(0, gr, gr + G); continue; }
+        for (let j = 0; j < H; j++) {
+          const r = act[gr + j], z = act[gr + H + j], n = act[gr + 2 * H + j];
+          const d = dh[hr + j], hp = hs[prev + hr + j];
+          const dnPre = d * (1 - z) * (1 - n * n);
+          const dzPre = d * (hp - n) * z * (1 - z);
+          const drPre = dnPre * hn[prev + hr + j] * r * (1 - r);
+          dxw[gr + j] = drPre; dxw[gr + H + j] = dzPre; dxw[gr + 2 * H + j] = dnPre;
+          dhw[gr + j] = drPre; dhw[gr + H + j] = dzPre; dhw[gr + 2 * H + j] = dnPre * r;
+          dh[hr + j] = d * z;                         // direct path to h_{t-1}; padded rows keep d
+        }
+      }
+      gemm(false, false, B, H, G, dhw, go, this.Whh, 0, dh, 0, true);   // dh_{t-1} += dhw_t W_hh
+    }
+    gemm(true, false, G, H, T * B, dhw, 0, hs, 0, this.dWhh, 0, true);
+    gemm(true, false, G, I, T * B, dxw, 0, x, 0, this.dWih, 0, true);
+    addBiasBackward(this.dbih, dxw, 0, T * B, G);
+    addBiasBackward(this.dbhh, dhw, 0, T * B, G);
+    const dx = this.ws.get("dx", T * B * I);
+    gemm(false, false, T * B, I, G, dxw, 0, this.Wih, 0, dx, 0, false);
+    return { dx, dState0: [dh.slice()] };
+  }
+}

@@ -1,0 +1,130 @@
+// LSTM layer in PyTorch's parameterisation and gate order (i, f, g, o), so weights move to
+// and from torch.nn.LSTM and ONNX unchanged.
+//
+//   [i f g o] = [σ σ tanh σ](W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+//   c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
+//
+// Parameters (PyTorch names): weight_ih (4H, I), weight_hh (4H, H), bias_ih (4H), bias_hh (4H);
+// 4H(I + H + 2) per layer. State: h (B, H) and c (B, H).
+import { gemm } from "../tensor/gemm.ts";
+import { addBias, addBiasBackward, copyRow, sigmoid } from "../tensor/ops.ts";
+import type { DType, Vec } from "../tensor/types.ts";
+import { noCache, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { Workspace } from "./workspace.ts";
+
+export class LstmLayer implements Layer {
+  readonly kind = "lstm";
+  readonly outputSize: number;
+  readonly stateSizes: number[];
+  readonly tensors: TensorSpec[];
+  private Wih!: Vec; private Whh!: Vec; private bih!: Vec; private bhh!: Vec;
+  private dWih!: Vec; private dWhh!: Vec; private dbih!: Vec; private dbhh!: Vec;
+  private ws: Workspace;
+  private cache: { x: Vec; T: number; B: number; mask: Uint8Array | null } | null = null;
+
+  constructor(readonly inputSize: number, readonly hidden: number, dtype: DType) {
+    const I = inputSize, H = hidden;
+    this.outputSize = H;
+    this.stateSizes = [H, H];
+    this.tensors = [
+      { name: "weight_ih", shape: [4 * H, I] },
+      { name: "weight_hh", shape: [4 * H, H] },
+      { name: "bias_ih", shape: [4 * H] },
+      { name: "bias_hh", shape: [4 * H] },
+    ];
+    this.ws = new Workspace(dtype);
+  }
+
+  bind(p: Vec, g: Vec): void {
+    const I = this.inputSize, H = this.hidden;
+    let o = 0;
+    const take = (n: number) => { const v = [p.subarray(o, o + n), g.subarray(o, o + n)]; o += n; return v; };
+    [this.Wih, this.dWih] = take(4 * H * I);
+    [this.Whh, this.dWhh] = take(4 * H * H);
+    [this.bih, this.dbih] = take(4 * H);
+    [this.bhh, this.dbhh] = take(4 * H);
+  }
+
+  forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {
+    const I = this.inputSize, H = this.hidden, G = 4 * H, mask = opts.mask ?? null;
+    const gates = this.ws.get("gates", T * B * G);   // (T, B, 4H) activated gates i|f|g|o
+    const hs = this.ws.get("hs", (T + 1) * B * H);   // (T+1, B, H), hs[0] = h_0
+    const cs = this.ws.get("cs", (T + 1) * B * H);   // (T+1, B, H), cs[0] = c_0
+    const tc = this.ws.get("tc", T * B * H);         // (T, B, H) tanh(c_t)
+    if (state0) { hs.set(state0[0].subarray(0, B * H)); cs.set(state0[1].subarray(0, B * H)); }
+    else { hs.fill(0, 0, B * H); cs.fill(0, 0, B * H); }
+    // Input projection of every step in one GEMM, then both biases.
+    gemm(false, true, T * B, G, I, x, 0, this.Wih, 0, gates, 0, false);
+    addBias(gates, 0, T * B, this.bih, G);
+    addBias(gates, 0, T * B, this.bhh, G);
+    for (let t = 0; t < T; t++) {
+      const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
+      gemm(false, true, B, G, H, hs, prev, this.Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
+      // Fused gate kernel: activations, cell and hidden update for the whole (B, H) block.
+      for (let b = 0; b < B; b++) {
+        const gr = go + b * G, hr = b * H;
+        for (let j = 0; j < H; j++) {
+          const i = sigmoid(gates[gr + j]);
+          const f = sigmoid(gates[gr + H + j]);
+          const g = Math.tanh(gates[gr + 2 * H + j]);
+          const o = sigmoid(gates[gr + 3 * H + j]);
+          gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
+          const c = f * cs[prev + hr + j] + i * g;
+          const th = Math.tanh(c);
+          cs[cur + hr + j] = c;
+          tc[t * B * H + hr + j] = th;
+          hs[cur + hr + j] = o * th;
+        }
+      }
+      if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) {
+        copyRow(hs, prev + b * H, hs, cur + b * H, H);
+        copyRow(cs, prev + b * H, cs, cur + b * H, H);
+      }
+    }
+    this.cache = { x, T, B, mask };
+    return {
+      out: hs.subarray(B * H),
+      state: [hs.slice(T * B * H, (T + 1) * B * H), cs.slice(T * B * H, (T + 1) * B * H)],
+    };
+  }
+
+  backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] } {
+    if (!this.cache) noCache("lstm");
+    const { x, T, B, mask } = this.cache;
+    const I = this.inputSize, H = this.hidden, G = 4 * H;
+    const gates = this.ws.get("gates", T * B * G), hs = this.ws.get("hs", (T + 1) * B * H);
+    const cs = this.ws.get("cs", (T + 1) * B * H), tc = this.ws.get("tc", T * B * H);
+    const dg = this.ws.get("dgates", T * B * G);      // (T, B, 4H) gradient wrt gate pre-activations
+    const dh = this.ws.get("dh", B * H), dc = this.ws.get("dc", B * H);
+    if (dStateT) { dh.set(dStateT[0]); dc.set(dStateT[1]); } else { dh.fill(0); dc.fill(0); }
+    const keep = mask ? this.ws.get("keep", B * H) : null;
+    for (let t = T - 1; t >= 0; t--) {
+      const go = t * B * G, prev = t * B * H, o0 = t * B * H;
+      for (let k = 0; k < B * H; k++) dh[k] += dOut[o0 + k];
+      for (let b = 0; b < B; b++) {
+        const gr = go + b * G, hr = b * H;
+        if (mask && !mask[t * B + b]) { dg.fill(0, gr, gr + G); continue; }  // padding: state passes through
+        for (let j = 0; j < H; j++) {
+          const i = gates[gr + j], f = gates[gr + H + j], g = gates[gr + 2 * H + j], o = gates[gr + 3 * H + j];
+          const th = tc[o0 + hr + j], dhj = dh[hr + j];
+          const dcj = dc[hr + j] + dhj * o * (1 - th * th);
+          dg[gr + j] = dcj * g * i * (1 - i);
+          dg[gr + H + j] = dcj * cs[prev + hr + j] * f * (1 - f);
+          dg[gr + 2 * H + j] = dcj * i * (1 - g * g);
+          dg[gr + 3 * H + j] = dhj * th * o * (1 - o);
+          dc[hr + j] = dcj * f;                       // dc_{t-1}
+        }
+      }
+      if (keep) keep.set(dh);
+      gemm(false, false, B, H, G, dg, go, this.Whh, 0, dh, 0, false);   // dh_{t-1} = dgates_t W_hh
+      if (keep && mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) copyRow(keep, b * H, dh, b * H, H);
+    }
+    gemm(true, false, G, H, T * B, dg, 0, hs, 0, this.dWhh, 0, true);   // dW_hh += Σ dgᵀ h_{t-1}
+    gemm(true, false, G, I, T * B, dg, 0, x, 0, this.dWih, 0, true);    // dW_ih += Σ dgᵀ x_t
+    addBiasBackward(this.dbih, dg, 0, T * B, G);
+    addBiasBackward(this.dbhh, dg, 0, T * B, G);
+    const dx = this.ws.get("dx", T * B * I);
+    gemm(false, false, T * B, I, G, dg, 0, this.Wih, 0, dx, 0, false);
+    return { dx, dState0: [dh.slice(), dc.slice()] };
+  }
+}

@@ -1,0 +1,23 @@
+// Reusable buffers for a layer's cache and gradients. Training calls forward/backward with
+// the same (T, B) again and again, so buffers are allocated once and reused; nothing is
+// allocated inside the time loop.
+import { zeros, type DType, type Vec } from "../tensor/types.ts";
+
+export class Workspace {
+  private bufs = new Map<string, Vec>();
+  constructor(readonly dtype: DType) {}
+
+  /** An array of exactly n numbers, reused across calls; contents are left as they were. */
+  get(name: string, n: number): Vec {
+    let b = this.bufs.get(name);
+    if (!b || b.length !== n) { b = zeros(n, this.dtype); this.bufs.set(name, b); }
+    return b;
+  }
+
+  /** As `get`, zero-filled. */
+  zeroed(name: string, n: number): Vec {
+    const b = this.get(name, n);
+    b.fill(0);
+    return b;
+  }
+}

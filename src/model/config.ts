@@ -1,0 +1,51 @@
+// A model's configuration: what `config.json` holds, validated with one clear error per field.
+import { check, checkInt, checkOneOf } from "../errors.ts";
+import type { Activation } from "../tensor/ops.ts";
+
+export const CELLS = ["elman", "jordan", "lstm", "gru"] as const;
+export type CellKind = (typeof CELLS)[number];
+export const OUTPUT_ACTIVATIONS = ["linear", "softmax", "sigmoid"] as const;
+export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
+
+export interface ModelConfig {
+  cell: CellKind;
+  /** I: input features per step. */
+  input: number;
+  /** H: hidden units per layer. */
+  hidden: number;
+  /** Stacked recurrent layers (default 1). */
+  layers: number;
+  /** O: outputs per step of the head; 0 = no head (the model emits the top layer's h). Jordan needs O ≥ 1. */
+  output: number;
+  /** S: Jordan state size (default O). */
+  state?: number;
+  /** σ_h for Elman and Jordan (default tanh). LSTM and GRU have fixed activations. */
+  hiddenActivation?: Activation;
+  /** σ_s for Jordan (default tanh). */
+  stateActivation?: Activation;
+  /** σ_y of the head (default linear). Softmax pairs with cross-entropy, sigmoid with BCE. */
+  outputActivation?: OutputActivation;
+  /** Jordan feedback: the network's own y_{t-1} ("output", default) or the target ("teacher"). */
+  feedback?: "output" | "teacher";
+}
+
+/** Fills defaults and validates; throws a one-line error naming the field. */
+export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, where = "config"): Required<ModelConfig> {
+  const cell = checkOneOf(c.cell, CELLS, `${where}.cell`);
+  const input = checkInt(c.input, `${where}.input`);
+  const hidden = checkInt(c.hidden, `${where}.hidden`);
+  const layers = checkInt(c.layers ?? 1, `${where}.layers`);
+  const output = checkInt(c.output ?? 0, `${where}.output`, 0);
+  if (cell === "jordan") check(output >= 1, `${where}.output`, "an integer >= 1 (a Jordan network feeds its output back)", output);
+  const state = checkInt(c.state ?? (cell === "jordan" ? output : 0), `${where}.state`, cell === "jordan" ? 1 : 0);
+  const hiddenActivation = checkOneOf(c.hiddenActivation ?? "tanh", ["tanh", "sigmoid", "relu"] as const, `${where}.hiddenActivation`);
+  const stateActivation = checkOneOf(c.stateActivation ?? "tanh", ["tanh", "sigmoid", "relu"] as const, `${where}.stateActivation`);
+  const outputActivation = checkOneOf(c.outputActivation ?? "linear", OUTPUT_ACTIVATIONS, `${where}.outputActivation`);
+  const feedback = checkOneOf(c.feedback ?? "output", ["output", "teacher"] as const, `${where}.feedback`);
+  if (cell !== "jordan") check(c.state === undefined || c.state === 0, `${where}.state`, "no state size (only Jordan networks have a state s)", c.state);
+  if (cell === "lstm" || cell === "gru") {
+    check(c.hiddenActivation === undefined || c.hiddenActivation === "tanh", `${where}.hiddenActivation`,
+      `tanh (${cell.toUpperCase()} gates have fixed activations)`, c.hiddenActivation);
+  }
+  return { cell, input, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback };
+}

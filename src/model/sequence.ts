@@ -1,0 +1,197 @@
+// The Sequence model: stacked recurrent layers and an optional linear head, with all
+// parameters in one flat array viewed by name (STYLE §3) and gradients in the same layout.
+// Optimisers, clipping, gradient-free trainers and safetensors each see one array.
+//
+// forward/backward work on whole time-major batches (T, B, ·); `step` runs one time step
+// at a time with the state kept inside, and gives the same bits as the whole-sequence pass.
+import { check } from "../errors.ts";
+import { ElmanLayer } from "../cells/elman.ts";
+import { GruLayer } from "../cells/gru.ts";
+import { JordanLayer } from "../cells/jordan.ts";
+import type { Layer } from "../cells/layer.ts";
+import { LstmLayer } from "../cells/lstm.ts";
+import { zeros, type DType, type Vec } from "../tensor/types.ts";
+import { normaliseConfig, type ModelConfig } from "./config.ts";
+import { LinearHead } from "./head.ts";
+
+/** A parameter tensor's place in the flat array. */
+export interface TensorEntry { name: string; shape: number[]; offset: number; size: number }
+
+export interface SequenceForwardOptions {
+  /** Initial states: per layer, one (B, size) array per state (see Layer.stateSizes). */
+  state0?: Vec[][] | null;
+  /** (T, B) 1 = real step, 0 = padding. */
+  mask?: Uint8Array | null;
+  /** (T, B, O) targets for Jordan teacher forcing. */
+  teacher?: Vec | null;
+}
+
+export class Sequence {
+  readonly config: Required<ModelConfig>;
+  readonly layers: Layer[];
+  readonly head: LinearHead | null;
+  readonly tensors: TensorEntry[];
+  readonly params: Vec;
+  readonly grads: Vec;
+  private lastForward: { T: number; B: number } | null = null;
+  private stepState: Vec[][] | null = null;
+  private stepB = 0;
+
+  constructor(config: Partial<ModelConfig>, readonly dtype: DType = "float32") {
+    const c = normaliseConfig(config);
+    this.config = c;
+    this.layers = [];
+    for (let l = 0; l < c.layers; l++) {
+      const inSize = l === 0 ? c.input : this.layers[l - 1].outputSize;
+      const top = l === c.layers - 1;
+      switch (c.cell) {
+        case "elman": this.layers.push(new ElmanLayer(inSize, c.hidden, c.hiddenActivation, dtype)); break;
+        case "lstm": this.layers.push(new LstmLayer(inSize, c.hidden, dtype)); break;
+        case "gru": this.layers.push(new GruLayer(inSize, c.hidden, dtype)); break;
+        case "jordan":
+          // A stacked Jordan network is a stack of whole Jordan networks: each lower layer's
+          // output y (size H, activation σ_h) is the next layer's input; the top emits logits.
+          this.layers.push(new JordanLayer({
+            input: inSize, hidden: c.hidden, state: top ? c.state : c.hidden, output: top ? c.output : c.hidden,
+            hiddenActivation: c.hiddenActivation, stateActivation: c.stateActivation,
+            outputActivation: top ? c.outputActivation : c.hiddenActivation,
+            feedback: top ? c.feedback : "output", emit: top ? "logits" : "output",
+          }, dtype));
+      }
+    }
+    this.head = c.cell !== "jordan" && c.output > 0 ? new LinearHead(c.hidden, c.output, dtype) : null;
+    // Lay out every tensor in one flat array: layer 0, layer 1, ..., head.
+    this.tensors = [];
+    let offset = 0;
+    const add = (name: string, shape: number[]) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      this.tensors.push({ name, shape, offset, size });
+      offset += size;
+    };
+    const blocks: Array<[number, number]> = [];
+    this.layers.forEach((layer, l) => {
+      const start = offset;
+      for (const t of layer.tensors) add(`${t.name}_l${l}`, t.shape);
+      blocks.push([start, offset]);
+    });
+    const headStart = offset;
+    if (this.head) for (const t of this.head.tensors) add(`head.${t.name}`, t.shape);
+    this.params = zeros(offset, dtype);
+    this.grads = zeros(offset, dtype);
+    this.layers.forEach((layer, l) => {
+      const [a, b] = blocks[l];
+      layer.bind(this.params.subarray(a, b), this.grads.subarray(a, b));
+    });
+    this.head?.bind(this.params.subarray(headStart), this.grads.subarray(headStart));
+  }
+
+  /** Total number of parameters. */
+  get paramCount(): number { return this.params.length; }
+
+  /** Size of each emitted step: O with a head (or for Jordan), else H. */
+  get outputSize(): number { return this.head ? this.head.outputSize : this.layers[this.layers.length - 1].outputSize; }
+
+  /** The tensor entry of a name, or a clear error listing the names. */
+  entry(name: string): TensorEntry {
+    const e = this.tensors.find((t) => t.name === name);
+    if (!e) throw new Error(`model: no parameter tensor "${name}"; tensors are ${this.tensors.map((t) => t.name).join(", ")}`);
+    return e;
+  }
+
+  /** A view of one parameter tensor (row-major, its shape in `entry(name).shape`). */
+  get(name: string): Vec { const e = this.entry(name); return this.params.subarray(e.offset, e.offset + e.size); }
+
+  /** A view of one tensor's gradient. */
+  grad(name: string): Vec { const e = this.entry(name); return this.grads.subarray(e.offset, e.offset + e.size); }
+
+  zeroGrads(): void { this.grads.fill(0); }
+
+  /**
+   * Runs the model over a batch. x: (T, B, I). Returns out: (T, B, outputSize), the head's
+   * logits (or the top layer's h without a head), and the final states per layer.
+   * `out` is the model's buffer until the next forward.
+   */
+  forward(x: Vec, T: number, B: number, opts: SequenceForwardOptions = {}): { out: Vec; state: Vec[][] } {
+    const I = this.config.input;
+    check(Number.isInteger(T) && T >= 1, "forward T", "an integer >= 1", T);
+    check(Number.isInteger(B) && B >= 1, "forward B", "an integer >= 1", B);
+    check(x.length === T * B * I, "forward x", `length T·B·I = ${T}·${B}·${I} = ${T * B * I}`, x.length);
+    check(x.constructor === this.params.constructor, "forward x", `a ${this.params.constructor.name} (the model's dtype)`, x.constructor.name);
+    if (opts.mask) check(opts.mask.length === T * B, "forward mask", `length T·B = ${T * B}`, opts.mask.length);
+    if (opts.state0) check(opts.state0.length === this.layers.length, "forward state0", `one entry per layer (${this.layers.length})`, opts.state0.length);
+    const state: Vec[][] = [];
+    let h = x;
+    this.layers.forEach((layer, l) => {
+      const s0 = opts.state0?.[l] ?? null;
+      if (s0) layer.stateSizes.forEach((n, k) => check(s0[k]?.length === B * n, `forward state0[${l}][${k}]`, `length B·${n} = ${B * n}`, s0[k]?.length));
+      const r = layer.forward(h, T, B, s0, { mask: opts.mask, teacher: opts.teacher });
+      state.push(r.state);
+      h = r.out;
+    });
+    this.lastForward = { T, B };
+    return { out: this.head ? this.head.forward(h, T * B) : h, state };
+  }
+
+  /**
+   * BPTT through the last forward. dOut: (T, B, outputSize); dStateT: per layer gradients wrt
+   * the final states, or null. Adds into `grads`; returns dx (T, B, I) and dState0 per layer.
+   */
+  backward(dOut: Vec, dStateT: Vec[][] | null = null): { dx: Vec; dState0: Vec[][] } {
+    if (!this.lastForward) throw new Error("model.backward: no cached forward pass; call forward first");
+    const { T, B } = this.lastForward;
+    check(dOut.length === T * B * this.outputSize, "backward dOut", `length T·B·O = ${T * B * this.outputSize}`, dOut.length);
+    let d = this.head ? this.head.backward(dOut) : dOut;
+    const dState0: Vec[][] = [];
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const r = this.layers[l].backward(d, dStateT?.[l] ?? null);
+      dState0[l] = r.dState0;
+      d = r.dx;
+    }
+    return { dx: d, dState0 };
+  }
+
+  /** Zero states for a batch of B, per layer. */
+  zeroState(B: number): Vec[][] {
+    return this.layers.map((layer) => layer.stateSizes.map((n) => zeros(B * n, this.dtype)));
+  }
+
+  /** Starts (or restarts) step-by-step mode for a batch of B, from zero or given states. */
+  resetState(B = 1, state0: Vec[][] | null = null): void {
+    this.stepB = B;
+    this.stepState = state0 ? state0.map((s) => s.map((v) => v.slice())) : this.zeroState(B);
+  }
+
+  /** The current step-mode state (copies). */
+  getState(): Vec[][] {
+    if (!this.stepState) throw new Error("model.getState: call resetState(B) first");
+    return this.stepState.map((s) => s.map((v) => v.slice()));
+  }
+
+  /**
+   * One time step. x_t: (B, I) → (B, outputSize), a copy. Equals, bit for bit, step t of
+   * `forward` over the whole sequence. `teacher_t` (B, O) is the previous target, for a Jordan
+   * network trained with teacher forcing.
+   */
+  step(x: Vec, teacherPrev?: Vec): Vec {
+    if (!this.stepState) this.resetState(x.length / this.config.input);
+    const B = this.stepB;
+    check(x.length === B * this.config.input, "step x", `length B·I = ${B * this.config.input}`, x.length);
+    if (teacherPrev && this.config.cell === "jordan") {
+      const top = this.stepState![this.layers.length - 1];
+      top[1] = teacherPrev.slice();
+    }
+    const r = this.forward(x, 1, B, { state0: this.stepState, teacher: this.config.feedback === "teacher" ? (this.stepState![this.layers.length - 1][1]) : null });
+    this.stepState = r.state;
+    return r.out.slice();
+  }
+
+  /** One line: `LSTM(65 => 128 ×2) => 65  # 216,641 parameters` (Flux style). */
+  toString(): string {
+    const c = this.config;
+    const name = c.cell === "lstm" || c.cell === "gru" ? c.cell.toUpperCase() : c.cell[0].toUpperCase() + c.cell.slice(1);
+    const extra = c.cell === "jordan" ? `, s=${c.state}` : "";
+    const layers = c.layers > 1 ? ` ×${c.layers}` : "";
+    const out = c.output > 0 ? ` => ${c.output} ${c.outputActivation}` : "";
+    return `${name}(${c.input} => ${c.hidden}${layers}${extra})${out}  # ${this.paramCount.toLocaleString("en-US")} parameters`;
+  }
+}

@@ -1,0 +1,89 @@
+// Losses, each fused with the head's activation so the gradient wrt the logits is exact and
+// stable: cross-entropy over softmax ("ce"), binary cross-entropy over sigmoid ("bce"), and
+// mean squared error on linear outputs ("mse"). Means follow PyTorch's 'mean' reduction
+// (per row for ce, per element for mse and bce), over unmasked rows only.
+import { check } from "../errors.ts";
+import type { Vec } from "../tensor/types.ts";
+import type { OutputActivation } from "../model/config.ts";
+
+export type LossKind = "mse" | "ce" | "bce";
+
+/** The loss that goes with a head activation. */
+export function lossForActivation(act: OutputActivation): LossKind {
+  return act === "softmax" ? "ce" : act === "sigmoid" ? "bce" : "mse";
+}
+
+/**
+ * Loss over N rows of O logits; writes dL/dlogits into `dLogits` (N, O) when given.
+ * targets: "ce" class indices (N) as Int32Array (or any numeric array of integers);
+ * "mse"/"bce" values (N, O). rowMask (N): 1 = counted, 0 = ignored (padding), or null.
+ */
+export function lossAndGrad(kind: LossKind, logits: Vec, N: number, O: number, targets: ArrayLike<number>,
+  rowMask: Uint8Array | null, dLogits: Vec | null): number {
+  check(logits.length >= N * O, "loss logits", `at least N·O = ${N * O} values`, logits.length);
+  check(targets.length === (kind === "ce" ? N : N * O), "loss targets", `length ${kind === "ce" ? `N = ${N}` : `N·O = ${N * O}`}`, targets.length);
+  let rows = 0;
+  for (let n = 0; n < N; n++) if (!rowMask || rowMask[n]) rows++;
+  if (dLogits) dLogits.fill(0, 0, N * O);
+  if (rows === 0) return 0;
+  let total = 0;
+  if (kind === "ce") {
+    const scale = 1 / rows;
+    for (let n = 0; n < N; n++) {
+      if (rowMask && !rowMask[n]) continue;
+      const o = n * O, y = targets[n];
+      check(Number.isInteger(y) && y >= 0 && y < O, `loss targets[${n}]`, `a class index in [0, ${O})`, y);
+      let m = -Infinity;
+      for (let j = 0; j < O; j++) if (logits[o + j] > m) m = logits[o + j];
+      let s = 0;
+      for (let j = 0; j < O; j++) s += Math.exp(logits[o + j] - m);
+      const lse = m + Math.log(s);
+      total += lse - logits[o + y];
+      if (dLogits) {
+        for (let j = 0; j < O; j++) dLogits[o + j] = Math.exp(logits[o + j] - lse) * scale;
+        dLogits[o + y] -= scale;
+      }
+    }
+    return total / rows;
+  }
+  const scale = 1 / (rows * O);
+  for (let n = 0; n < N; n++) {
+    if (rowMask && !rowMask[n]) continue;
+    for (let j = 0; j < O; j++) {
+      const k = n * O + j, z = logits[k], y = targets[k];
+      if (kind === "mse") {
+        const d = z - y;
+        total += d * d;
+        if (dLogits) dLogits[k] = 2 * d * scale;
+      } else {
+        // BCE with logits, stable form: max(z,0) − z·y + log(1 + e^{−|z|}).
+        total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+        if (dLogits) dLogits[k] = (sigmoidOf(z) - y) * scale;
+      }
+    }
+  }
+  return total * scale;
+}
+
+function sigmoidOf(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** For many-to-one: the outputs (B, O) at each sequence's last real step (lengths (B), default T). */
+export function gatherLast(out: Vec, T: number, B: number, O: number, lengths: ArrayLike<number> | null, dst: Vec): Vec {
+  for (let b = 0; b < B; b++) {
+    const t = (lengths ? lengths[b] : T) - 1;
+    dst.set(out.subarray((t * B + b) * O, (t * B + b + 1) * O), b * O);
+  }
+  return dst;
+}
+
+/** The backward of gatherLast: dOut (T, B, O) zero except the last real step of each sequence. */
+export function scatterLast(dLast: Vec, T: number, B: number, O: number, lengths: ArrayLike<number> | null, dOut: Vec): Vec {
+  dOut.fill(0);
+  for (let b = 0; b < B; b++) {
+    const t = (lengths ? lengths[b] : T) - 1;
+    dOut.set(dLast.subarray(b * O, (b + 1) * O), (t * B + b) * O);
+  }
+  return dOut;
+}
