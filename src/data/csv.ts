@@ -1,0 +1,71 @@
+// CSV text → a table of strings with a header (papaparse), plus the column lookups and
+// number parsing every loader shares, each error naming the file line and column.
+// Pure (no node: imports): csv-file.ts reads the file.
+import Papa from "papaparse";
+import { fail } from "../errors.ts";
+import { checkWith, failWith } from "./problem.ts";
+
+export interface Table {
+  /** Where the table came from, for error messages (a file name). */
+  source: string;
+  header: string[];
+  /** Data rows (header excluded); every row has header.length fields. */
+  rows: string[][];
+  /** The 1-based file line of each row (blank lines are skipped, so lines are not row + 2). */
+  lines: number[];
+}
+
+/** Parses CSV text whose first line is the header. */
+export function parseCsv(text: string, source = "csv"): Table {
+  checkWith(text.trim().length > 0, source, "a CSV file with a header line and data rows", "an empty file");
+  const res = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, dynamicTyping: false });
+  const bad = res.errors.find((e) => e.code !== "UndetectableDelimiter" && e.type !== "FieldMismatch");
+  if (bad) fail(`${source} line ${(bad.row ?? 0) + 1}`, "well-formed CSV", bad.message);
+  const all = res.data;
+  let first = 0;
+  while (first < all.length && isBlank(all[first])) first++;
+  const header = all[first].map((h) => h.trim());
+  header.forEach((h, j) => {
+    checkWith(h.length > 0, `${source} header`, "a name for every column", `an empty name in column ${j + 1}`);
+    checkWith(header.indexOf(h) === j, `${source} header`, "distinct column names", `${JSON.stringify(h)} twice`);
+  });
+  const rows: string[][] = [], lines: number[] = [];
+  for (let i = first + 1; i < all.length; i++) {
+    const row = all[i];
+    if (isBlank(row)) continue;
+    if (row.length !== header.length) failWith(`${source} line ${i + 1}`, `${header.length} fields like the header`, `${row.length}`);
+    rows.push(row); lines.push(i + 1);
+  }
+  checkWith(rows.length > 0, source, "at least one data row after the header", "none");
+  return { source, header, rows, lines };
+}
+
+function isBlank(row: string[]): boolean { return row.length === 1 && row[0].trim() === ""; }
+
+/** Index of a named column; an unknown name fails listing the available ones. */
+export function columnIndex(table: Table, name: string, flag = "column"): number {
+  const j = table.header.indexOf(name);
+  if (j < 0) fail(flag, `a column of ${table.source}: ${table.header.map((h) => JSON.stringify(h)).join(", ")}`, name);
+  return j;
+}
+
+/** Cell texts counted as missing values (R writes NA, pandas NaN, others leave it empty). */
+const MISSING = new Set(["", "na", "nan", "null", "none", "?", "-"]);
+
+export function isMissing(cell: string): boolean { return MISSING.has(cell.trim().toLowerCase()); }
+
+/** A cell as a finite number; NaN for a missing value; fails on anything else. */
+export function parseNumber(table: Table, row: number, col: number): number {
+  const cell = table.rows[row][col];
+  if (isMissing(cell)) return NaN;
+  const v = Number(cell.trim());
+  if (!Number.isFinite(v)) {
+    fail(`${table.source} line ${table.lines[row]}, column ${JSON.stringify(table.header[col])}`, "a number", cell);
+  }
+  return v;
+}
+
+/** Whether every non-missing cell of a column is a number (used to guess date columns). */
+export function isNumericColumn(table: Table, col: number): boolean {
+  return table.rows.every((r) => isMissing(r[col]) || Number.isFinite(Number(r[col].trim())));
+}

@@ -1,0 +1,58 @@
+// Sliding windows over a (scaled) series for forecasting: a window with target start t has
+// inputs at steps [t − W, t) (all F columns) and targets at [t, t + H) (the target column,
+// column 0). Windows are addressed by t and gathered into batches on demand, so a long
+// series (ETTh1: 17 420 hours) never materialises W copies of itself.
+// Pure (no node: imports).
+import { check, checkInt } from "../errors.ts";
+import { failWith } from "./problem.ts";
+
+export interface WindowBatch {
+  /** W steps, B windows, F columns. */
+  W: number; B: number; F: number; H: number;
+  /** Inputs, (W, B, F) time-major. */
+  x: Float32Array | Float64Array;
+  /** Targets, (B, H): row b is the next H target values of window b. */
+  y: Float32Array | Float64Array;
+  /** Target start step t of each window, (B). */
+  starts: Int32Array;
+}
+
+export interface WindowSet {
+  W: number; H: number; F: number;
+  /** Target start steps of the windows in this set, ascending. */
+  starts: Int32Array;
+}
+
+/** Windows whose targets lie inside [from, to) and whose inputs start at step ≥ 0, so a
+ * validation window may read inputs from the end of training but predicts only validation
+ * steps. */
+export function windowsIn(from: number, to: number, W: number, H: number, F: number, where = "series"): WindowSet {
+  checkInt(W, "window"); checkInt(H, "horizon");
+  const first = Math.max(from, W), last = to - H; // inclusive range of t
+  if (last < first) {
+    failWith(where, `room for one window of ${W} input + ${H} target steps`, `${to - from} steps`);
+  }
+  const starts = new Int32Array(last - first + 1);
+  for (let i = 0; i < starts.length; i++) starts[i] = first + i;
+  return { W, H, F, starts };
+}
+
+/** Gathers windows by target start into (W, B, F) inputs and (B, H) targets. */
+export function gatherWindows(values: ArrayLike<number>, n: number, set: WindowSet, starts: ArrayLike<number> = set.starts, dtype: "float32" | "float64" = "float32"): WindowBatch {
+  const { W, H, F } = set, B = starts.length;
+  check(values.length === n * F, "series values", `length ${n} × ${F}`, values.length);
+  const Arr = dtype === "float64" ? Float64Array : Float32Array;
+  const x = new Arr(W * B * F), y = new Arr(B * H);
+  const s = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    const t0 = starts[b];
+    check(t0 >= W && t0 + H <= n, "window start", `an integer in [${W}, ${n - H}]`, t0);
+    s[b] = t0;
+    for (let w = 0; w < W; w++) {
+      const src = (t0 - W + w) * F, dst = (w * B + b) * F;
+      for (let k = 0; k < F; k++) x[dst + k] = values[src + k];
+    }
+    for (let h = 0; h < H; h++) y[b * H + h] = values[(t0 + h) * F];
+  }
+  return { W, B, F, H, x, y, starts: s };
+}

@@ -1,0 +1,84 @@
+// Vega-Lite specs for the training charts, rendered by chart.ts's writeChart: the loss
+// curve of a run (train and validation loss from metrics.jsonl) and a forecast chart
+// (history, forecast and, where known, actuals). Specs only: no file writing here, and no
+// node: imports, so the same specs can render in a browser.
+import type { ChartSpec } from "./chart.ts";
+
+export interface LossPoint {
+  step: number; epoch?: number; seconds?: number;
+  train_loss?: number | null; val_loss?: number | null;
+  [key: string]: unknown;
+}
+
+export interface LossChartOptions {
+  x?: "step" | "epoch" | "seconds";
+  title?: string;
+  /** y axis title, e.g. "cross-entropy (nats/char)". */
+  yTitle?: string;
+  /** Log scale on y (default false). */
+  logY?: boolean;
+}
+
+/** Train and validation loss against steps (or epochs, or seconds). Non-finite losses
+ * (a diverged run, written as null) are left out rather than breaking the scale. */
+export function lossCurveSpec(records: readonly LossPoint[], opts: LossChartOptions = {}): ChartSpec {
+  const x = opts.x ?? "step";
+  const values: { x: number; loss: number; series: string }[] = [];
+  for (const r of records) {
+    const xv = r[x];
+    if (typeof xv !== "number") continue;
+    if (isNum(r.train_loss)) values.push({ x: xv, loss: r.train_loss, series: "train" });
+    if (isNum(r.val_loss)) values.push({ x: xv, loss: r.val_loss, series: "validation" });
+  }
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: opts.title ?? "Loss",
+    width: 480, height: 280,
+    data: { values },
+    mark: { type: "line", point: values.length <= 60 },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: x === "seconds" ? "seconds" : x },
+      y: { field: "loss", type: "quantitative", title: opts.yTitle ?? "loss", scale: { zero: false, ...(opts.logY ? { type: "log" } : {}) } },
+      color: { field: "series", type: "nominal", title: null, scale: { domain: ["train", "validation"], range: ["#4c78a8", "#f58518"] } },
+    },
+  } as ChartSpec;
+}
+
+export type XValue = number | string;
+export interface XY { x: XValue; y: number }
+
+export interface ForecastChartOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+}
+
+/** History (the inputs), the model's forecast and the actual values over the forecast
+ * horizon, on one time axis. x values are numbers (step index, fractional years) or ISO
+ * dates ("1949-01", "2016-07-01 00:00:00"). */
+export function forecastSpec(parts: { history: readonly XY[]; forecast: readonly XY[]; actual?: readonly XY[]; baseline?: { name: string; points: readonly XY[] } }, opts: ForecastChartOptions = {}): ChartSpec {
+  const series: [string, readonly XY[]][] = [["history", parts.history], ["forecast", parts.forecast]];
+  if (parts.actual?.length) series.push(["actual", parts.actual]);
+  if (parts.baseline?.points.length) series.push([parts.baseline.name, parts.baseline.points]);
+  const values = series.flatMap(([name, pts]) => pts.filter((p) => isNum(p.y)).map((p) => ({ x: p.x, y: p.y, series: name })));
+  const allX = values.map((v) => v.x);
+  const xType = allX.every((v) => typeof v === "number") ? "quantitative"
+    : allX.every((v) => typeof v === "string" && /^\d{4}-\d{2}(-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?)?$/.test(v)) ? "temporal" : "ordinal";
+  const domain = series.map(([n]) => n);
+  const palette: Record<string, string> = { history: "#4c78a8", forecast: "#f58518", actual: "#222222" };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: opts.title ?? "Forecast",
+    width: 560, height: 280,
+    data: { values },
+    mark: { type: "line", point: values.length <= 80 },
+    encoding: {
+      x: { field: "x", type: xType, title: opts.xTitle ?? "time" },
+      y: { field: "y", type: "quantitative", title: opts.yTitle ?? "value", scale: { zero: false } },
+      color: { field: "series", type: "nominal", title: null, scale: { domain, range: domain.map((n) => palette[n] ?? "#54a24b") } },
+      strokeDash: { field: "series", type: "nominal", legend: null, scale: { domain, range: domain.map((n) => (n === "history" || n === "actual" ? [1, 0] : [5, 3])) } },
+    },
+  } as ChartSpec;
+}
+
+function isNum(v: unknown): v is number { return typeof v === "number" && Number.isFinite(v); }
