@@ -46,3 +46,5 @@ export function optimizerFromState(s: OptimizerState): Optimizer {
   opt.loadState(s);
   return opt;
 }
+
+export { packOptimizerState, unpackOptimizerState, optimizerStateToSafetensors, optimizerStateFromSafetensors } from "./persist.ts";
