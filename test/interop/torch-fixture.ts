@@ -28,11 +28,19 @@ export interface TorchFixture {
 
 export const TORCH_DIR = join(import.meta.dirname, "..", "fixtures", "torch");
 
+/**
+ * Reads every fixture. Inputs and weights are float32 values written as their shortest repr
+ * ("0.12345679"), so they are rounded back to float32 here (Math.fround): that is the exact
+ * number PyTorch used in both its float32 and float64 runs.
+ */
 export function loadTorchFixtures(): TorchFixture[] {
-  return readdirSync(TORCH_DIR).filter((f) => f.endsWith(".json")).sort().map((f) => ({
-    ...(JSON.parse(readFileSync(join(TORCH_DIR, f), "utf8")) as TorchFixture),
-    name: f.replace(/\.json$/, ""),
-  }));
+  const fround = (t: FixtureTensor | undefined) => { if (t) t.data = t.data.map(Math.fround); };
+  return readdirSync(TORCH_DIR).filter((f) => f.endsWith(".json")).sort().map((f) => {
+    const fx = { ...(JSON.parse(readFileSync(join(TORCH_DIR, f), "utf8")) as TorchFixture), name: f.replace(/\.json$/, "") };
+    Object.values(fx.weights).forEach(fround);
+    for (const r of fx.runs) [r.x, r.h0, r.c0, r.r_out, r.r_h, r.r_c].forEach(fround);
+    return fx;
+  });
 }
 
 /** max_i |a_i − b_i| / max_i |b_i|: the error relative to the reference tensor's scale. */

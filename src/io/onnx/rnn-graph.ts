@@ -20,7 +20,7 @@ export interface TorchLayerWeights {
 
 export interface OnnxRnnSpec {
   cell: OnnxCell;
-  nonlinearity?: "tanh" | "relu"; // Elman only
+  nonlinearity?: "tanh" | "relu" | "sigmoid"; // Elman only (default tanh)
   inputSize: number; // I (the embedding width when `embedding` is set)
   hiddenSize: number; // H
   layers: TorchLayerWeights[];
@@ -40,6 +40,8 @@ const GATES: Record<OnnxCell, { g: number; fromTorch: number[]; op: string }> = 
   lstm: { g: 4, fromTorch: [0, 3, 1, 2], op: "LSTM" }, // ONNX i,o,f,c ← torch i,f,g,o
   gru: { g: 3, fromTorch: [1, 0, 2], op: "GRU" }, // ONNX z,r,h ← torch r,z,n
 };
+
+const ONNX_ACT = { tanh: "Tanh", relu: "Relu", sigmoid: "Sigmoid" } as const;
 
 /** Reorders the row blocks (each `rows`×`cols`) of a (G·rows, cols) matrix. */
 export function permuteBlocks(a: ArrayLike<number>, rows: number, cols: number, fromTorch: number[]): Float32Array {
@@ -115,7 +117,7 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
       }
     }
     const attributes: Node["attributes"] = { hidden_size: { kind: "int", value: H } };
-    if (cell === "elman") attributes.activations = { kind: "strings", value: [spec.nonlinearity === "relu" ? "Relu" : "Tanh"] };
+    if (cell === "elman") attributes.activations = { kind: "strings", value: [ONNX_ACT[spec.nonlinearity ?? "tanh"]] };
     if (cell === "gru") attributes.linear_before_reset = { kind: "int", value: 1 };
     const rnnInputs = [x, W, R, B, "", h0];
     if (cell === "lstm") rnnInputs.push(c0);

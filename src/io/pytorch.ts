@@ -1,0 +1,186 @@
+// PyTorch interop for the Sequence model: maps a `state_dict` of nn.RNN / nn.LSTM / nn.GRU
+// (keys weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, bare or under "rnn.",
+// optionally head.weight/head.bias of an nn.Linear on every step and embedding.weight of an
+// nn.Embedding) to a model and back, and describes a model for the ONNX graph builder.
+// Conventions (DESIGN §1): LSTM/GRU tensors are PyTorch's verbatim; an Elman layer has one
+// bias, so it imports b_h = b_ih + b_hh and exports b_ih = b_h, b_hh = 0.
+// An embedding is folded into layer 0 (W_ih' = W_ih · Eᵀ, (G·H, V)): the model then takes
+// one-hot inputs of size V and computes exactly what embedding + RNN computes; the export
+// does not split it out again. Not here: file I/O (callers read/write safetensors bytes),
+// Jordan networks (PyTorch has none). Browser-safe: no node: imports.
+import { RecurrentError } from "../errors.ts";
+import { Sequence } from "../model/sequence.ts";
+import type { DType, Vec } from "../tensor/types.ts";
+import type { OnnxRnnSpec } from "./onnx/rnn-graph.ts";
+
+export type TorchCell = "elman" | "lstm" | "gru";
+
+/** A tensor as read from a file: shape, data, and the file's dtype name (e.g. "F32"). */
+export interface InTensor { shape: number[]; data: ArrayLike<number>; dtype?: string }
+/** A tensor for a state_dict file. */
+export interface OutTensor { shape: number[]; data: Vec }
+
+const GATES: Record<TorchCell, number> = { elman: 1, lstm: 4, gru: 3 };
+function err(msg: string): never { throw new RecurrentError(msg); }
+const shapeStr = (s: readonly number[]) => `(${s.join(", ")})`;
+
+export interface ImportOptions {
+  cell: TorchCell;
+  /** Elman σ_h (nn.RNN's nonlinearity); default tanh. */
+  nonlinearity?: "tanh" | "relu";
+  /** Where the tensors came from, for error messages. */
+  source?: string;
+  /** Model precision; default: float64 for F64 files, else float32. */
+  dtype?: DType;
+}
+
+/** Builds a model holding the weights of a PyTorch state_dict. Throws one clear line on any mismatch. */
+export function importTorchStateDict(input: Record<string, InTensor>, opts: ImportOptions): Sequence {
+  const src = opts.source ?? "state_dict";
+  const { cell } = opts;
+  const G = GATES[cell];
+  if (G === undefined) err(`${src}: --cell: expected one of elman|lstm|gru, got ${JSON.stringify(cell)}`);
+  // Strip an "rnn." prefix (a module holding `self.rnn = nn.LSTM(...)`), only from the RNN's keys.
+  const t: Record<string, InTensor> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (k === "__metadata__") continue;
+    const name = k.startsWith("rnn.") ? k.slice(4) : k;
+    if (name in t) err(`${src}: tensor "${k}": appears both bare and under "rnn."`);
+    t[name] = v;
+  }
+  const dtypes = new Map<string, string>();
+  for (const [k, v] of Object.entries(t)) if (v.dtype) dtypes.set(v.dtype, dtypes.get(v.dtype) ?? k);
+  if (dtypes.size > 1) {
+    err(`${src}: mixed dtypes: expected one dtype for all tensors, got ${[...dtypes].map(([d, k]) => `${d} ("${k}")`).join(" and ")}`);
+  }
+  const fileDtype = [...dtypes.keys()][0];
+  if (fileDtype && !["F32", "F64", "F16", "BF16"].includes(fileDtype)) err(`${src}: dtype: expected F32, F64, F16 or BF16 weights, got ${fileDtype}`);
+  const w0 = t.weight_ih_l0 ?? err(`${src}: missing tensor "weight_ih_l0" (expected an nn.${cell === "elman" ? "RNN" : cell.toUpperCase()} state_dict, bare or under "rnn."); found ${Object.keys(input).slice(0, 8).join(", ") || "no tensors"}`);
+  if (w0.shape.length !== 2 || w0.shape[0]! % G !== 0 || w0.shape[0]! === 0) {
+    err(`${src}: tensor "weight_ih_l0": expected shape (${G}·H, I) for ${cell}, got ${shapeStr(w0.shape)}`);
+  }
+  const H = w0.shape[0]! / G;
+  let L = 0;
+  while (`weight_ih_l${L}` in t) L++;
+
+  // Every tensor we expect, with its shape; then anything left over is an error.
+  const expected = new Map<string, number[]>();
+  let I = w0.shape[1]!;
+  const emb = t["embedding.weight"];
+  if (emb) {
+    if (emb.shape.length !== 2 || emb.shape[1] !== I) err(`${src}: tensor "embedding.weight": expected shape (V, ${I}) to feed weight_ih_l0 ${shapeStr(w0.shape)}, got ${shapeStr(emb.shape)}`);
+    expected.set("embedding.weight", emb.shape);
+  }
+  for (let l = 0; l < L; l++) {
+    const inSize = l === 0 ? I : H;
+    expected.set(`weight_ih_l${l}`, [G * H, inSize]);
+    expected.set(`weight_hh_l${l}`, [G * H, H]);
+    expected.set(`bias_ih_l${l}`, [G * H]);
+    expected.set(`bias_hh_l${l}`, [G * H]);
+  }
+  const head = t["head.weight"] ?? t["head.bias"];
+  let O = 0;
+  if (head) {
+    const hw = t["head.weight"] ?? err(`${src}: missing tensor "head.weight" (head.bias is present)`);
+    if (hw.shape.length !== 2) err(`${src}: tensor "head.weight": expected shape (O, ${H}), got ${shapeStr(hw.shape)}`);
+    O = hw.shape[0]!;
+    expected.set("head.weight", [O, H]);
+    expected.set("head.bias", [O]);
+  }
+  for (const [name, shape] of expected) {
+    const v = t[name] ?? err(`${src}: missing tensor "${name}" (expected shape ${shapeStr(shape)})`);
+    if (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i])) {
+      err(`${src}: tensor "${name}": expected shape ${shapeStr(shape)}, got ${shapeStr(v.shape)}`);
+    }
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (v.data.length !== n) err(`${src}: tensor "${name}": expected ${n} values for shape ${shapeStr(shape)}, got ${v.data.length}`);
+  }
+  for (const name of Object.keys(t)) {
+    if (expected.has(name)) continue;
+    const why = /_reverse$/.test(name) ? " (bidirectional RNNs are not supported)"
+      : /^weight_hr_l/.test(name) ? " (LSTM proj_size is not supported)"
+      : /^(weight|bias)_(ih|hh)_l\d+$/.test(name) ? ` (layers must be numbered 0..${L - 1} without gaps)` : "";
+    err(`${src}: unexpected tensor "${name}" ${shapeStr(t[name]!.shape)}${why}`);
+  }
+
+  const dtype: DType = opts.dtype ?? (fileDtype === "F64" ? "float64" : "float32");
+  let wih0: ArrayLike<number> = w0.data;
+  if (emb) { // fold: W'(G·H, V) = W_ih (G·H, E) · Eᵀ (E, V), accumulated in float64
+    const V = emb.shape[0]!, E = I;
+    const folded = new Float64Array(G * H * V);
+    for (let r = 0; r < G * H; r++) for (let v = 0; v < V; v++) {
+      let s = 0;
+      for (let e = 0; e < E; e++) s += w0.data[r * E + e]! * emb.data[v * E + e]!;
+      folded[r * V + v] = s;
+    }
+    wih0 = folded;
+    I = V;
+  }
+  const model = new Sequence({
+    cell, input: I, hidden: H, layers: L, output: O,
+    ...(cell === "elman" ? { hiddenActivation: opts.nonlinearity ?? "tanh" } : {}),
+  }, dtype);
+  for (let l = 0; l < L; l++) {
+    model.get(`weight_ih_l${l}`).set(l === 0 ? wih0 : t[`weight_ih_l${l}`]!.data);
+    model.get(`weight_hh_l${l}`).set(t[`weight_hh_l${l}`]!.data);
+    const bih = t[`bias_ih_l${l}`]!.data, bhh = t[`bias_hh_l${l}`]!.data;
+    if (cell === "elman") {
+      const b = model.get(`bias_l${l}`);
+      for (let i = 0; i < H; i++) b[i] = bih[i]! + bhh[i]!; // b_h = b_ih + b_hh
+    } else {
+      model.get(`bias_ih_l${l}`).set(bih);
+      model.get(`bias_hh_l${l}`).set(bhh);
+    }
+  }
+  if (O) {
+    model.get("head.weight").set(t["head.weight"]!.data);
+    model.get("head.bias").set(t["head.bias"]!.data);
+  }
+  return model;
+}
+
+/** The model's weights as a PyTorch state_dict (optionally under a prefix such as "rnn."). */
+export function exportTorchStateDict(model: Sequence, prefix = ""): Record<string, OutTensor> {
+  const c = model.config;
+  if (c.cell === "jordan") err("export: cell jordan: expected elman|lstm|gru (PyTorch has no Jordan network)");
+  const out: Record<string, OutTensor> = {};
+  const copy = (name: string) => { const e = model.entry(name); return { shape: [...e.shape], data: model.get(name).slice() }; };
+  for (let l = 0; l < c.layers; l++) {
+    out[`${prefix}weight_ih_l${l}`] = copy(`weight_ih_l${l}`);
+    out[`${prefix}weight_hh_l${l}`] = copy(`weight_hh_l${l}`);
+    if (c.cell === "elman") {
+      const b = copy(`bias_l${l}`);
+      out[`${prefix}bias_ih_l${l}`] = b; // b_ih = b_h, b_hh = 0
+      out[`${prefix}bias_hh_l${l}`] = { shape: b.shape, data: b.data.map(() => 0) };
+    } else {
+      out[`${prefix}bias_ih_l${l}`] = copy(`bias_ih_l${l}`);
+      out[`${prefix}bias_hh_l${l}`] = copy(`bias_hh_l${l}`);
+    }
+  }
+  if (model.head) {
+    out["head.weight"] = copy("head.weight");
+    out["head.bias"] = copy("head.bias");
+  }
+  return out;
+}
+
+/** Describes a model for src/io/onnx/rnn-graph.ts; throws for what ONNX's RNN ops cannot express. */
+export function onnxSpecOf(model: Sequence, opts: { initialState?: boolean } = {}): OnnxRnnSpec {
+  const c = model.config;
+  const cell = c.cell === "jordan" ? err("export --onnx: cell jordan: ONNX has no Jordan operator; export elman|lstm|gru models") : c.cell;
+  const act = c.hiddenActivation;
+  if (act !== "tanh" && act !== "relu" && act !== "sigmoid") err(`export --onnx: hidden activation ${act}: ONNX RNN has Tanh, Relu, Sigmoid`);
+  const sd = exportTorchStateDict(model);
+  const layers = Array.from({ length: c.layers }, (_, l) => ({
+    weight_ih: sd[`weight_ih_l${l}`]!.data, weight_hh: sd[`weight_hh_l${l}`]!.data,
+    bias_ih: sd[`bias_ih_l${l}`]!.data, bias_hh: sd[`bias_hh_l${l}`]!.data,
+  }));
+  return {
+    cell,
+    nonlinearity: act, // ONNX RNN also has Sigmoid, which nn.RNN lacks
+    inputSize: c.input, hiddenSize: c.hidden, layers,
+    head: model.head ? { weight: sd["head.weight"]!.data, bias: sd["head.bias"]!.data, outputSize: c.output, activation: c.outputActivation } : undefined,
+    initialState: opts.initialState ?? true,
+    doc: `recurrent: ${model.toString()}`,
+  };
+}

@@ -1,0 +1,62 @@
+// Parity with PyTorch: the toolkit's forward outputs, final states and every gradient (each
+// parameter tensor, the input and the initial states) against the committed golden values of
+// scripts/torch-golden.py, in float32 (≤ 1e-5 relative to scale) and float64 (≤ 1e-12).
+// Weights enter through importTorchStateDict, so the name mapping is tested on the way.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { importTorchStateDict, type InTensor } from "../../src/io/pytorch.ts";
+import type { Vec } from "../../src/tensor/types.ts";
+import { loadTorchFixtures, relError, type FixtureTensor } from "./torch-fixture.ts";
+
+const TOL = { f32: 1e-5, f64: 1e-12 } as const;
+
+/** Rows l of an (L, B, H) tensor as one (B, H) array per layer. */
+function perLayer(t: FixtureTensor, make: (a: number[]) => Vec): Vec[] {
+  const [L, B, H] = t.shape as [number, number, number];
+  return Array.from({ length: L }, (_, l) => make(t.data.slice(l * B * H, (l + 1) * B * H)));
+}
+
+for (const fx of loadTorchFixtures()) {
+  for (const prec of ["f32", "f64"] as const) {
+    test(`${fx.name} (${prec}): forward, final states and every gradient match PyTorch within ${TOL[prec]}`, (t) => {
+      const make = (a: ArrayLike<number>): Vec => (prec === "f64" ? Float64Array.from(a) : Float32Array.from(a));
+      const weights: Record<string, InTensor> = {};
+      for (const [k, v] of Object.entries(fx.weights)) weights[k] = { shape: v.shape, data: v.data, dtype: prec === "f64" ? "F64" : "F32" };
+      const model = importTorchStateDict(weights, { cell: fx.cell, nonlinearity: fx.nonlinearity ?? undefined });
+      assert.equal(model.dtype, prec === "f64" ? "float64" : "float32");
+      let worst = 0, worstWhat = "";
+      const cmp = (what: string, got: ArrayLike<number>, want: FixtureTensor) => {
+        const e = relError(got, want.data);
+        if (e > worst) { worst = e; worstWhat = what; }
+        assert.ok(e <= TOL[prec], `${fx.name} ${prec} ${what}: rel. error ${e.toExponential(2)} > ${TOL[prec]}`);
+      };
+      for (const run of fx.runs) {
+        const ref = run[prec];
+        const h0 = perLayer(run.h0, make);
+        const c0 = run.c0 ? perLayer(run.c0, make) : null;
+        const state0 = h0.map((h, l) => (c0 ? [h, c0[l]!] : [h]));
+        model.zeroGrads();
+        const { out, state } = model.forward(make(run.x.data), run.T, run.B, { state0 });
+        const tag = `T=${run.T} B=${run.B}`;
+        cmp(`${tag} out`, out, ref.out);
+        cmp(`${tag} h_n`, state.flatMap((s) => [...s[0]!]), ref.h_n);
+        if (ref.c_n) cmp(`${tag} c_n`, state.flatMap((s) => [...s[1]!]), ref.c_n);
+        const rh = perLayer(run.r_h, make), rc = run.r_c ? perLayer(run.r_c, make) : null;
+        const { dx, dState0 } = model.backward(make(run.r_out.data), rh.map((h, l) => (rc ? [h, rc[l]!] : [h])));
+        for (const [name, g] of Object.entries(ref.grads)) {
+          if (name === "x") cmp(`${tag} d x`, dx, g);
+          else if (name === "h0") cmp(`${tag} d h0`, dState0.flatMap((s) => [...s[0]!]), g);
+          else if (name === "c0") cmp(`${tag} d c0`, dState0.flatMap((s) => [...s[1]!]), g);
+          else if (fx.cell === "elman" && name.startsWith("bias_")) {
+            // one bias b_h = b_ih + b_hh: its gradient equals each of PyTorch's two
+            cmp(`${tag} d ${name}`, model.grad(name.replace(/bias_(ih|hh)_/, "bias_")), g);
+          } else cmp(`${tag} d ${name}`, model.grad(name), g);
+        }
+        // Every parameter tensor of the model was compared (none silently skipped).
+        const compared = new Set(Object.keys(ref.grads).map((n) => (fx.cell === "elman" ? n.replace(/bias_(ih|hh)_/, "bias_") : n)));
+        for (const e of model.tensors) assert.ok(compared.has(e.name), `${fx.name}: no golden gradient for ${e.name}`);
+      }
+      t.diagnostic(`worst rel. error ${worst.toExponential(2)} (${worstWhat})`);
+    });
+  }
+}
