@@ -40,10 +40,16 @@ const CASES: Case[] = [
   { name: "gru_reset_before", inputSize: 3, runs: [[3, 5], [2, 2]],
     // resetAfter defaults to false (true is refused by tfjs; see the top comment).
     build: (x) => tf.layers.gru({ units: 4, ...rnnOpts }).apply(x) as tf.SymbolicTensor[] },
+  // The toolkit's LSTM/GRU use the logistic sigmoid on their gates (PyTorch's), so these
+  // fixtures with recurrentActivation "sigmoid" are the ones it can reproduce exactly.
+  { name: "lstm_sigmoid", inputSize: 3, runs: [[3, 5], [2, 2]],
+    build: (x) => tf.layers.lstm({ units: 4, recurrentActivation: "sigmoid", ...rnnOpts }).apply(x) as tf.SymbolicTensor[] },
+  { name: "simple_rnn_relu", inputSize: 3, runs: [[3, 5], [2, 2]],
+    build: (x) => tf.layers.simpleRNN({ units: 4, activation: "relu", ...rnnOpts }).apply(x) as tf.SymbolicTensor[] },
   { name: "lstm_stack_dense", inputSize: 4, runs: [[2, 6], [4, 3]],
     build: (x) => {
-      const h1 = tf.layers.lstm({ units: 5, returnSequences: true }).apply(x) as tf.SymbolicTensor;
-      const h2 = tf.layers.lstm({ units: 3, returnSequences: true }).apply(h1) as tf.SymbolicTensor;
+      const h1 = tf.layers.lstm({ units: 5, recurrentActivation: "sigmoid", returnSequences: true }).apply(x) as tf.SymbolicTensor;
+      const h2 = tf.layers.lstm({ units: 5, recurrentActivation: "sigmoid", returnSequences: true }).apply(h1) as tf.SymbolicTensor;
       return tf.layers.dense({ units: 2, activation: "softmax" }).apply(h2) as tf.SymbolicTensor;
     } },
   { name: "unsupported_conv1d", inputSize: 3, runs: [],
@@ -66,8 +72,8 @@ function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
  * Returns the sequence (B, T, H) and the final state (B, H), flat.
  */
 function kerasGru(x: ArrayLike<number>, B: number, T: number, I: number, H: number, kernel: ArrayLike<number>,
-  recurrent: ArrayLike<number>, bias: ArrayLike<number>, resetAfter: boolean): { seq: number[]; h: number[] } {
-  const hs = (v: number) => Math.min(1, Math.max(0, 0.2 * v + 0.5));
+  recurrent: ArrayLike<number>, bias: ArrayLike<number>, resetAfter: boolean, hard = true): { seq: number[]; h: number[] } {
+  const hs = hard ? (v: number) => Math.min(1, Math.max(0, 0.2 * v + 0.5)) : (v: number) => 1 / (1 + Math.exp(-v));
   const G = 3 * H;
   const seq = new Array<number>(B * T * H).fill(0);
   const hAll = new Array<number>(B * H).fill(0);
@@ -89,7 +95,7 @@ function kerasGru(x: ArrayLike<number>, B: number, T: number, I: number, H: numb
 }
 
 /** The reset_after=true fixture (see the top comment): tfjs cannot build this model itself. */
-function writeResetAfterGru(dir: string, beforeDir: string, rng: Rng): void {
+function writeResetAfterGru(dir: string, beforeDir: string, rng: Rng, hard: boolean): void {
   const I = 3, H = 4, G = 3 * H;
   const before = JSON.parse(readFileSync(join(beforeDir, "model.json"), "utf8"));
   const beforeExpected = JSON.parse(readFileSync(join(beforeDir, "expected.json"), "utf8"));
@@ -104,7 +110,8 @@ function writeResetAfterGru(dir: string, beforeDir: string, rng: Rng): void {
   }
   const gru = before.modelTopology.config.layers.find((l: { class_name: string }) => l.class_name === "GRU");
   gru.config.reset_after = true;
-  before.modelTopology.config.name = "gru_reset_after";
+  if (!hard) gru.config.recurrent_activation = "sigmoid";
+  before.modelTopology.config.name = hard ? "gru_reset_after" : "gru_reset_after_sigmoid";
   bSpec.shape = [2, G];
   const kernel = Float32Array.from({ length: I * G }, () => rng.range(-0.8, 0.8));
   const recurrent = Float32Array.from({ length: H * G }, () => rng.range(-0.8, 0.8));
@@ -114,7 +121,7 @@ function writeResetAfterGru(dir: string, beforeDir: string, rng: Rng): void {
   writeFileAtomic(join(dir, "model.json"), JSON.stringify(before, null, 1));
   const runs = beforeExpected.runs.map((r: { B: number; T: number }) => {
     const x = Array.from({ length: r.B * r.T * I }, () => Math.fround(rng.normal()));
-    const ref = kerasGru(x, r.B, r.T, I, H, kernel, recurrent, bias, true);
+    const ref = kerasGru(x, r.B, r.T, I, H, kernel, recurrent, bias, true, hard);
     return { B: r.B, T: r.T, x: { shape: [r.B, r.T, I], data: x },
       outputs: [{ shape: [r.B, r.T, H], data: ref.seq }, { shape: [r.B, H], data: ref.h }] };
   });
@@ -160,7 +167,8 @@ async function main(): Promise<void> {
     }));
     console.log(`wrote ${dir}`);
   }
-  writeResetAfterGru(join(OUT, "gru_reset_after"), join(OUT, "gru_reset_before"), new Rng(2999));
+  writeResetAfterGru(join(OUT, "gru_reset_after"), join(OUT, "gru_reset_before"), new Rng(2999), true);
+  writeResetAfterGru(join(OUT, "gru_reset_after_sigmoid"), join(OUT, "gru_reset_before"), new Rng(2998), false);
 }
 
 await main();
