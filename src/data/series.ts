@@ -4,7 +4,7 @@
 // [target, ...features] and its prediction is the target. Pure (no node: imports).
 //
 // Defaults: without --date, a first column that is not numeric (month, date) is the date;
-// without --target, the only numeric column left is the target (otherwise the user must
+// without --target, the only other column (or the only numeric one) is the target (otherwise the user must
 // choose, and the error lists the columns).
 import { check, fail } from "../errors.ts";
 import { type Table, columnIndex, isMissing, isNumericColumn, parseNumber } from "./csv.ts";
@@ -57,7 +57,10 @@ export function selectSeries(table: Table, opts: SeriesOptions = {}): Series {
   let targetCol: number;
   if (opts.target) targetCol = columnIndex(table, opts.target, "--target");
   else {
-    const numeric = header.map((_, j) => j).filter((j) => j !== dateCol && isNumericColumn(table, j));
+    // The one column besides the date (its bad cells are then reported by line), else
+    // the one numeric column.
+    const rest = header.map((_, j) => j).filter((j) => j !== dateCol);
+    const numeric = rest.length === 1 ? rest : rest.filter((j) => isNumericColumn(table, j));
     if (numeric.length !== 1) {
       failWith(`${source}`, `--target naming one of the columns ${header.map((h) => JSON.stringify(h)).join(", ")}`, numeric.length ? `${numeric.length} numeric columns and no --target` : "no numeric column");
     }

@@ -1,0 +1,94 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readCsvFile } from "../../src/data/csv-file.ts";
+import { parseCsv } from "../../src/data/csv.ts";
+import { StandardScaler } from "../../src/data/scaler.ts";
+import { gatherWindows, windowsIn } from "../../src/data/windows.ts";
+import { forecastDefaults, inferFrequency } from "../../src/data/period.ts";
+import { prepareForecast } from "../../src/data/prepare-forecast.ts";
+
+test("scaler: fitted on the training rows only, mean 0 and std 1 there; JSON round-trip", () => {
+  // (N = 4, F = 2): the last row is "validation" and must not move the fit
+  const values = [1, 10, 2, 10, 3, 10, 100, 1000];
+  const s = StandardScaler.fit(["a", "b"], values, 3);
+  assert.deepEqual([...s.mean], [2, 10]);
+  assert.ok(Math.abs(s.std[0] - Math.sqrt(2 / 3)) < 1e-12);
+  assert.equal(s.std[1], 1); // constant column: no division by zero
+  const z = s.transform(values);
+  assert.ok(Math.abs(z[0] + z[2] + z[4]) < 1e-12);
+  assert.deepEqual([...s.inverseColumn([z[6]], 0)], [100]);
+  const back = StandardScaler.fromJSON(JSON.parse(JSON.stringify(s)));
+  assert.deepEqual([...back.transform(values)], [...z]);
+  assert.throws(() => StandardScaler.fromJSON({ kind: "standard", columns: ["a"], mean: [0], std: [0] }), /positive/);
+});
+
+test("windows: inputs are the W steps before t (all columns), targets the next H target values", () => {
+  // series (N = 10, F = 2): column 0 = t, column 1 = 100 + t
+  const n = 10, F = 2, values = Float64Array.from({ length: n * F }, (_, i) => (i % 2 ? 100 : 0) + Math.floor(i / 2));
+  const set = windowsIn(0, n, 3, 2, F);
+  assert.deepEqual([...set.starts], [3, 4, 5, 6, 7, 8]);
+  const b = gatherWindows(values, n, set, [3, 8]);
+  // x is (W, B, F) time-major: step w of window b at ((w·B + b)·F)
+  for (const [bi, t] of [[0, 3], [1, 8]]) {
+    for (let w = 0; w < 3; w++) {
+      assert.equal(b.x[(w * 2 + bi) * 2], t - 3 + w);
+      assert.equal(b.x[(w * 2 + bi) * 2 + 1], 100 + t - 3 + w);
+    }
+    assert.deepEqual([b.y[bi * 2], b.y[bi * 2 + 1]], [t, t + 1]);
+  }
+});
+
+test("windows: validation windows predict only validation steps but may read training inputs", () => {
+  const set = windowsIn(70, 85, 24, 12, 1);
+  assert.equal(set.starts[0], 70);
+  assert.equal(set.starts[set.starts.length - 1], 85 - 12);
+  assert.throws(() => windowsIn(70, 80, 24, 12, 1, "validation part"), /validation part: expected room for one window of 24 input \+ 12 target steps, got 10 steps/);
+});
+
+test("period: frequency from the dates of the shared series; defaults fit the series", () => {
+  assert.equal(inferFrequency(["1949-01", "1949-02"]), "monthly");
+  assert.equal(inferFrequency(["1981-01-01", "1981-01-02"]), "daily");
+  assert.equal(inferFrequency(["2016-07-01 00:00:00", "2016-07-01 01:00:00"]), "hourly");
+  assert.equal(inferFrequency(["1991.496154", "1991.5"]), "unknown");
+  assert.equal(inferFrequency(null), "unknown");
+  const d = forecastDefaults(144, ["1949-01", "1949-02"]);
+  assert.equal(d.season, 12);
+  assert.ok(d.window >= d.season && 0.7 * 144 - d.window - d.horizon >= 16);
+  const short = forecastDefaults(40, null);
+  assert.ok(Math.round(0.7 * 40) - short.window - short.horizon + 1 >= 1);
+});
+
+test("prepareForecast on airline passengers: 70/15/15 by time, scaler from training only, windows inside each part", () => {
+  const d = prepareForecast(readCsvFile("test/fixtures/airline_passengers.csv"), { window: 24, horizon: 12 });
+  const { trainEnd, valEnd, n } = d.bounds;
+  assert.equal(n, 144);
+  assert.equal(valEnd - trainEnd, Math.round(0.15 * 144));
+  let m = 0;
+  for (let t = 0; t < trainEnd; t++) m += d.target[t];
+  assert.ok(Math.abs(d.scaler.mean[0] - m / trainEnd) < 1e-9);
+  assert.equal(d.config.season, 12);
+  assert.equal(d.config.date, "month");
+  for (const [set, lo, hi] of [[d.train, 0, trainEnd], [d.val, trainEnd, valEnd], [d.test!, valEnd, n]] as const) {
+    assert.ok(set.starts[0] >= lo && set.starts[set.starts.length - 1] + 12 <= hi);
+    assert.equal(set.starts.length, hi - Math.max(lo, 24) - 12 + 1);
+  }
+  const b = gatherWindows(d.scaled, n, d.val);
+  assert.ok(Math.abs(b.y[0] - (d.target[trainEnd] - d.scaler.mean[0]) / d.scaler.std[0]) < 1e-5);
+});
+
+test("prepareForecast reuses a saved scaler and rejects one fitted on other columns", () => {
+  const t = readCsvFile("test/fixtures/melbourne-temp-1981-1982.csv");
+  const a = prepareForecast(t, { window: 14, horizon: 7 });
+  assert.equal(a.config.frequency, "daily");
+  const b = prepareForecast(t, { window: 14, horizon: 7, scaler: StandardScaler.fromJSON(a.scaler.toJSON()) });
+  assert.deepEqual([...b.scaled], [...a.scaled]);
+  const other = new StandardScaler(["x"], Float64Array.of(0), Float64Array.of(1));
+  assert.throws(() => prepareForecast(t, { window: 14, horizon: 7, scaler: other }), /model scaler/);
+});
+
+test("prepareForecast: a series shorter than window + horizon, or a part without room for a window, is one line", () => {
+  const t = readCsvFile("test/fixtures/bad-data/short-series.csv");
+  assert.throws(() => prepareForecast(t, { window: 4, horizon: 2 }), /at least window \+ horizon = 4 \+ 2 steps, got 5 steps/);
+  const csv = "m,v\n" + Array.from({ length: 40 }, (_, i) => `${i},${i}`).join("\n");
+  assert.throws(() => prepareForecast(parseCsv(csv, "s.csv"), { window: 10, horizon: 8, date: "m" }), (e: Error) => /validation part/.test(e.message) && /lower --window or --horizon/.test(e.message));
+});
