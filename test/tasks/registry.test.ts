@@ -51,3 +51,22 @@ test("tasks: predictions of the wrong size are one clear line", () => {
   const batch = task.generate({ length: 20, batch: 4, rng: new Rng(1) });
   assert.throws(() => task.score(new Float32Array(3), batch), (e: unknown) => e instanceof RecurrentError && e.message.includes("expected 4 numbers"));
 });
+
+test("tasks: the trainer glue gives each kind its loss, and turns outputs into scoreable predictions", async () => {
+  const { trainingFor, asTrainerBatch, predictionsFrom } = await import("../../src/data/tasks/as-batch.ts");
+  assert.deepEqual(trainingFor("regression-last"), { loss: "mse", outputActivation: "linear", manyToOne: true });
+  assert.equal(trainingFor("class-every-step").loss, "ce");
+  assert.equal(trainingFor("binary-every-step").outputActivation, "sigmoid");
+  const task = getTask("temporal-order");
+  const b = task.generate({ length: 20, batch: 3, rng: new Rng(2) });
+  const out = new Float32Array(b.T * b.B * b.O); // logits (T, B, O): only the last step matters
+  for (let j = 0; j < b.B; j++) out[((b.T - 1) * b.B + j) * b.O + b.target[j]] = 3;
+  assert.equal(task.score(predictionsFrom(b, out), b).accuracy, 1);
+  const r = getTask("reber").generate({ length: 30, batch: 4, rng: new Rng(3) });
+  const tb = asTrainerBatch(r);
+  assert.ok(tb.mask instanceof Uint8Array && tb.mask.length === r.T * r.B && tb.mask.includes(0));
+  const logits = Float32Array.from(r.target, (v) => (v > 0 ? 4 : -4));
+  const p = predictionsFrom(r, logits);
+  assert.ok(p.every((v) => v > 0 && v < 1));
+  assert.equal(getTask("reber").score(p, r).accuracy, 1);
+});
