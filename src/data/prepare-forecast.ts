@@ -18,9 +18,10 @@ export interface ForecastOptions extends SeriesOptions {
   horizon?: number;
   /** Seasonal period for the seasonal-naive baseline. */
   season?: number;
-  /** Shares (< 1) or counts (≥ 1) of steps. */
+  /** Shares (< 1) or counts (≥ 1) of steps; train defaults to all before validation. */
   val?: number;
   test?: number;
+  train?: number;
   /** A saved scaler (eval, forecast): used instead of fitting one. */
   scaler?: StandardScaler;
 }
@@ -36,6 +37,7 @@ export interface ForecastConfig {
   frequency: string;
   val: number;
   test: number;
+  train?: number;
 }
 
 export interface ForecastData {
@@ -60,20 +62,21 @@ export function prepareForecast(table: Table, opts: ForecastOptions = {}): Forec
   const val = opts.val ?? d.val, test = opts.test ?? d.test;
   const where = series.source;
   checkWith(series.n >= window + horizon, where, `a series of at least window + horizon = ${window} + ${horizon} steps`, `${series.n} steps`);
-  const bounds = splitBounds(series.n, { val, test }, where);
+  const bounds = splitBounds(series.n, { val, test, train: opts.train }, where);
   const scaler = opts.scaler ?? StandardScaler.fit(series.columns, series.values, bounds.trainEnd);
   if (opts.scaler) check(opts.scaler.columns.join(",") === series.columns.join(","), "model scaler", `columns ${opts.scaler.columns.join(", ")}`, series.columns.join(", "));
   const F = series.f;
-  const sizes = `(${series.n} steps split ${bounds.trainEnd}/${bounds.valEnd - bounds.trainEnd}/${series.n - bounds.valEnd}; lower --window or --horizon)`;
+  const sizes = `(${series.n} steps split ${bounds.trainEnd}/${bounds.valEnd - bounds.trainEnd}/${bounds.n - bounds.valEnd}; lower --window or --horizon)`;
   const config: ForecastConfig = {
     target: series.columns[0], features: series.columns.slice(1),
     date: series.dateColumn,
     window, horizon, season, frequency: inferFrequency(series.dates), val, test,
+    ...(opts.train !== undefined ? { train: opts.train } : {}),
   };
   return {
     config, series, target: targetOf(series), scaler, scaled: scaler.transform(series.values), bounds,
     train: windowsIn(0, bounds.trainEnd, window, horizon, F, `${where} training part ${sizes}`),
     val: windowsIn(bounds.trainEnd, bounds.valEnd, window, horizon, F, `${where} validation part ${sizes}`),
-    test: bounds.valEnd < series.n ? windowsIn(bounds.valEnd, series.n, window, horizon, F, `${where} test part ${sizes}`) : null,
+    test: bounds.valEnd < bounds.n ? windowsIn(bounds.valEnd, bounds.n, window, horizon, F, `${where} test part ${sizes}`) : null,
   };
 }

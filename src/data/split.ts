@@ -10,10 +10,15 @@ export interface SplitSizes {
   val: number;
   /** Share (< 1) or count (≥ 1) for test; 0 for none. */
   test?: number;
+  /** Share or count for training; default: everything before validation. When given, the
+   * parts are laid out from the start and steps after the test part are left out (ETTh1's
+   * Informer split uses the first 20 of its 24 months). */
+  train?: number;
 }
 
 export interface SplitBounds {
-  /** Training is [0, trainEnd), validation [trainEnd, valEnd), test [valEnd, n). */
+  /** Training is [0, trainEnd), validation [trainEnd, valEnd), test [valEnd, n); n may be
+   * below the length when a training size is given. */
   trainEnd: number;
   valEnd: number;
   n: number;
@@ -25,6 +30,11 @@ export function splitBounds(n: number, sizes: SplitSizes, where = "split"): Spli
     return v < 1 ? Math.round(v * n) : v;
   };
   const val = count(sizes.val, "validation"), test = count(sizes.test ?? 0, "test");
+  if (sizes.train !== undefined) {
+    const train = count(sizes.train, "training");
+    check(train >= 1 && train + val + test <= n, where, `training + validation + test (${train} + ${val} + ${test}) within the length`, n);
+    return { trainEnd: train, valEnd: train + val, n: train + val + test };
+  }
   check(val + test < n, where, `validation + test (${val} + ${test}) smaller than the length`, n);
   return { trainEnd: n - val - test, valEnd: n - test, n };
 }

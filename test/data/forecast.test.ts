@@ -92,3 +92,11 @@ test("prepareForecast: a series shorter than window + horizon, or a part without
   const csv = "m,v\n" + Array.from({ length: 40 }, (_, i) => `${i},${i}`).join("\n");
   assert.throws(() => prepareForecast(parseCsv(csv, "s.csv"), { window: 10, horizon: 8, date: "m" }), (e: Error) => /validation part/.test(e.message) && /lower --window or --horizon/.test(e.message));
 });
+
+test("prepareForecast with a training size: test windows end where the test part ends, later steps unused", () => {
+  const csv = "t,v\n" + Array.from({ length: 100 }, (_, i) => `${i},${i % 7}`).join("\n");
+  const d = prepareForecast(parseCsv(csv, "s.csv"), { date: "t", train: 50, val: 20, test: 20, window: 5, horizon: 3 });
+  assert.deepEqual([d.bounds.trainEnd, d.bounds.valEnd, d.bounds.n], [50, 70, 90]);
+  assert.equal(d.test!.starts[d.test!.starts.length - 1], 90 - 3);
+  assert.equal(d.config.train, 50);
+});

@@ -56,3 +56,8 @@ test("split by position: shares and counts, in order, no overlap", () => {
   assert.throws(() => splitBounds(10, { val: 0.6, test: 0.5 }), /smaller than the length/);
   assert.throws(() => splitBounds(10, { val: 2.5 }), /whole count/);
 });
+
+test("split with a training size lays the parts out from the start (ETTh1's 12/4/4 months of 24)", () => {
+  assert.deepEqual(splitBounds(17420, { train: 8640, val: 2880, test: 2880 }), { trainEnd: 8640, valEnd: 11520, n: 14400 });
+  assert.throws(() => splitBounds(100, { train: 60, val: 30, test: 20 }), /within the length/);
+});
