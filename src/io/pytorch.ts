@@ -26,8 +26,10 @@ const shapeStr = (s: readonly number[]) => `(${s.join(", ")})`;
 
 export interface ImportOptions {
   cell: TorchCell;
-  /** Elman σ_h (nn.RNN's nonlinearity); default tanh. */
-  nonlinearity?: "tanh" | "relu";
+  /** Elman σ_h (nn.RNN's nonlinearity); default tanh. (sigmoid: for tfjs SimpleRNN.) */
+  nonlinearity?: "tanh" | "relu" | "sigmoid";
+  /** σ_y applied after the head (a state_dict cannot say; default linear). */
+  outputActivation?: "linear" | "softmax" | "sigmoid";
   /** Where the tensors came from, for error messages. */
   source?: string;
   /** Model precision; default: float64 for F64 files, else float32. */
@@ -118,6 +120,7 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
   }
   const model = new Sequence({
     cell, input: I, hidden: H, layers: L, output: O,
+    ...(O && opts.outputActivation ? { outputActivation: opts.outputActivation } : {}),
     ...(cell === "elman" ? { hiddenActivation: opts.nonlinearity ?? "tanh" } : {}),
   }, dtype);
   for (let l = 0; l < L; l++) {
