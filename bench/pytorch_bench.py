@@ -1,0 +1,82 @@
+"""PyTorch side of `npm run bench`: the same configurations (BENCHMARKS.md) with
+nn.RNN/nn.LSTM/nn.GRU (time-major), an nn.Linear head, CrossEntropy or MSE, and Adam.
+Prints one JSON object per line, as bench/run.ts expects.
+
+  OMP_WAIT_POLICY=PASSIVE python3 bench/pytorch_bench.py --config C1 --cell lstm --mode train --threads 2
+"""
+import argparse, json, resource, statistics, sys, time
+
+import torch
+from torch import nn
+
+CONFIGS = {
+    "C1": dict(input=65, hidden=256, layers=1, T=64, B=32, output=65, loss="ce"),
+    "C2": dict(input=1, hidden=32, layers=1, T=50, B=64, output=1, loss="mse"),
+    "C3": dict(input=512, hidden=512, layers=2, T=100, B=64, output=0, loss="mse"),
+}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--config", required=True)
+    p.add_argument("--cell", required=True)
+    p.add_argument("--mode", required=True)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--min-seconds", type=float, default=1.0)
+    a = p.parse_args()
+    c = CONFIGS[a.config]
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    T, B, I, H = c["T"], c["B"], c["input"], c["hidden"]
+    rnn_cls = {"elman": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[a.cell]
+    rnn = rnn_cls(I, H, num_layers=c["layers"])
+    head = nn.Linear(H, c["output"]) if c["output"] > 0 else None
+    params = list(rnn.parameters()) + (list(head.parameters()) if head else [])
+    opt = torch.optim.Adam(params, lr=1e-3)
+    O = c["output"] or H
+    if c["loss"] == "ce":
+        x = torch.zeros(T, B, I)
+        sym = torch.randint(0, I, (T * B + 1,))
+        x.view(T * B, I)[torch.arange(T * B), sym[:-1]] = 1
+        target = sym[1:].clone()
+        loss_fn = nn.CrossEntropyLoss()
+    else:
+        x = torch.randn(T, B, I) * 0.5
+        target = torch.randn(T * B, O) * 0.5
+        loss_fn = nn.MSELoss()
+
+    def forward():
+        out, _ = rnn(x)
+        out = out.reshape(T * B, H)
+        return head(out) if head else out
+
+    def train():
+        opt.zero_grad()
+        loss = loss_fn(forward(), target)
+        loss.backward()
+        opt.step()
+
+    def infer():
+        with torch.no_grad():
+            forward()
+
+    step = train if a.mode == "train" else infer
+    step()
+    rates = []
+    start = time.perf_counter()
+    while len(rates) < a.reps or (time.perf_counter() - start < a.min_seconds and len(rates) < 50):
+        t0 = time.perf_counter()
+        step()
+        rates.append(T * B / (time.perf_counter() - t0))
+    print(json.dumps({
+        "tool": "pytorch", "config": a.config, "cell": a.cell, "mode": a.mode, "threads": a.threads,
+        "tokens_per_s": statistics.median(rates), "min": min(rates), "max": max(rates), "reps": len(rates),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "version": torch.__version__,
+    }))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+// The toolkit's side of the benchmark: builds a Sequence model for a configuration and
+// returns one training step (forward + full BPTT + Adam) or one inference (forward) as a
+// closure. Everything the step touches is allocated before it is timed.
+
+import { Sequence } from "../src/model/sequence.ts";
+import { lossAndGrad } from "../src/train/loss.ts";
+import { Adam } from "../src/train/optim/adam.ts";
+import { zeros } from "../src/tensor/types.ts";
+import { Rng } from "../src/rand.ts";
+import type { Batch, Cell, Config, Mode } from "./configs.ts";
+
+export function recurrentStep(c: Config, cell: Cell, mode: Mode, batch: Batch): () => number {
+  const model = new Sequence({ cell, input: c.input, hidden: c.hidden, layers: c.layers, output: c.output });
+  // PyTorch's default init: U(−1/√H, 1/√H) for every recurrent and head parameter.
+  const rng = new Rng(7), s = 1 / Math.sqrt(c.hidden);
+  for (let i = 0; i < model.params.length; i++) model.params[i] = (rng.uniform() * 2 - 1) * s;
+  const { T, B } = c;
+  const x = zeros(T * B * c.input, "float32");
+  x.set(batch.x);
+  const O = model.outputSize;
+  const dOut = zeros(T * B * O, "float32");
+  const targets = c.loss === "ce" ? batch.classes : (() => { const v = zeros(T * B * O, "float32"); v.set(batch.values); return v; })();
+  const opt = new Adam({ lr: 1e-3 });
+  if (mode === "infer") return () => { model.forward(x, T, B); return 0; };
+  return () => {
+    model.zeroGrads();
+    const { out } = model.forward(x, T, B);
+    const loss = lossAndGrad(c.loss, out, T * B, O, targets, null, dOut);
+    model.backward(dOut);
+    opt.step(model.params, model.grads);
+    return loss;
+  };
+}

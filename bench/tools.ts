@@ -1,0 +1,87 @@
+// One benchmark measurement in a child process, so each gets its own peak RSS and no tool
+// disturbs another's heap or threads. `measureChild` is what a child runs; `runChild`
+// starts one from the parent and reads its JSON line.
+
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { CONFIGS, makeBatch, type Cell, type Mode } from "./configs.ts";
+import { timeSteps } from "./measure.ts";
+
+export type Tool = "recurrent" | "pytorch" | "tfjs" | "brain";
+
+export interface Result {
+  tool: Tool; config: string; cell: Cell; mode: Mode; threads: number;
+  tokens_per_s: number; min: number; max: number; reps: number; peak_rss_mb: number;
+  backend?: string; note?: string;
+}
+
+export interface ChildArgs {
+  tool: Tool; config: string; cell: Cell; mode: Mode; threads: number;
+  reps: number; minSeconds: number; backend: "fast" | "reference";
+}
+
+/** Measure in this process and return the result (the child's side). */
+export async function measureChild(a: ChildArgs): Promise<Result> {
+  const c = CONFIGS.find((x) => x.name === a.config)!;
+  const batch = makeBatch(c);
+  let step: () => unknown, tokens = c.T * c.B, backend: string | undefined;
+  if (a.tool === "recurrent") {
+    const { recurrentStep } = await import("./tool-recurrent.ts");
+    if (a.backend === "fast") {
+      const { useFastBackendNode, threadsReady } = await import("../src/io/threads-node.ts");
+      const fb = useFastBackendNode({ threads: a.threads });
+      if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
+    }
+    backend = (await import("../src/tensor/gemm.ts")).gemmName();
+    step = recurrentStep(c, a.cell, a.mode, batch);
+  } else if (a.tool === "tfjs") {
+    const { tfjsStep } = await import("./tool-tfjs.ts");
+    step = await tfjsStep(c, a.cell, a.mode, batch);
+  } else if (a.tool === "brain") {
+    const { brainStep } = await import("./tool-brain.ts");
+    // Sequences per step: enough for ~0.2 s at brain.js's speed.
+    const S = c.name === "C1" ? 2 : 16;
+    tokens = S * c.T;
+    step = await brainStep(c, a.cell, a.mode, batch, S);
+  } else {
+    throw new Error(`measureChild: ${a.tool} runs in python`);
+  }
+  const t = await timeSteps(step, tokens, { reps: a.reps, minSeconds: a.minSeconds });
+  return {
+    tool: a.tool, config: a.config, cell: a.cell, mode: a.mode, threads: a.threads,
+    tokens_per_s: t.median, min: t.min, max: t.max, reps: t.reps,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024, ...(backend ? { backend } : {}),
+  };
+}
+
+const RUN = fileURLToPath(new URL("./run.ts", import.meta.url));
+const PY = fileURLToPath(new URL("./pytorch_bench.py", import.meta.url));
+
+/** A python that can import torch, or null. */
+export function findTorchPython(): string | null {
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    const r = spawnSync(py, ["-c", "import torch"], { stdio: "ignore" });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+/** Run one measurement in a child process; returns its result or an error note. */
+export function runChild(a: ChildArgs, python: string | null): Result | { error: string } {
+  let r;
+  if (a.tool === "pytorch") {
+    r = spawnSync(python!, [PY, "--config", a.config, "--cell", a.cell, "--mode", a.mode, "--threads", String(a.threads),
+      "--reps", String(a.reps), "--min-seconds", String(a.minSeconds)],
+    { encoding: "utf8", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(a.threads) } });
+  } else {
+    r = spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", a.tool, "--config", a.config, "--cell", a.cell,
+      "--mode", a.mode, "--threads", String(a.threads), "--reps", String(a.reps), "--min-seconds", String(a.minSeconds),
+      "--backend", a.backend], { encoding: "utf8", maxBuffer: 1 << 24 });
+  }
+  const line = (r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{"));
+  if (r.status !== 0 || !line) {
+    const why = (r.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`;
+    return { error: `${a.tool} ${a.config} ${a.cell} ${a.mode}: ${why}` };
+  }
+  return JSON.parse(line) as Result;
+}
