@@ -10,8 +10,8 @@ export interface PaddedBatch {
   T: number; B: number; I: number;
   /** (T, B, I) time-major, zero-padded. */
   x: Float32Array | Float64Array;
-  /** (T, B): 1 where step t of sequence b exists. */
-  mask: Float32Array | Float64Array;
+  /** (T, B): 1 where step t of sequence b exists (the trainer's Batch.mask). */
+  mask: Uint8Array;
   /** (B) */
   lengths: Int32Array;
   /** (B) class indices. */
@@ -27,7 +27,7 @@ export function padBatch(seqs: readonly LabeledSequence[], I: number, dtype: "fl
     T = Math.max(T, s.length);
   }
   const Arr = dtype === "float64" ? Float64Array : Float32Array;
-  const x = new Arr(T * B * I), mask = new Arr(T * B);
+  const x = new Arr(T * B * I), mask = new Uint8Array(T * B);
   const lengths = new Int32Array(B), labels = new Int32Array(B);
   for (let b = 0; b < B; b++) {
     const s = seqs[b];

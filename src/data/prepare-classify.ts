@@ -1,10 +1,9 @@
 // Sequence classification data ready for training: the long-format tables parsed and
 // joined (sequences.ts), a seeded stratified split, and batches padded to the longest
-// sequence in each batch (padding.ts). Pure (no node: imports).
+// sequence in each batch (batches.ts classifyBatch). Pure (no node: imports).
 import { type Table } from "./csv.ts";
 import { type SequenceColumns, type SequenceDataset, parseSequences } from "./sequences.ts";
 import { type StratifiedSplit, stratifiedSplit } from "./stratified.ts";
-import { type PaddedBatch, padBatch } from "./padding.ts";
 
 export interface ClassifyOptions extends SequenceColumns {
   /** Validation and test shares (defaults 0.2 and 0). */
@@ -23,9 +22,4 @@ export function prepareClassify(sequences: Table, labels: Table, opts: ClassifyO
   const ds = parseSequences(sequences, labels, opts);
   const split = stratifiedSplit(ds.sequences.map((s) => s.label), opts.val ?? 0.2, opts.test ?? 0, opts.seed ?? 0);
   return { ...ds, split, maxLength: Math.max(...ds.sequences.map((s) => s.length)) };
-}
-
-/** The padded batch of the given sequence indices: x (T, B, I), mask (T, B), lengths, labels. */
-export function classifyBatch(data: SequenceDataset, indices: readonly number[], dtype: "float32" | "float64" = "float32"): PaddedBatch {
-  return padBatch(indices.map((i) => data.sequences[i]), data.features.length, dtype);
 }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { readClassifyFiles } from "../../src/data/sequences-file.ts";
-import { classifyBatch } from "../../src/data/prepare-classify.ts";
+import { classifyBatch } from "../../src/data/batches.ts";
 import { stratifiedSplit } from "../../src/data/stratified.ts";
 import { LabelMap } from "../../src/data/label-map.ts";
 import { RecurrentError } from "../../src/errors.ts";
