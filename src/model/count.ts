@@ -1,0 +1,27 @@
+// Parameter counts by the lecture's formulas (DESIGN.md §1), independent of the layout code,
+// so that tests can hold the model's actual flat array against them.
+import type { ModelConfig } from "./config.ts";
+
+/** Elman: h(h + d_in + 1) + d_out(h + 1) for one layer. */
+export const elmanCount = (I: number, H: number, O: number) => H * (H + I + 1) + (O > 0 ? O * (H + 1) : 0);
+/** Jordan: h(s + d_in + 1) + d_out(h + 1) + s(s + d_out + 1). */
+export const jordanCount = (I: number, H: number, S: number, O: number) => H * (S + I + 1) + O * (H + 1) + S * (S + O + 1);
+/** LSTM layer: 4h(d_in + h + 2). */
+export const lstmLayerCount = (I: number, H: number) => 4 * H * (I + H + 2);
+/** GRU layer: 3h(d_in + h + 2). */
+export const gruLayerCount = (I: number, H: number) => 3 * H * (I + H + 2);
+
+/** Total parameters of a (normalised) configuration. */
+export function paramCount(c: Required<ModelConfig>): number {
+  const { input: I, hidden: H, layers: L, output: O, state: S } = c;
+  const head = O > 0 ? O * (H + 1) : 0;
+  switch (c.cell) {
+    case "elman": return elmanCount(I, H, 0) + (L - 1) * elmanCount(H, H, 0) + head;
+    case "lstm": return lstmLayerCount(I, H) + (L - 1) * lstmLayerCount(H, H) + head;
+    case "gru": return gruLayerCount(I, H) + (L - 1) * gruLayerCount(H, H) + head;
+    case "jordan":
+      // Lower layers are whole Jordan networks with output and state of size H.
+      if (L === 1) return jordanCount(I, H, S, O);
+      return jordanCount(I, H, H, H) + (L - 2) * jordanCount(H, H, H, H) + jordanCount(H, H, S, O);
+  }
+}

@@ -1,0 +1,149 @@
+// One training step, with BPTT over the whole batch or truncated BPTT(k1, k2), gradient
+// clipping, a learning-rate schedule and a non-finite-loss guard. Browser-safe: the
+// training loop with files, progress bars and checkpoints lives in src/cli.
+//
+// Batches are time-major: x (T, B, I); targets per row n = t·B + b for many-to-many
+// ((T·B) class indices or (T·B, O) values), per sequence for many-to-one ((B) or (B, O)).
+import { RecurrentError } from "../errors.ts";
+import type { Sequence } from "../model/sequence.ts";
+import { zeros, type Vec } from "../tensor/types.ts";
+import { clipByGlobalNorm, clipByValue, globalNorm } from "./clip.ts";
+import { gatherLast, lossAndGrad, scatterLast, type LossKind } from "./loss.ts";
+import type { Optimizer } from "./optim/index.ts";
+
+export interface Batch {
+  x: Vec; T: number; B: number;
+  targets: ArrayLike<number>;
+  /** (T, B) 1 = real step; null when every sequence has length T. */
+  mask?: Uint8Array | null;
+  /** (B) lengths (many-to-one picks step lengths[b] − 1); derived from mask when absent. */
+  lengths?: ArrayLike<number> | null;
+  /** (T, B, O) previous-step targets for Jordan teacher forcing. */
+  teacher?: Vec | null;
+}
+
+export interface TrainerOptions {
+  loss: LossKind;
+  /** Loss on the last real step of each sequence only (classification, single forecasts). */
+  manyToOne?: boolean;
+  optimizer: Optimizer;
+  /** Clip the global gradient norm to this value (Pascanu et al. 2013); 0 or absent = off. */
+  clipNorm?: number;
+  /** Clip each gradient element to [−v, v]; 0 or absent = off. */
+  clipValue?: number;
+  /** Truncated BPTT: an update every k1 steps, backpropagating k2 ≥ k1 steps. */
+  tbptt?: { k1: number; k2: number } | null;
+  /** Learning rate at a given update number (0-based); absent = the optimiser's own. */
+  lr?: (update: number) => number;
+}
+
+export interface StepResult {
+  /** Mean loss over the counted rows of the batch (averaged over updates for TBPTT). */
+  loss: number;
+  /** Global gradient norm before clipping, of the last update. */
+  gradNorm: number;
+  /** Whether norm clipping fired (on any update of this step). */
+  clipped: boolean;
+  /** Number of optimiser updates made (1, or one per TBPTT window). */
+  updates: number;
+  /** Final states, detached (copies): hand them to the next batch to carry state across. */
+  state: Vec[][];
+}
+
+export class Trainer {
+  updates = 0;
+  clipEvents = 0;
+  constructor(readonly model: Sequence, readonly opts: TrainerOptions) {}
+
+  /** Loss and, when `grad`, gradients (added into model.grads) over one batch from state0. */
+  lossAndBackward(batch: Batch, state0: Vec[][] | null, grad: boolean, countFrom = 0): { loss: number; state: Vec[][] } {
+    const m = this.model, { T, B } = batch, O = m.outputSize;
+    const lengths = batch.lengths ?? (batch.mask ? lengthsFromMask(batch.mask, T, B) : null);
+    const { out, state } = m.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher });
+    const detached = state.map((s) => s.map((v) => v.slice()));
+    if (this.opts.manyToOne) {
+      const last = zeros(B * O, m.dtype), dLast = grad ? zeros(B * O, m.dtype) : null;
+      const loss = lossAndGrad(this.opts.loss, gatherLast(out, T, B, O, lengths, last), B, O, batch.targets, null, dLast);
+      if (grad) m.backward(scatterLast(dLast!, T, B, O, lengths, zeros(T * B * O, m.dtype)));
+      return { loss, state: detached };
+    }
+    let rowMask = batch.mask ?? null;
+    if (countFrom > 0) {
+      // TBPTT: the first steps of a window only carry gradient back; their loss was counted before.
+      rowMask = new Uint8Array(T * B).map((_, k) => (k >= countFrom * B && (!batch.mask || batch.mask[k]) ? 1 : 0));
+    }
+    const dOut = grad ? zeros(T * B * O, m.dtype) : null;
+    const loss = lossAndGrad(this.opts.loss, out, T * B, O, batch.targets, rowMask, dOut);
+    if (grad) m.backward(dOut!);
+    return { loss, state: detached };
+  }
+
+  /** One training step on a batch: full BPTT (one update) or TBPTT (one update per window). */
+  trainStep(batch: Batch, state0: Vec[][] | null = null): StepResult {
+    const tb = this.opts.tbptt;
+    if (!tb || tb.k1 >= batch.T && tb.k2 >= batch.T) return this.update(batch, state0, 0);
+    if (this.opts.manyToOne) throw new RecurrentError("tbptt: truncated BPTT needs a loss at every step (many-to-many), not many-to-one");
+    // Windows end every k1 steps; each runs from k2 steps back and counts the loss of its last k1.
+    let carried = state0, carriedAt = 0, total = 0, n = 0, clipped = false, last: StepResult | null = null;
+    for (let prevEnd = 0, end = Math.min(tb.k1, batch.T); prevEnd < batch.T; prevEnd = end, end = Math.min(end + tb.k1, batch.T)) {
+      const start = Math.max(0, end - tb.k2);
+      if (carriedAt < start) {
+        // Advance the carried state to the window's start, without gradient.
+        const gap = slice(batch, carriedAt, start);
+        carried = this.model.forward(gap.x, gap.T, gap.B, { state0: carried, mask: gap.mask, teacher: gap.teacher }).state
+          .map((s) => s.map((v) => v.slice()));
+        carriedAt = start;
+      }
+      const r = this.update(slice(batch, start, end), carried, prevEnd - start);
+      total += r.loss; n++; clipped ||= r.clipped; last = r;
+      if (tb.k1 === tb.k2) { carried = r.state; carriedAt = end; }   // the next window starts where this one ended
+    }
+    return { ...last!, loss: total / n, clipped, updates: n };
+  }
+
+  /** Loss over a batch without gradients or updates. */
+  evaluate(batch: Batch, state0: Vec[][] | null = null): { loss: number; state: Vec[][] } {
+    return this.lossAndBackward(batch, state0, false);
+  }
+
+  private update(batch: Batch, state0: Vec[][] | null, countFrom: number): StepResult {
+    const m = this.model;
+    m.zeroGrads();
+    const { loss, state } = this.lossAndBackward(batch, state0, true, countFrom);
+    if (!Number.isFinite(loss)) {
+      throw new RecurrentError(`training: loss is ${loss} at update ${this.updates + 1}; stopped (lower --lr or set --clip)`);
+    }
+    if (this.opts.clipValue) clipByValue(m.grads, this.opts.clipValue);
+    const { norm, clipped } = this.opts.clipNorm ? clipByGlobalNorm(m.grads, this.opts.clipNorm) : { norm: globalNorm(m.grads), clipped: false };
+    if (!Number.isFinite(norm)) {
+      throw new RecurrentError(`training: gradient norm is ${norm} at update ${this.updates + 1}; stopped (lower --lr or set --clip)`);
+    }
+    if (clipped) this.clipEvents++;
+    this.opts.optimizer.step(m.params, m.grads, this.opts.lr?.(this.updates));
+    this.updates++;
+    return { loss, gradNorm: norm, clipped, updates: 1, state };
+  }
+}
+
+/** Lengths (B) of masked sequences: one past the last real step of each. */
+export function lengthsFromMask(mask: Uint8Array, T: number, B: number): number[] {
+  return Array.from({ length: B }, (_, b) => {
+    let len = 0;
+    for (let t = 0; t < T; t++) if (mask[t * B + b]) len = t + 1;
+    return len;
+  });
+}
+
+/** Steps [from, to) of a many-to-many batch, as views. */
+export function slice(batch: Batch, from: number, to: number): Batch {
+  const { B } = batch, I = batch.x.length / (batch.T * B);
+  const perRow = batch.targets.length / (batch.T * B);
+  const t = batch.targets as unknown as { subarray?: (a: number, b: number) => ArrayLike<number>; slice: (a: number, b: number) => ArrayLike<number> };
+  const O = batch.teacher ? batch.teacher.length / (batch.T * B) : 0;
+  return {
+    x: batch.x.subarray(from * B * I, to * B * I), T: to - from, B,
+    targets: (t.subarray ?? t.slice).call(batch.targets, from * B * perRow, to * B * perRow),
+    mask: batch.mask ? batch.mask.subarray(from * B, to * B) : null,
+    teacher: batch.teacher ? batch.teacher.subarray(from * B * O, to * B * O) : null,
+  };
+}
