@@ -1,0 +1,60 @@
+// Sampling from a next-token model with the step API: feed the prompt, then draw each next
+// token from softmax(logits / temperature), optionally among the top k only. Inputs are
+// one-hot token vectors (I = vocabulary size), as the language-model tasks use.
+import { check } from "../errors.ts";
+import type { Rng } from "../rand.ts";
+import type { Vec } from "../tensor/types.ts";
+import { zeros } from "../tensor/types.ts";
+import type { Sequence } from "./sequence.ts";
+
+export interface SampleOptions {
+  /** Token ids to condition on (at least one). */
+  prompt: ArrayLike<number>;
+  /** Tokens to generate after the prompt. */
+  length: number;
+  /** Softmax temperature > 0 (default 1); lower is more conservative. */
+  temperature?: number;
+  /** Sample among the k most likely tokens only (default: all). */
+  topK?: number;
+  rng: Rng;
+}
+
+/** Draws one index from logits[off .. off+n) at the given temperature and top-k. */
+export function sampleLogits(logits: Vec, off: number, n: number, temperature: number, topK: number, rng: Rng): number {
+  let order: number[] | null = null;
+  if (topK > 0 && topK < n) {
+    order = Array.from({ length: n }, (_, i) => i).sort((a, b) => logits[off + b] - logits[off + a]).slice(0, topK);
+  }
+  const idx = order ?? Array.from({ length: n }, (_, i) => i);
+  let m = -Infinity;
+  for (const i of idx) m = Math.max(m, logits[off + i] / temperature);
+  const w = idx.map((i) => Math.exp(logits[off + i] / temperature - m));
+  const total = w.reduce((a, b) => a + b, 0);
+  let u = rng.uniform() * total;
+  for (let k = 0; k < idx.length; k++) { u -= w[k]; if (u <= 0) return idx[k]; }
+  return idx[idx.length - 1];
+}
+
+/** Generates `length` token ids after the prompt (batch of one, step by step). */
+export function sampleTokens(model: Sequence, o: SampleOptions): number[] {
+  const V = model.config.input, O = model.outputSize;
+  const temperature = o.temperature ?? 1, topK = o.topK ?? 0;
+  check(o.prompt.length >= 1, "sample prompt", "at least one token", o.prompt.length);
+  check(temperature > 0 && Number.isFinite(temperature), "--temperature", "a number > 0", temperature);
+  check(O === V, "sample", `a model whose output size equals its input size (next-token model), O = I = ${V}`, O);
+  const x = zeros(V, model.dtype);
+  model.resetState(1);
+  let logits: Vec = x;
+  for (let i = 0; i < o.prompt.length; i++) {
+    x.fill(0); x[o.prompt[i]] = 1;
+    logits = model.step(x);
+  }
+  const out: number[] = [];
+  for (let i = 0; i < o.length; i++) {
+    const id = sampleLogits(logits, 0, O, temperature, topK, o.rng);
+    out.push(id);
+    x.fill(0); x[id] = 1;
+    logits = model.step(x);
+  }
+  return out;
+}
