@@ -1,0 +1,43 @@
+// `recurrent export`: writes a model directory out for other tools.
+//   --onnx FILE.onnx            ONNX (opset 17): RNN/LSTM/GRU ops, stacked, head as MatMul+Add
+//                               (+Softmax/Sigmoid); dynamic batch and length. --state-inputs adds
+//                               h0 (and c0) inputs (L, B, H); otherwise states start at zero.
+//   --pytorch FILE.safetensors  the weights as a PyTorch state_dict (Elman: b_ih = b_h, b_hh = 0),
+//                               optionally under --prefix "rnn.": loads with load_state_dict.
+// Checks everything before writing; the file is written atomically.
+import type { Command } from "commander";
+import { RecurrentError } from "../../errors.ts";
+import { writeFileAtomic } from "../../io/files.ts";
+import { loadModel } from "../../io/model-dir.ts";
+import { encodeRnnModel } from "../../io/onnx/rnn-graph.ts";
+import { exportTorchStateDict, onnxSpecOf } from "../../io/pytorch.ts";
+import { writeSafetensors } from "../../io/safetensors.ts";
+
+interface Opts { model: string; onnx?: string; pytorch?: string; prefix: string; stateInputs?: boolean }
+
+export function register(program: Command): void {
+  program.command("export")
+    .description("export a model directory to ONNX or to a PyTorch state_dict (safetensors)")
+    .requiredOption("--model <dir>", "the model directory")
+    .option("--onnx <file>", "write an ONNX model (opset 17)")
+    .option("--state-inputs", "onnx: add h0 (and c0) inputs, (L, B, H); without it states start at zero")
+    .option("--pytorch <file>", "write the weights as a PyTorch state_dict in safetensors")
+    .option("--prefix <prefix>", "pytorch: prefix for the RNN's keys, e.g. \"rnn.\"", "")
+    .action((opts: Opts) => { runExport(opts); });
+}
+
+export function runExport(opts: Opts): void {
+  if (!opts.onnx && !opts.pytorch) throw new RecurrentError("export: expected --onnx FILE.onnx or --pytorch FILE.safetensors, got neither");
+  const { model } = loadModel(opts.model);
+  // Build every output in memory first, so a refusal writes nothing.
+  const onnx = opts.onnx ? encodeRnnModel(onnxSpecOf(model, { initialState: !!opts.stateInputs })) : null;
+  const torch = opts.pytorch ? writeSafetensors(exportTorchStateDict(model, opts.prefix), { format: "pt" }) : null;
+  if (onnx && opts.onnx) {
+    writeFileAtomic(opts.onnx, onnx);
+    process.stdout.write(`wrote ${opts.onnx} (${onnx.length} bytes, ONNX opset 17): ${model.toString()}\n`);
+  }
+  if (torch && opts.pytorch) {
+    writeFileAtomic(opts.pytorch, torch);
+    process.stdout.write(`wrote ${opts.pytorch} (${torch.length} bytes, PyTorch state_dict): ${model.toString()}\n`);
+  }
+}

@@ -1,0 +1,64 @@
+// `recurrent import`: builds a model directory from another framework's weights.
+//   --from pytorch --cell elman|lstm|gru --weights FILE.safetensors --out DIR [--nonlinearity tanh|relu]
+//   --from tfjs --model model.json --out DIR
+// Everything is read and checked before anything is written (one clear line on bad input,
+// exit 1, nothing written). The conversions live in src/io/pytorch.ts and src/io/tfjs.ts.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Command } from "commander";
+import { RecurrentError, checkOneOf } from "../../errors.ts";
+import { saveModel } from "../../io/model-dir.ts";
+import { importTorchStateDict, type InTensor } from "../../io/pytorch.ts";
+import { readSafetensors, tensorAsFloat } from "../../io/safetensors.ts";
+import { importTfjsModel } from "../../io/tfjs.ts";
+import type { Sequence } from "../../model/sequence.ts";
+
+interface Opts { from: string; cell?: string; weights?: string; model?: string; out?: string; nonlinearity: string; outputActivation: string; dtype?: string }
+
+export function register(program: Command): void {
+  program.command("import")
+    .description("import weights from PyTorch (a state_dict in safetensors) or TF.js (layers-model) into a model directory")
+    .requiredOption("--from <framework>", "pytorch | tfjs")
+    .option("--cell <cell>", "pytorch: elman | lstm | gru (nn.RNN, nn.LSTM, nn.GRU)")
+    .option("--weights <file>", "pytorch: the state_dict as .safetensors (keys bare or under \"rnn.\", optional head.*, embedding.weight)")
+    .option("--nonlinearity <name>", "pytorch elman: tanh | relu (nn.RNN's nonlinearity)", "tanh")
+    .option("--output-activation <name>", "pytorch: activation after head.weight/head.bias: linear | softmax | sigmoid", "linear")
+    .option("--dtype <dtype>", "float32 | float64 (default: float64 for F64 files, else float32)")
+    .option("--model <file>", "tfjs: model.json (weights files beside it)")
+    .option("--out <dir>", "the model directory to write")
+    .action((opts: Opts) => { runImport(opts); });
+}
+
+export function runImport(opts: Opts): Sequence {
+  const from = checkOneOf(opts.from, ["pytorch", "tfjs"] as const, "import --from");
+  if (!opts.out) throw new RecurrentError("import --out: expected a directory to write the model to, got nothing");
+  let model: Sequence;
+  let summary: string;
+  if (from === "pytorch") {
+    const cell = checkOneOf(opts.cell, ["elman", "lstm", "gru"] as const, "import --cell");
+    if (!opts.weights) throw new RecurrentError("import --weights: expected a .safetensors file holding the state_dict, got nothing");
+    const nonlinearity = checkOneOf(opts.nonlinearity, ["tanh", "relu"] as const, "import --nonlinearity");
+    if (cell !== "elman" && opts.nonlinearity !== "tanh") throw new RecurrentError(`import --nonlinearity: expected no value for ${cell} (fixed activations), got ${JSON.stringify(opts.nonlinearity)}`);
+    const outputActivation = checkOneOf(opts.outputActivation, ["linear", "softmax", "sigmoid"] as const, "import --output-activation");
+    const dtype = opts.dtype === undefined ? undefined : checkOneOf(opts.dtype, ["float32", "float64"] as const, "import --dtype");
+    // A plain Uint8Array copy: Node's Buffer#slice is a view, which a byte reader must not meet.
+    const { tensors: raw } = readSafetensors(new Uint8Array(readFileSync(opts.weights)), opts.weights);
+    const tensors: Record<string, InTensor> = {};
+    for (const [k, t] of Object.entries(raw)) tensors[k] = { shape: t.shape, dtype: t.dtype, data: tensorAsFloat(t, `${opts.weights}: tensor "${k}"`) };
+    model = importTorchStateDict(tensors, { cell, nonlinearity, outputActivation, dtype, source: opts.weights });
+    summary = `${opts.weights} (${Object.keys(tensors).length} tensors)`;
+  } else {
+    if (!opts.model) throw new RecurrentError("import --model: expected a tfjs model.json, got nothing");
+    if (opts.cell || opts.weights) throw new RecurrentError("import --from tfjs: expected --model model.json (the cell comes from the file), got --cell/--weights");
+    let json: unknown;
+    try { json = JSON.parse(readFileSync(opts.model, "utf8")); }
+    catch (e) { if ((e as NodeJS.ErrnoException).code) throw e; throw new RecurrentError(`${opts.model}: expected JSON, got a parse error (${(e as Error).message})`); }
+    const dir = dirname(opts.model);
+    const r = importTfjsModel(json, (p) => readFileSync(join(dir, p)), opts.model);
+    model = r.model;
+    summary = `${opts.model} (${r.layers.join(" → ")})`;
+  }
+  saveModel(opts.out, model, { task: { importedFrom: from, source: from === "pytorch" ? opts.weights : opts.model } });
+  process.stdout.write(`imported ${summary}\n  → ${opts.out}: ${model.toString()}\n`);
+  return model;
+}
