@@ -88,6 +88,7 @@ test("loadState and unpacking refuse a state of another optimiser, another size,
   assert.throws(() => makeOptimizer("adam").loadState({ ...s, scalars: { step: -1 } }), /state.scalars.step: expected an integer >= 0, got -1/);
   const loaded = makeOptimizer("adam"); loaded.loadState(s);
   assert.throws(() => loaded.step(new Float32Array(6), new Float32Array(6)), /adam.step: params: expected length 4/);
+  assert.throws(() => loaded.step(new Float64Array(4), new Float64Array(4)), /adam.step: params: expected a Float32Array \(the precision of the optimiser state\), got Float64Array\(4\)/);
   const noMeta = writeSafetensors({ "optimizer.m": { shape: [1], data: new Float32Array(1) } });
   assert.throws(() => optimizerStateFromSafetensors(noMeta, "opt.safetensors"), (e: unknown) => e instanceof RecurrentError && /^opt.safetensors: optimizer.state: expected a metadata entry/.test(e.message));
   const badName = writeSafetensors({}, { "optimizer.state": JSON.stringify({ name: "lbfgs", options: {}, scalars: { step: 0 } }) });

@@ -41,7 +41,7 @@ export class Adagrad implements Optimizer {
 
   step(params: Vec, grads: Vec, lr?: number): void {
     const { lrDecay, weightDecay: wd, eps } = this.options;
-    const gamma = checkStep("adagrad.step", params, grads, lr, this.options.lr, this.sum?.length ?? null);
+    const gamma = checkStep("adagrad.step", params, grads, lr, this.options.lr, this.sum);
     const s = this.sum ??= zerosLike(params).fill(this.options.initialAccumulatorValue);
     const t = ++this.t;
     const clr = gamma / (1 + (t - 1) * lrDecay);

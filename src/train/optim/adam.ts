@@ -48,7 +48,7 @@ export class Adam implements Optimizer {
   }
 
   step(params: Vec, grads: Vec, lr?: number): void {
-    const gamma = checkStep(`${this.name}.step`, params, grads, lr, this.options.lr, this.m?.length ?? null);
+    const gamma = checkStep(`${this.name}.step`, params, grads, lr, this.options.lr, this.m);
     this.adamUpdate(params, grads, gamma, this.options.weightDecay);
   }
 

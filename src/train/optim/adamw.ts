@@ -26,7 +26,7 @@ export class AdamW extends Adam {
   }
 
   override step(params: Vec, grads: Vec, lr?: number): void {
-    const gamma = checkStep("adamw.step", params, grads, lr, this.options.lr, this.m?.length ?? null);
+    const gamma = checkStep("adamw.step", params, grads, lr, this.options.lr, this.m);
     const keep = 1 - gamma * this.options.weightDecay;
     if (keep !== 1) for (let i = 0; i < params.length; i++) params[i] *= keep;
     this.adamUpdate(params, grads, gamma, 0);

@@ -45,7 +45,7 @@ export class RmsProp implements Optimizer {
 
   step(params: Vec, grads: Vec, lr?: number): void {
     const { alpha: a, eps, weightDecay: wd, momentum: mu, centered } = this.options;
-    const gamma = checkStep("rmsprop.step", params, grads, lr, this.options.lr, this.v?.length ?? null);
+    const gamma = checkStep("rmsprop.step", params, grads, lr, this.options.lr, this.v);
     const v = this.v ??= zerosLike(params);
     const gAvg = centered ? (this.gAvg ??= zerosLike(params)) : null;
     const b = mu > 0 ? (this.buf ??= zerosLike(params)) : null;

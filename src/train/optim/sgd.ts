@@ -45,7 +45,7 @@ export class Sgd implements Optimizer {
 
   step(params: Vec, grads: Vec, lr?: number): void {
     const { momentum: mu, dampening: tau, weightDecay: wd, nesterov } = this.options;
-    const g0 = checkStep("sgd.step", params, grads, lr, this.options.lr, this.buf?.length ?? null);
+    const g0 = checkStep("sgd.step", params, grads, lr, this.options.lr, this.buf);
     this.t++;
     if (mu === 0) {
       for (let i = 0; i < params.length; i++) params[i] -= g0 * (grads[i] + wd * params[i]);

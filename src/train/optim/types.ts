@@ -40,11 +40,16 @@ export interface Optimizer {
 }
 
 /** Checks one step's arguments; returns the learning rate to use. */
-export function checkStep(where: string, params: Vec, grads: Vec, lr: number | undefined, defaultLr: number, p: number | null): number {
+export function checkStep(where: string, params: Vec, grads: Vec, lr: number | undefined, defaultLr: number, state: Vec | null): number {
   check(params instanceof Float32Array || params instanceof Float64Array, `${where}: params`, "a Float32Array or Float64Array", params);
   check(grads instanceof Float32Array || grads instanceof Float64Array, `${where}: grads`, "a Float32Array or Float64Array", grads);
   check(grads.length === params.length, `${where}: grads`, `length ${params.length} (the length of params)`, grads.length);
-  if (p !== null) check(params.length === p, `${where}: params`, `length ${p} (as in earlier steps / the loaded state)`, params.length);
+  if (state !== null) {
+    // The state must match the parameters in size and precision, or a resumed run would
+    // not equal an uninterrupted one.
+    check(params.length === state.length, `${where}: params`, `length ${state.length} (as in earlier steps / the loaded state)`, params.length);
+    check(params.constructor === state.constructor, `${where}: params`, `a ${state.constructor.name} (the precision of the optimiser state)`, params);
+  }
   if (lr === undefined) return defaultLr;
   check(typeof lr === "number" && Number.isFinite(lr) && lr >= 0, `${where}: lr`, "a finite number >= 0", lr);
   return lr;
