@@ -237,7 +237,8 @@ function putLittleEndian(out: Uint8Array, at: number, data: TensorToWrite["data"
 
 /** Decodes [from, to) into a fresh, aligned typed array (never a view of the file). */
 function decode(bytes: Uint8Array, from: number, to: number, dtype: SafeDType): TensorData {
-  const copy = bytes.slice(from, to);  // fresh ArrayBuffer at offset 0, so aligned
+  // A Node Buffer's slice is a view into a shared pool: copy into a fresh, aligned buffer.
+  const copy = new Uint8Array(bytes.subarray(from, to));
   const size = DTYPE_BYTES[dtype];
   if (!LITTLE_ENDIAN && size > 1) for (let i = 0; i < copy.length; i += size) copy.subarray(i, i + size).reverse();
   const buf = copy.buffer;

@@ -1,0 +1,79 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Sequence } from "../../src/model/sequence.ts";
+import { initialize } from "../../src/model/initialize.ts";
+import { saveModel, loadModel } from "../../src/io/model-dir.ts";
+import { Trainer } from "../../src/train/trainer.ts";
+import { makeOptimizer } from "../../src/train/optim/index.ts";
+import { Rng } from "../../src/rand.ts";
+import { writeSafetensors } from "../../src/io/safetensors.ts";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "recurrent-test-"));
+
+function data(rng: Rng, n: number) {
+  return Array.from({ length: n }, () => ({
+    x: new Float32Array(6 * 3 * 2).map(() => rng.normal()),
+    y: new Float32Array(6 * 3 * 2).map(() => rng.normal()),
+  }));
+}
+
+test("save, load and continue training equals never having stopped (weights and Adam state, bit for bit)", () => {
+  for (const cell of ["elman", "jordan", "lstm", "gru"] as const) {
+    const cfg = { cell, input: 2, hidden: 5, output: 2, ...(cell === "jordan" ? { state: 3 } : {}) };
+    const batches = data(new Rng(3), 10);
+    const make = () => { const m = new Sequence(cfg); initialize(m, new Rng(1)); return m; };
+    const a = make();
+    const ta = new Trainer(a, { loss: "mse", optimizer: makeOptimizer("adam", { lr: 0.01 }) });
+    for (const b of batches) ta.trainStep({ x: b.x, T: 6, B: 3, targets: b.y });
+
+    const b = make();
+    const tb = new Trainer(b, { loss: "mse", optimizer: makeOptimizer("adam", { lr: 0.01 }) });
+    for (const d of batches.slice(0, 4)) tb.trainStep({ x: d.x, T: 6, B: 3, targets: d.y });
+    const dir = tmp();
+    saveModel(dir, b, { optimizer: tb.opts.optimizer, task: { kind: "test" } });
+    const loaded = loadModel(dir);
+    assert.ok(loaded.optimizer, "optimizer restored");
+    const tc = new Trainer(loaded.model, { loss: "mse", optimizer: loaded.optimizer! });
+    for (const d of batches.slice(4)) tc.trainStep({ x: d.x, T: 6, B: 3, targets: d.y });
+    assert.deepEqual(Array.from(loaded.model.params), Array.from(a.params), cell);
+    assert.deepEqual(loaded.task, { kind: "test" });
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("loading refuses a missing tensor, a wrong shape, an extra tensor and non-finite values, naming file and tensor", () => {
+  const m = new Sequence({ cell: "gru", input: 2, hidden: 3, output: 1 });
+  const dir = tmp();
+  saveModel(dir, m);
+  const path = join(dir, "model.safetensors");
+  const good = Object.fromEntries(m.tensors.map((t) => [t.name, { shape: t.shape, data: m.get(t.name).slice() }]));
+  const cases: Array<[Record<string, { shape: number[]; data: Float32Array }>, RegExp]> = [
+    [Object.fromEntries(Object.entries(good).filter(([k]) => k !== "bias_hh_l0")), /model\.safetensors: missing tensor "bias_hh_l0"/],
+    [{ ...good, "head.bias": { shape: [2], data: new Float32Array(2) } }, /tensor "head\.bias": expected shape \[1\], got \[2\]/],
+    [{ ...good, extra: { shape: [1], data: new Float32Array(1) } }, /unexpected tensor "extra"/],
+    [{ ...good, "head.bias": { shape: [1], data: new Float32Array([NaN]) } }, /tensor "head\.bias": expected finite values, got NaN/],
+  ];
+  for (const [tensors, re] of cases) {
+    writeFileSync(path, writeSafetensors(tensors));
+    assert.throws(() => loadModel(dir), re);
+  }
+  writeFileSync(path, new Uint8Array([1, 2, 3]));
+  assert.throws(() => loadModel(dir), /model\.safetensors: file: expected at least 8 bytes/);
+  writeFileSync(join(dir, "config.json"), "{not json");
+  assert.throws(() => loadModel(dir), /config\.json: expected JSON/);
+  assert.throws(() => loadModel(join(dir, "nope")), /not a model directory/);
+  rmSync(dir, { recursive: true });
+});
+
+test("saving leaves no temp files behind and writes config.json last", () => {
+  const m = new Sequence({ cell: "lstm", input: 2, hidden: 3 });
+  const dir = tmp();
+  saveModel(dir, m, { optimizer: makeOptimizer("sgd", { lr: 0.1 }) });
+  assert.deepEqual(readdirSync(dir).sort(), ["config.json", "model.safetensors", "optimizer.safetensors"]);
+  const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+  assert.equal(cfg.model.cell, "lstm");
+  rmSync(dir, { recursive: true });
+});
