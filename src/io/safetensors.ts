@@ -131,24 +131,24 @@ export function readSafetensors(bytes: Uint8Array, source: string, options: Read
   const spans: Array<{ name: string; dtype: SafeDType; shape: number[]; begin: number; end: number }> = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") {
-      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) fail(where("__metadata__"), "an object of strings", entry);
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) refuse(where("__metadata__"), "an object of strings", describe(entry));
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
-        if (typeof v !== "string") fail(where(`__metadata__.${k}`), "a string", v);
+        if (typeof v !== "string") refuse(where(`__metadata__.${k.slice(0, 60)}`), "a string", describe(v));
         define(metadata, k, v);
       }
       continue;
     }
-    const w = (what: string) => where(`tensor ${JSON.stringify(name)} ${what}`);
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) fail(w("entry"), "an object {dtype, shape, data_offsets}", entry);
+    const w = (what: string) => where(`tensor ${quote(name)} ${what}`);
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) refuse(w("entry"), "an object {dtype, shape, data_offsets}", describe(entry));
     const e = entry as Record<string, unknown>;
-    if (typeof e.dtype !== "string") fail(w("dtype"), "a string", e.dtype);
-    if (REFUSED.includes(e.dtype)) refuse(w("dtype"), `one of ${Object.keys(DTYPE_BYTES).join("|")} (this reader does not convert ${e.dtype})`, JSON.stringify(e.dtype));
-    if (!Object.hasOwn(DTYPE_BYTES, e.dtype)) refuse(w("dtype"), `a safetensors dtype (${Object.keys(DTYPE_BYTES).join("|")})`, JSON.stringify(e.dtype));
+    if (typeof e.dtype !== "string") refuse(w("dtype"), "a string", describe(e.dtype));
+    if (REFUSED.includes(e.dtype)) refuse(w("dtype"), `one of ${Object.keys(DTYPE_BYTES).join("|")} (this reader does not convert ${e.dtype})`, quote(e.dtype));
+    if (!Object.hasOwn(DTYPE_BYTES, e.dtype)) refuse(w("dtype"), `a safetensors dtype (${Object.keys(DTYPE_BYTES).join("|")})`, quote(e.dtype));
     const dtype = e.dtype as SafeDType;
     const count = checkShape(e.shape, w("shape"));
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => Number.isSafeInteger(x) && x >= 0)) {
-      refuse(w("data_offsets"), "[begin, end], two integers >= 0", JSON.stringify(off) ?? String(off));
+      refuse(w("data_offsets"), "[begin, end], two integers >= 0", describe(off));
     }
     const [begin, end] = off as [number, number];
     if (begin > end) refuse(w("data_offsets"), "begin <= end", `[${begin}, ${end}]`);
@@ -166,8 +166,8 @@ export function readSafetensors(bytes: Uint8Array, source: string, options: Read
   const sorted = spans.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (const s of sorted) {
-    if (s.begin < covered) refuse(where(`tensor ${JSON.stringify(s.name)} data_offsets`), `no overlap with another tensor (bytes before ${covered} are taken)`, `[${s.begin}, ${s.end}]`);
-    if (s.begin > covered) refuse(where(`tensor ${JSON.stringify(s.name)} data_offsets`), `to start at byte ${covered}, where the previous tensor ends (no gaps)`, `[${s.begin}, ${s.end}]`);
+    if (s.begin < covered) refuse(where(`tensor ${quote(s.name)} data_offsets`), `no overlap with another tensor (bytes before ${covered} are taken)`, `[${s.begin}, ${s.end}]`);
+    if (s.begin > covered) refuse(where(`tensor ${quote(s.name)} data_offsets`), `to start at byte ${covered}, where the previous tensor ends (no gaps)`, `[${s.begin}, ${s.end}]`);
     covered = s.end;
   }
   if (covered !== dataLength) refuse(where("data"), `${covered} bytes (the end of the last tensor)`, `${dataLength} bytes`);
@@ -201,6 +201,22 @@ function refuse(where: string, expected: string, got: string): never {
   throw new RecurrentError(`${where}: expected ${expected}, got ${got}`);
 }
 
+/**
+ * A value from the file, worded for an error message without trusting it: no recursion
+ * into nested values (a deeply nested header must not overflow the stack) and long
+ * strings cut short.
+ */
+function describe(x: unknown): string {
+  if (typeof x === "string") return quote(x);
+  if (typeof x !== "object" || x === null) return String(x);
+  if (Array.isArray(x)) return x.length <= 8 && x.every((v) => typeof v === "number") ? `[${x.join(",")}]` : `an array of ${x.length} items`;
+  return "an object";
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+}
+
 /** Sets an own property even for names like "__proto__" (a file chooses the names). */
 function define<T>(obj: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
@@ -208,13 +224,13 @@ function define<T>(obj: Record<string, T>, key: string, value: T): void {
 
 /** Checks a shape (a list of integers ≥ 0) and returns its element count. */
 function checkShape(shape: unknown, where: string): number {
-  if (!Array.isArray(shape)) fail(where, "a list of integers >= 0", shape);
+  if (!Array.isArray(shape)) refuse(where, "a list of integers >= 0", describe(shape));
   let count = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || (d as number) < 0) refuse(where, "a list of integers >= 0", JSON.stringify(shape));
+    if (!Number.isSafeInteger(d) || (d as number) < 0) refuse(where, "a list of integers >= 0", describe(shape));
     count *= d as number;
   }
-  if (!Number.isSafeInteger(count)) refuse(where, "fewer than 2^53 elements", JSON.stringify(shape));
+  if (!Number.isSafeInteger(count)) refuse(where, "fewer than 2^53 elements", describe(shape));
   return count;
 }
 

@@ -81,6 +81,19 @@ test("safetensors refuses offsets that are malformed, reversed, out of range, mi
   refuses(file(two([0, 8], [8, 16]), new Uint8Array(24)), /data: expected 16 bytes \(the end of the last tensor\), got 24 bytes/);
 });
 
+test("safetensors: a deeply nested header or a huge name gives a short one-line error, not a stack overflow", () => {
+  const deep = (inner: string) => `{"w": {"dtype": "F32", "shape": ${inner}, "data_offsets": [0, 4]}}`;
+  const nest = "[".repeat(200000) + "]".repeat(200000);
+  refuses(file(deep(nest), new Uint8Array(4)), /tensor "w" shape: expected a list of integers >= 0, got an array of 1 items/);
+  refuses(file(`{"w": ${nest}}`), /tensor "w" entry: expected an object \{dtype, shape, data_offsets\}, got an array of 1 items/);
+  refuses(file(`{"__metadata__": {"k": ${nest}}}`), /__metadata__.k: expected a string, got an array of 1 items/);
+  const long = "x".repeat(1_000_000);
+  assert.throws(() => readSafetensors(file(JSON.stringify({ [long]: { dtype: long, shape: [1], data_offsets: [0, 4] } }), new Uint8Array(4)), "big"), (e: unknown) => {
+    assert.ok(e instanceof RecurrentError && e.message.length < 400, `short message (${(e as Error).message.length} chars)`);
+    return true;
+  });
+});
+
 test("safetensors: a tensor named __proto__ is an ordinary tensor, not a prototype change", () => {
   const { tensors } = readSafetensors(file(JSON.stringify({ ["__proto__"]: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }).replace('"__proto__"', '"__proto__"'), new Uint8Array(4)), "p");
   assert.equal(Object.getPrototypeOf(tensors), Object.prototype);
