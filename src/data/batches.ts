@@ -1,7 +1,8 @@
 // The data side's batches in the trainer's `Batch` shape (src/train/trainer.ts), so a
 // command's training loop is: for each batch of an epoch, trainer.step(toBatch(...)).
 //   language models: one-hot x (T, B, V), targets (T·B) next-token ids, many-to-many;
-//   forecasting:     x (W, B, F) scaled windows, targets (B, H), many-to-one with O = H;
+//   forecasting:     x (W, B, F) scaled windows, targets (B, H), many-to-one with O = H
+//                    (plus each window's offset, for prepare-forecast.ts toUnits);
 //   classification:  x (T, B, I) padded, mask (T, B), lengths (B), targets (B) class ids.
 // Epoch order is a seeded permutation, so a resumed run that restores the Rng state
 // replays the same batches. Pure (no node: imports).
@@ -37,14 +38,14 @@ export function lmBatch(chunk: LmChunk, V: number, dtype: DType = "float32"): Ba
 }
 
 /** Windows number `items` (indices into set.starts) of a scaled series (N, F) as a batch. */
-export function forecastBatch(scaled: ArrayLike<number>, n: number, set: WindowSet, items: ArrayLike<number>, dtype: DType = "float32"): Batch & { starts: Int32Array } {
+export function forecastBatch(scaled: ArrayLike<number>, n: number, set: WindowSet, items: ArrayLike<number>, dtype: DType = "float32"): Batch & { starts: Int32Array; offset: Float64Array } {
   const starts = new Int32Array(items.length);
   for (let i = 0; i < items.length; i++) {
     check(items[i] >= 0 && items[i] < set.starts.length, "window index", `an integer in [0, ${set.starts.length})`, items[i]);
     starts[i] = set.starts[items[i]];
   }
   const w = gatherWindows(scaled, n, set, starts, dtype);
-  return { x: w.x, T: w.W, B: w.B, targets: w.y, starts };
+  return { x: w.x, T: w.W, B: w.B, targets: w.y, starts, offset: w.offset };
 }
 
 /** Sequences number `items` of a data set, padded to the longest among them. */

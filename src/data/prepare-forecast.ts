@@ -1,7 +1,8 @@
 // A CSV time series ready for a forecasting model: the series (target first), a split by
 // time into train / validation / test, a standard scaler fitted on the training steps only,
 // the scaled values, and the sliding windows of each part (targets inside the part, inputs
-// allowed to reach back into the previous part). Defaults from period.ts; every choice is
+// allowed to reach back into the previous part, relative to their last value unless
+// `relative: false`). Defaults from period.ts; every choice is
 // returned in `config` so it can be saved with the model and reused by eval / forecast.
 // Pure (no node: imports).
 import { check } from "../errors.ts";
@@ -24,6 +25,8 @@ export interface ForecastOptions extends SeriesOptions {
   train?: number;
   /** A saved scaler (eval, forecast): used instead of fitting one. */
   scaler?: StandardScaler;
+  /** Windows relative to their last value (windows.ts; default true). */
+  relative?: boolean;
 }
 
 /** Everything needed to rebuild the same windows later (saved with the model). */
@@ -38,6 +41,7 @@ export interface ForecastConfig {
   val: number;
   test: number;
   train?: number;
+  relative: boolean;
 }
 
 export interface ForecastData {
@@ -59,7 +63,7 @@ export function prepareForecast(table: Table, opts: ForecastOptions = {}): Forec
   const series = selectSeries(table, opts);
   const d = forecastDefaults(series.n, series.dates);
   const window = opts.window ?? d.window, horizon = opts.horizon ?? d.horizon, season = opts.season ?? d.season;
-  const val = opts.val ?? d.val, test = opts.test ?? d.test;
+  const val = opts.val ?? d.val, test = opts.test ?? d.test, relative = opts.relative ?? true;
   const where = series.source;
   checkWith(series.n >= window + horizon, where, `a series of at least window + horizon = ${window} + ${horizon} steps`, `${series.n} steps`);
   const bounds = splitBounds(series.n, { val, test, train: opts.train }, where);
@@ -70,13 +74,22 @@ export function prepareForecast(table: Table, opts: ForecastOptions = {}): Forec
   const config: ForecastConfig = {
     target: series.columns[0], features: series.columns.slice(1),
     date: series.dateColumn,
-    window, horizon, season, frequency: inferFrequency(series.dates), val, test,
+    window, horizon, season, frequency: inferFrequency(series.dates), val, test, relative,
     ...(opts.train !== undefined ? { train: opts.train } : {}),
   };
   return {
     config, series, target: targetOf(series), scaler, scaled: scaler.transform(series.values), bounds,
-    train: windowsIn(0, bounds.trainEnd, window, horizon, F, `${where} training part ${sizes}`),
-    val: windowsIn(bounds.trainEnd, bounds.valEnd, window, horizon, F, `${where} validation part ${sizes}`),
-    test: bounds.valEnd < bounds.n ? windowsIn(bounds.valEnd, bounds.n, window, horizon, F, `${where} test part ${sizes}`) : null,
+    train: windowsIn(0, bounds.trainEnd, window, horizon, F, `${where} training part ${sizes}`, relative),
+    val: windowsIn(bounds.trainEnd, bounds.valEnd, window, horizon, F, `${where} validation part ${sizes}`, relative),
+    test: bounds.valEnd < bounds.n ? windowsIn(bounds.valEnd, bounds.n, window, horizon, F, `${where} test part ${sizes}`, relative) : null,
   };
+}
+
+/** Model outputs (B, H) for windows with the given offsets (WindowBatch.offset) back in the
+ * file's units: add the offset (relative windows), then undo the target's scaling. */
+export function toUnits(data: Pick<ForecastData, "scaler">, outputs: ArrayLike<number>, offset: ArrayLike<number>, H: number): Float64Array {
+  check(outputs.length === offset.length * H, "forecast outputs", `${offset.length} × ${H} values`, outputs.length);
+  const scaled = new Float64Array(outputs.length);
+  for (let i = 0; i < outputs.length; i++) scaled[i] = outputs[i] + offset[Math.floor(i / H)];
+  return data.scaler.inverseColumn(scaled, 0);
 }

@@ -2,6 +2,12 @@
 // inputs at steps [t − W, t) (all F columns) and targets at [t, t + H) (the target column,
 // column 0). Windows are addressed by t and gathered into batches on demand, so a long
 // series (ETTh1: 17 420 hours) never materialises W copies of itself.
+//
+// Relative windows (NLinear's normalisation, Zeng et al. 2023) subtract each window's last
+// input value, per column, from its inputs and (target column) from its targets: the model
+// then predicts the change from the last value, so a trending series whose test part lies
+// above anything seen in training (airline passengers) is not out of range. Add `offset`
+// back to the model's outputs.
 // Pure (no node: imports).
 import { check, checkInt } from "../errors.ts";
 import { failWith } from "./problem.ts";
@@ -15,18 +21,23 @@ export interface WindowBatch {
   y: Float32Array | Float64Array;
   /** Target start step t of each window, (B). */
   starts: Int32Array;
+  /** What was subtracted from window b's targets, (B): its last input target value for
+   * relative windows, else 0. Model outputs + offset = scaled forecasts. */
+  offset: Float64Array;
 }
 
 export interface WindowSet {
   W: number; H: number; F: number;
   /** Target start steps of the windows in this set, ascending. */
   starts: Int32Array;
+  /** Inputs and targets relative to the window's last input value (see above). */
+  relative: boolean;
 }
 
 /** Windows whose targets lie inside [from, to) and whose inputs start at step ≥ 0, so a
  * validation window may read inputs from the end of training but predicts only validation
  * steps. */
-export function windowsIn(from: number, to: number, W: number, H: number, F: number, where = "series"): WindowSet {
+export function windowsIn(from: number, to: number, W: number, H: number, F: number, where = "series", relative = false): WindowSet {
   checkInt(W, "window"); checkInt(H, "horizon");
   const first = Math.max(from, W), last = to - H; // inclusive range of t
   if (last < first) {
@@ -34,7 +45,7 @@ export function windowsIn(from: number, to: number, W: number, H: number, F: num
   }
   const starts = new Int32Array(last - first + 1);
   for (let i = 0; i < starts.length; i++) starts[i] = first + i;
-  return { W, H, F, starts };
+  return { W, H, F, starts, relative };
 }
 
 /** Gathers windows by target start into (W, B, F) inputs and (B, H) targets. */
@@ -43,16 +54,18 @@ export function gatherWindows(values: ArrayLike<number>, n: number, set: WindowS
   check(values.length === n * F, "series values", `length ${n} × ${F}`, values.length);
   const Arr = dtype === "float64" ? Float64Array : Float32Array;
   const x = new Arr(W * B * F), y = new Arr(B * H);
-  const s = new Int32Array(B);
+  const s = new Int32Array(B), offset = new Float64Array(B);
+  const lastRow = (t0: number, k: number) => (set.relative ? values[(t0 - 1) * F + k] : 0);
   for (let b = 0; b < B; b++) {
     const t0 = starts[b];
     check(t0 >= W && t0 + H <= n, "window start", `an integer in [${W}, ${n - H}]`, t0);
     s[b] = t0;
+    offset[b] = lastRow(t0, 0);
     for (let w = 0; w < W; w++) {
       const src = (t0 - W + w) * F, dst = (w * B + b) * F;
-      for (let k = 0; k < F; k++) x[dst + k] = values[src + k];
+      for (let k = 0; k < F; k++) x[dst + k] = values[src + k] - lastRow(t0, k);
     }
-    for (let h = 0; h < H; h++) y[b * H + h] = values[(t0 + h) * F];
+    for (let h = 0; h < H; h++) y[b * H + h] = values[(t0 + h) * F] - offset[b];
   }
-  return { W, B, F, H, x, y, starts: s };
+  return { W, B, F, H, x, y, starts: s, offset };
 }

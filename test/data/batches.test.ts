@@ -36,7 +36,11 @@ test("forecast batch: chosen windows, x (W, B, F) and targets (B, H) from the sc
   const b = forecastBatch(d.scaled, d.series.n, d.train, [0, 10]);
   assert.deepEqual([b.T, b.B, b.targets.length], [24, 2, 24]);
   assert.deepEqual([...b.starts], [d.train.starts[0], d.train.starts[10]]);
-  assert.ok(Math.abs((b.targets[12] as number) - d.scaled[d.train.starts[10]]) < 1e-6);
+  // relative windows (the default): targets and inputs minus the window's last input value
+  const t = d.train.starts[10];
+  assert.ok(Math.abs((b.targets[12] as number) - (d.scaled[t] - d.scaled[t - 1])) < 1e-6);
+  assert.equal(b.x[(23 * 2 + 1)], 0);
+  assert.equal(b.offset[1], d.scaled[t - 1]);
   assert.throws(() => forecastBatch(d.scaled, d.series.n, d.train, [d.train.starts.length]), /window index/);
 });
 

@@ -5,7 +5,7 @@ import { parseCsv } from "../../src/data/csv.ts";
 import { StandardScaler } from "../../src/data/scaler.ts";
 import { gatherWindows, windowsIn } from "../../src/data/windows.ts";
 import { forecastDefaults, inferFrequency } from "../../src/data/period.ts";
-import { prepareForecast } from "../../src/data/prepare-forecast.ts";
+import { prepareForecast, toUnits } from "../../src/data/prepare-forecast.ts";
 
 test("scaler: fitted on the training rows only, mean 0 and std 1 there; JSON round-trip", () => {
   // (N = 4, F = 2): the last row is "validation" and must not move the fit
@@ -73,7 +73,20 @@ test("prepareForecast on airline passengers: 70/15/15 by time, scaler from train
     assert.equal(set.starts.length, hi - Math.max(lo, 24) - 12 + 1);
   }
   const b = gatherWindows(d.scaled, n, d.val);
-  assert.ok(Math.abs(b.y[0] - (d.target[trainEnd] - d.scaler.mean[0]) / d.scaler.std[0]) < 1e-5);
+  const z = (v: number) => (v - d.scaler.mean[0]) / d.scaler.std[0];
+  assert.ok(Math.abs(b.y[0] - (z(d.target[trainEnd]) - z(d.target[trainEnd - 1]))) < 1e-5);
+});
+
+test("relative windows: the model's targets plus the offsets give back the actual values in file units", () => {
+  const d = prepareForecast(readCsvFile("test/fixtures/airline_passengers.csv"), { window: 24, horizon: 12 });
+  assert.equal(d.config.relative, true);
+  const b = gatherWindows(d.scaled, d.series.n, d.test!, d.test!.starts, "float64");
+  const back = toUnits(d, b.y, b.offset, 12);
+  for (let i = 0; i < back.length; i++) assert.ok(Math.abs(back[i] - d.target[b.starts[Math.floor(i / 12)] + (i % 12)]) < 1e-9);
+  const abs = prepareForecast(readCsvFile("test/fixtures/airline_passengers.csv"), { window: 24, horizon: 12, relative: false });
+  const a = gatherWindows(abs.scaled, abs.series.n, abs.test!, abs.test!.starts, "float64");
+  assert.deepEqual([...a.offset], new Array(a.B).fill(0));
+  assert.ok(Math.abs(toUnits(abs, a.y, a.offset, 12)[0] - abs.target[a.starts[0]]) < 1e-9);
 });
 
 test("prepareForecast reuses a saved scaler and rejects one fitted on other columns", () => {
