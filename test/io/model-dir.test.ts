@@ -50,7 +50,7 @@ test("loading refuses a missing tensor, a wrong shape, an extra tensor and non-f
   saveModel(dir, m);
   const path = join(dir, "model.safetensors");
   const good = Object.fromEntries(m.tensors.map((t) => [t.name, { shape: t.shape, data: m.get(t.name).slice() }]));
-  const cases: Array<[Record<string, { shape: number[]; data: Float32Array }>, RegExp]> = [
+  const cases: Array<[Record<string, { shape: number[]; data: Float32Array | Float64Array }>, RegExp]> = [
     [Object.fromEntries(Object.entries(good).filter(([k]) => k !== "bias_hh_l0")), /model\.safetensors: missing tensor "bias_hh_l0"/],
     [{ ...good, "head.bias": { shape: [2], data: new Float32Array(2) } }, /tensor "head\.bias": expected shape \[1\], got \[2\]/],
     [{ ...good, extra: { shape: [1], data: new Float32Array(1) } }, /unexpected tensor "extra"/],
