@@ -24,10 +24,11 @@ for (const fx of loadTorchFixtures()) {
       for (const [k, v] of Object.entries(fx.weights)) weights[k] = { shape: v.shape, data: v.data, dtype: prec === "f64" ? "F64" : "F32" };
       const model = importTorchStateDict(weights, { cell: fx.cell, nonlinearity: fx.nonlinearity ?? undefined });
       assert.equal(model.dtype, prec === "f64" ? "float64" : "float32");
-      let worst = 0, worstWhat = "";
+      const worst = { forward: [0, ""] as [number, string], gradient: [0, ""] as [number, string] };
       const cmp = (what: string, got: ArrayLike<number>, want: FixtureTensor) => {
         const e = relError(got, want.data);
-        if (e > worst) { worst = e; worstWhat = what; }
+        const w = worst[what.includes(" d ") ? "gradient" : "forward"];
+        if (e > w[0]) { w[0] = e; w[1] = what; }
         assert.ok(e <= TOL[prec], `${fx.name} ${prec} ${what}: rel. error ${e.toExponential(2)} > ${TOL[prec]}`);
       };
       for (const run of fx.runs) {
@@ -56,7 +57,7 @@ for (const fx of loadTorchFixtures()) {
         const compared = new Set(Object.keys(ref.grads).map((n) => (fx.cell === "elman" ? n.replace(/bias_(ih|hh)_/, "bias_") : n)));
         for (const e of model.tensors) assert.ok(compared.has(e.name), `${fx.name}: no golden gradient for ${e.name}`);
       }
-      t.diagnostic(`worst rel. error ${worst.toExponential(2)} (${worstWhat})`);
+      for (const [k, [e, what]] of Object.entries(worst)) t.diagnostic(`${prec} worst ${k} rel. error ${e.toExponential(2)} (${what})`);
     });
   }
 }
