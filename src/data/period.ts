@@ -41,3 +41,29 @@ export function forecastDefaults(n: number, dates: readonly string[] | null): Fo
   if (trainLen - window - horizon + 1 < 16) window = Math.max(1, Math.floor((trainLen - horizon) / 3));
   return { season, window, horizon, val: 0.15, test: 0.15 };
 }
+
+/** The H dates after the last one, in the same format, for forecasts beyond the data
+ * (monthly "YYYY-MM", daily "YYYY-MM-DD", hourly "YYYY-MM-DD hh:mm:ss"); null when the
+ * spacing is not one of those (the caller then numbers steps). */
+export function futureDates(dates: readonly string[] | null, H: number): string[] | null {
+  const freq = inferFrequency(dates);
+  if (!dates || !["monthly", "daily", "hourly", "weekly"].includes(freq)) return null;
+  const last = dates[dates.length - 1].trim();
+  const out: string[] = [];
+  if (freq === "monthly") {
+    let y = Number(last.slice(0, 4)), m = Number(last.slice(5, 7));
+    for (let h = 0; h < H; h++) {
+      if (++m > 12) { m = 1; y++; }
+      out.push(`${y}-${String(m).padStart(2, "0")}`);
+    }
+    return out;
+  }
+  const step = freq === "hourly" ? 3.6e6 : freq === "daily" ? 8.64e7 : 6.048e8;
+  const t0 = Date.parse(last.slice(0, 10) + "T" + (last.length > 10 ? last.slice(11) : "00:00:00") + "Z");
+  if (!Number.isFinite(t0)) return null;
+  for (let h = 1; h <= H; h++) {
+    const iso = new Date(t0 + h * step).toISOString(); // YYYY-MM-DDThh:mm:ss.sssZ
+    out.push(last.length > 10 ? `${iso.slice(0, 10)} ${iso.slice(11, 11 + last.length - 11)}` : iso.slice(0, 10));
+  }
+  return out;
+}

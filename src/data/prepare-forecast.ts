@@ -93,3 +93,12 @@ export function toUnits(data: Pick<ForecastData, "scaler">, outputs: ArrayLike<n
   for (let i = 0; i < outputs.length; i++) scaled[i] = outputs[i] + offset[Math.floor(i / H)];
   return data.scaler.inverseColumn(scaled, 0);
 }
+
+/** The options that rebuild the same series, split and windows from a saved config (eval,
+ * forecast, resume), with the saved scaler. */
+export function optionsFromConfig(c: ForecastConfig, scaler?: StandardScaler): ForecastOptions {
+  return {
+    target: c.target, features: c.features, date: c.date, window: c.window, horizon: c.horizon, season: c.season,
+    val: c.val, test: c.test, train: c.train, relative: c.relative, scaler,
+  };
+}

@@ -69,3 +69,16 @@ export function gatherWindows(values: ArrayLike<number>, n: number, set: WindowS
   }
   return { W, B, F, H, x, y, starts: s, offset };
 }
+
+/** The inputs of the window that starts at the end of the series (t = n): what a forecast
+ * beyond the data reads. x (W, 1, F), and the offset to add to the model's outputs. */
+export function lastWindow(values: ArrayLike<number>, n: number, set: Pick<WindowSet, "W" | "F" | "relative">, dtype: "float32" | "float64" = "float32"): { x: Float32Array | Float64Array; offset: Float64Array } {
+  const { W, F } = set;
+  check(values.length === n * F, "series values", `length ${n} × ${F}`, values.length);
+  if (n < W) failWith("series", `at least one window of ${W} steps to forecast from`, `${n} steps`);
+  const x = dtype === "float64" ? new Float64Array(W * F) : new Float32Array(W * F);
+  for (let w = 0; w < W; w++) {
+    for (let k = 0; k < F; k++) x[w * F + k] = values[(n - W + w) * F + k] - (set.relative ? values[(n - 1) * F + k] : 0);
+  }
+  return { x, offset: Float64Array.of(set.relative ? values[(n - 1) * F] : 0) };
+}

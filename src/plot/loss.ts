@@ -57,8 +57,10 @@ export interface ForecastChartOptions {
  * horizon, on one time axis. x values are numbers (step index, fractional years) or ISO
  * dates ("1949-01", "2016-07-01 00:00:00"). */
 export function forecastSpec(parts: { history: readonly XY[]; forecast: readonly XY[]; actual?: readonly XY[]; baseline?: { name: string; points: readonly XY[] } }, opts: ForecastChartOptions = {}): ChartSpec {
-  const series: [string, readonly XY[]][] = [["history", parts.history], ["forecast", parts.forecast]];
-  if (parts.actual?.length) series.push(["actual", parts.actual]);
+  // Forecast and actual lines start from the last history point, so the lines join.
+  const join = (pts: readonly XY[]) => (parts.history.length && pts.length && pts[0].x !== parts.history[parts.history.length - 1].x ? [parts.history[parts.history.length - 1], ...pts] : pts);
+  const series: [string, readonly XY[]][] = [["history", parts.history], ["forecast", join(parts.forecast)]];
+  if (parts.actual?.length) series.push(["actual", join(parts.actual)]);
   if (parts.baseline?.points.length) series.push([parts.baseline.name, parts.baseline.points]);
   const values = series.flatMap(([name, pts]) => pts.filter((p) => isNum(p.y)).map((p) => ({ x: p.x, y: p.y, series: name })));
   const allX = values.map((v) => v.x);

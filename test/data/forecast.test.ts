@@ -4,8 +4,9 @@ import { readCsvFile } from "../../src/data/csv-file.ts";
 import { parseCsv } from "../../src/data/csv.ts";
 import { StandardScaler } from "../../src/data/scaler.ts";
 import { gatherWindows, windowsIn } from "../../src/data/windows.ts";
-import { forecastDefaults, inferFrequency } from "../../src/data/period.ts";
-import { prepareForecast, toUnits } from "../../src/data/prepare-forecast.ts";
+import { forecastDefaults, futureDates, inferFrequency } from "../../src/data/period.ts";
+import { optionsFromConfig, prepareForecast, toUnits } from "../../src/data/prepare-forecast.ts";
+import { lastWindow } from "../../src/data/windows.ts";
 
 test("scaler: fitted on the training rows only, mean 0 and std 1 there; JSON round-trip", () => {
   // (N = 4, F = 2): the last row is "validation" and must not move the fit
@@ -112,4 +113,30 @@ test("prepareForecast with a training size: test windows end where the test part
   assert.deepEqual([d.bounds.trainEnd, d.bounds.valEnd, d.bounds.n], [50, 70, 90]);
   assert.equal(d.test!.starts[d.test!.starts.length - 1], 90 - 3);
   assert.equal(d.config.train, 50);
+});
+
+test("a saved config and scaler rebuild the same split and windows (eval, forecast)", () => {
+  const t = readCsvFile("test/fixtures/airline_passengers.csv");
+  const a = prepareForecast(t, { window: 18, horizon: 6, val: 20, test: 20, relative: false });
+  const saved = JSON.parse(JSON.stringify({ config: a.config, scaler: a.scaler }));
+  const b = prepareForecast(t, optionsFromConfig(saved.config, StandardScaler.fromJSON(saved.scaler)));
+  assert.deepEqual(b.config, a.config);
+  assert.deepEqual([...b.test!.starts], [...a.test!.starts]);
+  assert.deepEqual([...b.scaled], [...a.scaled]);
+});
+
+test("last window: the W steps before the end, relative to the last value, for forecasts past the data", () => {
+  const values = Float64Array.from([1, 2, 3, 4, 5]);
+  const r = lastWindow(values, 5, { W: 3, F: 1, relative: true }, "float64");
+  assert.deepEqual([...r.x], [-2, -1, 0]);
+  assert.deepEqual([...r.offset], [5]);
+  assert.deepEqual([...lastWindow(values, 5, { W: 3, F: 1, relative: false }).x], [3, 4, 5]);
+  assert.throws(() => lastWindow(values, 5, { W: 6, F: 1, relative: false }), /at least one window of 6 steps/);
+});
+
+test("future dates continue the file's format: months across a year end, days, hours", () => {
+  assert.deepEqual(futureDates(["1960-11", "1960-12"], 3), ["1961-01", "1961-02", "1961-03"]);
+  assert.deepEqual(futureDates(["1990-12-30", "1990-12-31"], 2), ["1991-01-01", "1991-01-02"]);
+  assert.deepEqual(futureDates(["2018-06-26 18:00:00", "2018-06-26 19:00:00"], 5).slice(3), ["2018-06-26 23:00:00", "2018-06-27 00:00:00"]);
+  assert.equal(futureDates(["1991.5", "1991.504"], 2), null);
 });
