@@ -17,12 +17,16 @@ export interface Hmm {
   E: Float64Array;   // (N, M)
 }
 
-/** A model with near-uniform random rows (each entry U[0.5, 1.5], normalised): EM's usual start. */
+/**
+ * A random model: every row (pi, each row of A and E) drawn uniformly from the simplex
+ * (Dirichlet(1): −ln U, normalised). Rows spread this far apart let EM break the symmetry
+ * between states; near-uniform starts stall on structure with no pairwise signal (XOR).
+ */
 export function randomHmm(N: number, M: number, rng: Rng): Hmm {
   checkInt(N, "hmm states", 1); checkInt(M, "hmm symbols", 1);
   const row = (a: Float64Array, off: number, n: number) => {
     let s = 0;
-    for (let k = 0; k < n; k++) { a[off + k] = 0.5 + rng.uniform(); s += a[off + k]; }
+    for (let k = 0; k < n; k++) { a[off + k] = -Math.log(1 - rng.uniform()) + 1e-12; s += a[off + k]; }
     for (let k = 0; k < n; k++) a[off + k] /= s;
   };
   const h: Hmm = { N, M, pi: new Float64Array(N), A: new Float64Array(N * N), E: new Float64Array(N * M) };
