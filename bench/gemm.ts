@@ -1,0 +1,71 @@
+// GEMM micro-benchmark: GFLOP/s of the plain TypeScript reference, the wasm SIMD kernel
+// on one thread, and split over worker threads, at the shapes the C1 and C3 LSTM actually
+// call (per step, hoisted over time, weight gradients), plus a sweep that finds where the
+// thread hand-off starts to pay.
+//
+//   node --import tsx bench/gemm.ts [--sweep] [--no-reference]
+import { createFastBackend, type FastBackend } from "../src/tensor/fast.ts";
+import { gemmReference, type Gemm } from "../src/tensor/gemm.ts";
+import { spawnNode, threadsReady } from "../src/io/threads-node.ts";
+
+interface Shape { name: string; tA: boolean; tB: boolean; M: number; N: number; K: number }
+const B = 32, T = 64, H = 256, I = 65, B3 = 64, T3 = 100, H3 = 512;
+const SHAPES: Shape[] = [
+  { name: "C1 step h·W_hhᵀ (fwd)", tA: false, tB: true, M: B, N: 4 * H, K: H },
+  { name: "C1 step dg·W_hh (bwd)", tA: false, tB: false, M: B, N: H, K: 4 * H },
+  { name: "C1 x·W_ihᵀ per step", tA: false, tB: true, M: B, N: 4 * H, K: I },
+  { name: "C1 x·W_ihᵀ hoisted", tA: false, tB: true, M: T * B, N: 4 * H, K: I },
+  { name: "C1 dW_hh = dgᵀ·h", tA: true, tB: false, M: 4 * H, N: H, K: T * B },
+  { name: "C1 head h·Wᵀ", tA: false, tB: true, M: T * B, N: 65, K: H },
+  { name: "C3 step h·W_hhᵀ (fwd)", tA: false, tB: true, M: B3, N: 4 * H3, K: H3 },
+  { name: "C3 step dg·W_hh (bwd)", tA: false, tB: false, M: B3, N: H3, K: 4 * H3 },
+  { name: "C3 x·W_ihᵀ hoisted", tA: false, tB: true, M: T3 * B3, N: 4 * H3, K: H3 },
+  { name: "C3 dW_hh = dgᵀ·h", tA: true, tB: false, M: 4 * H3, N: H3, K: T3 * B3 },
+  { name: "C2 step h·W_hhᵀ", tA: false, tB: true, M: 64, N: 128, K: 32 },
+];
+
+// Single-threaded figures use this process's CPU time, not wall time: the machine is
+// shared, and wall time counts the slices other processes take. Threaded figures need
+// wall time (CPU time sums over threads), so they are noisier.
+function gflops(g: Gemm, fb: FastBackend, s: Shape, seconds = 0.3, cpu = true): number {
+  const A = fb.heap.allocF32(s.M * s.K)!, Bm = fb.heap.allocF32(s.K * s.N)!, C = fb.heap.allocF32(s.M * s.N)!;
+  for (let i = 0; i < A.length; i++) A[i] = ((i * 7919) % 13) / 13 - 0.5;
+  for (let i = 0; i < Bm.length; i++) Bm[i] = ((i * 104729) % 17) / 17 - 0.5;
+  const run = () => g(s.tA, s.tB, s.M, s.N, s.K, A, 0, Bm, 0, C, 0, true);
+  run();
+  const now = cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
+  let reps = 0;
+  const t0 = now();
+  const best: number[] = [];
+  while (now() - t0 < seconds * 1000 || reps < 3) {
+    const t = now(); run(); best.push(now() - t); reps++;
+  }
+  best.sort((a, b) => a - b);
+  const median = best[best.length >> 1] / 1000;
+  return 2 * s.M * s.N * s.K / median / 1e9;
+}
+
+const args = process.argv.slice(2);
+const fb1 = createFastBackend();
+const fb2 = createFastBackend({ threads: 2, spawn: spawnNode, threadMinFlops: 0 });
+await threadsReady(fb2);
+
+if (args.includes("--sweep")) {
+  // Where does a second thread pay? Square-ish step GEMMs of growing size.
+  console.log("| M×N×K | MFLOP | 1 thread GFLOP/s | 2 threads GFLOP/s | 2 ÷ 1 |\n|---|---|---|---|---|");
+  for (const [M, N, K] of [[16, 64, 32], [32, 128, 32], [64, 128, 64], [32, 256, 128], [64, 256, 128], [32, 512, 128],
+    [32, 1024, 128], [32, 1024, 256], [64, 1024, 256], [64, 2048, 512]]) {
+    const s = { name: "", tA: false, tB: true, M, N, K };
+    const one = gflops(fb1.gemm, fb1, s, 0.3, false), two = gflops(fb2.gemm, fb2, s, 0.3, false);
+    console.log(`| ${M}×${N}×${K} | ${(2 * M * N * K / 1e6).toFixed(2)} | ${one.toFixed(1)} | ${two.toFixed(1)} | ${(two / one).toFixed(2)} |`);
+  }
+} else {
+  const ref = !args.includes("--no-reference");
+  console.log(`| shape | M×N×K | ${ref ? "reference | " : ""}wasm SIMD | wasm ×2 threads |\n|---|---|${ref ? "---|" : ""}---|---|`);
+  for (const s of SHAPES) {
+    const r = ref ? `${gflops(gemmReference, fb1, s, 0.2).toFixed(2)} | ` : "";
+    console.log(`| ${s.name} | ${s.M}×${s.N}×${s.K} | ${r}${gflops(fb1.gemm, fb1, s).toFixed(1)} | ${gflops(fb2.gemm, fb2, s, 0.3, false).toFixed(1)} |`);
+  }
+  console.log("\nGFLOP/s, medians; one thread by CPU time, two threads by wall time (C's columns split, hand-off forced on).");
+}
+fb1.stop(); fb2.stop();
