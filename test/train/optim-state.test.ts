@@ -95,6 +95,12 @@ test("loadState and unpacking refuse a state of another optimiser, another size,
   assert.throws(() => optimizerStateFromSafetensors(badName, "opt.safetensors"), /opt.safetensors: optimizer.state: expected name one of sgd\|adam\|adamw\|rmsprop\|adagrad, got "lbfgs"/);
   const badJson = writeSafetensors({}, { "optimizer.state": "{oops" });
   assert.throws(() => optimizerStateFromSafetensors(badJson, "opt.safetensors"), /optimizer.state: expected JSON/);
+  const nest = "[".repeat(100000) + "]".repeat(100000);
+  for (const evil of [`{"name": "adam", "options": {"lr": ${nest}}, "scalars": {"step": 0}}`, `{"name": ${nest}, "options": {}, "scalars": {}}`,
+    `{"name": "sgd", "options": {}, "scalars": {"step": ${nest}}}`, `{"name": "sgd", "options": {"toString": 1}, "scalars": {"step": 0}}`]) {
+    const bytes = writeSafetensors({}, { "optimizer.state": evil });
+    assert.throws(() => optimizerFromState(optimizerStateFromSafetensors(bytes, "evil")), (e: unknown) => e instanceof RecurrentError && e.message.length < 300 && !e.message.includes("\n"), evil.slice(0, 60));
+  }
   const badOpt = writeSafetensors({}, { "optimizer.state": JSON.stringify({ name: "adam", options: { beta1: 2 }, scalars: { step: 0 } }) });
   assert.throws(() => optimizerFromState(optimizerStateFromSafetensors(badOpt, "x")), /adam: beta1: expected a number in \[0, 1\), got 2/);
 });

@@ -1,13 +1,12 @@
 // The optimisers by name: a factory that checks the name and options, and rebuilds an
 // optimiser from a saved state. Update rules live one per file next to this one.
 
-import { checkOneOf, check } from "../../errors.ts";
 import { Sgd, SGD_DEFAULTS } from "./sgd.ts";
 import { Adam, ADAM_DEFAULTS } from "./adam.ts";
 import { AdamW, ADAMW_DEFAULTS } from "./adamw.ts";
 import { RmsProp, RMSPROP_DEFAULTS } from "./rmsprop.ts";
 import { Adagrad, ADAGRAD_DEFAULTS } from "./adagrad.ts";
-import { OPTIMIZER_NAMES, type Optimizer, type OptimizerName, type OptimizerState, type OptionValues } from "./types.ts";
+import { OPTIMIZER_NAMES, checkSafe, type Optimizer, type OptimizerName, type OptimizerState, type OptionValues } from "./types.ts";
 
 export type { Optimizer, OptimizerName, OptimizerState, OptionValues } from "./types.ts";
 export { OPTIMIZER_NAMES } from "./types.ts";
@@ -29,7 +28,8 @@ export const OPTIMIZER_DEFAULTS: Record<OptimizerName, Readonly<OptionValues>> =
  * throw one RecurrentError line naming them.
  */
 export function makeOptimizer(name: string, options?: Partial<OptionValues>): Optimizer {
-  const n = checkOneOf(typeof name === "string" ? name.toLowerCase() : name, OPTIMIZER_NAMES, "optimizer");
+  checkSafe(typeof name === "string" && (OPTIMIZER_NAMES as readonly string[]).includes(name.toLowerCase()), "optimizer", `one of ${OPTIMIZER_NAMES.join("|")}`, name);
+  const n = name.toLowerCase() as OptimizerName;
   switch (n) {
     case "sgd": return new Sgd(options);
     case "adam": return new Adam(options);
@@ -41,7 +41,7 @@ export function makeOptimizer(name: string, options?: Partial<OptionValues>): Op
 
 /** The optimiser a saved state describes (its name and options), with that state loaded. */
 export function optimizerFromState(s: OptimizerState): Optimizer {
-  check(typeof s === "object" && s !== null, "optimizer state", "an object {name, options, scalars, tensors}", s);
+  checkSafe(typeof s === "object" && s !== null, "optimizer state", "an object {name, options, scalars, tensors}", s);
   const opt = makeOptimizer(s.name, s.options);
   opt.loadState(s);
   return opt;

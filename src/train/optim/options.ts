@@ -2,8 +2,7 @@
 // option names and out-of-range values with one line naming the optimiser and option.
 // It does not know any update rule.
 
-import { check, fail } from "../../errors.ts";
-import type { OptionValues } from "./types.ts";
+import { checkSafe, type OptionValues } from "./types.ts";
 
 /** A numeric range; `hiOpen` makes the upper bound exclusive ([lo, hi)). */
 export interface Range { lo?: number; hi?: number; hiOpen?: boolean }
@@ -14,19 +13,19 @@ export interface Range { lo?: number; hi?: number; hiOpen?: boolean }
  */
 export function resolveOptions<T extends OptionValues>(where: string, given: unknown, defaults: T, ranges: Partial<Record<keyof T, Range>>): T {
   if (given === undefined) return { ...defaults };
-  check(typeof given === "object" && given !== null && !Array.isArray(given), where, "an options object", given);
+  checkSafe(typeof given === "object" && given !== null && !Array.isArray(given), where, "an options object", given);
   const out: OptionValues = { ...defaults };
   for (const [key, value] of Object.entries(given as Record<string, unknown>)) {
     if (value === undefined) continue;
-    if (!(key in defaults)) fail(`${where}: option`, `one of ${Object.keys(defaults).join(", ")}`, key);
+    checkSafe(Object.hasOwn(defaults, key), `${where}: option`, `one of ${Object.keys(defaults).join(", ")}`, key);
     if (typeof defaults[key] === "boolean") {
-      check(typeof value === "boolean", `${where}: ${key}`, "true or false", value);
+      checkSafe(typeof value === "boolean", `${where}: ${key}`, "true or false", value);
     } else {
       const r: Range = ranges[key] ?? {};
       const ok = typeof value === "number" && Number.isFinite(value) &&
         (r.lo === undefined || value >= r.lo) &&
         (r.hi === undefined || (r.hiOpen ? value < r.hi : value <= r.hi));
-      check(ok, `${where}: ${key}`, describe(r), value);
+      checkSafe(ok, `${where}: ${key}`, describe(r), value);
     }
     out[key] = value as number | boolean;
   }

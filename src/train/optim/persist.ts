@@ -6,7 +6,7 @@
 import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../io/safetensors.ts";
 import { RecurrentError } from "../../errors.ts";
 import type { Vec } from "../../tensor/types.ts";
-import { OPTIMIZER_NAMES, type OptimizerState } from "./types.ts";
+import { OPTIMIZER_NAMES, describeValue, type OptimizerState } from "./types.ts";
 
 export const DEFAULT_PREFIX = "optimizer.";
 
@@ -25,17 +25,17 @@ export function unpackOptimizerState(tensors: Record<string, { data: unknown }>,
   const text = metadata[key];
   if (typeof text !== "string") bad("a metadata entry with the optimiser's name, options and step", "none");
   let head: unknown;
-  try { head = JSON.parse(text); } catch { bad("JSON", JSON.stringify(text.slice(0, 40))); }
+  try { head = JSON.parse(text); } catch { bad("JSON", describeValue(text.slice(0, 40))); }
   const h = head as Partial<OptimizerState> | null;
   if (typeof h !== "object" || h === null || typeof h.options !== "object" || typeof h.scalars !== "object" || h.options === null || h.scalars === null) {
     bad("an object {name, options, scalars}", text.slice(0, 80));
   }
-  if (!(OPTIMIZER_NAMES as readonly unknown[]).includes(h!.name)) bad(`name one of ${OPTIMIZER_NAMES.join("|")}`, JSON.stringify(h!.name));
+  if (!(OPTIMIZER_NAMES as readonly unknown[]).includes(h!.name)) bad(`name one of ${OPTIMIZER_NAMES.join("|")}`, describeValue(h!.name));
   const buffers: Record<string, Vec> = {};
   for (const [name, t] of Object.entries(tensors)) {
     if (!name.startsWith(prefix)) continue;
     if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) {
-      throw new RecurrentError(`${source}: tensor ${JSON.stringify(name)}: expected F32 or F64 optimiser state, got ${(t.data as object)?.constructor?.name}`);
+      throw new RecurrentError(`${source}: tensor ${describeValue(name)}: expected F32 or F64 optimiser state, got ${(t.data as object)?.constructor?.name}`);
     }
     buffers[name.slice(prefix.length)] = t.data;
   }

@@ -4,7 +4,7 @@
 // This file holds types and the shared argument checks only, no update rule.
 
 import type { Vec } from "../../tensor/types.ts";
-import { check, fail } from "../../errors.ts";
+import { check, RecurrentError } from "../../errors.ts";
 
 export const OPTIMIZER_NAMES = ["sgd", "adam", "adamw", "rmsprop", "adagrad"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -51,7 +51,7 @@ export function checkStep(where: string, params: Vec, grads: Vec, lr: number | u
     check(params.constructor === state.constructor, `${where}: params`, `a ${state.constructor.name} (the precision of the optimiser state)`, params);
   }
   if (lr === undefined) return defaultLr;
-  check(typeof lr === "number" && Number.isFinite(lr) && lr >= 0, `${where}: lr`, "a finite number >= 0", lr);
+  checkSafe(typeof lr === "number" && Number.isFinite(lr) && lr >= 0, `${where}: lr`, "a finite number >= 0", lr);
   return lr;
 }
 
@@ -60,20 +60,20 @@ export function checkStep(where: string, params: Vec, grads: Vec, lr: number | u
  * (copied, in the precision given) and its step count.
  */
 export function checkLoadedState(where: string, s: OptimizerState, name: OptimizerName, bufferNames: readonly string[]): { t: number; buffers: Record<string, Vec>; p: number | null } {
-  check(typeof s === "object" && s !== null, `${where}: state`, "an object {name, options, scalars, tensors}", s);
-  check(s.name === name, `${where}: state.name`, JSON.stringify(name), s.name);
+  checkSafe(typeof s === "object" && s !== null, `${where}: state`, "an object {name, options, scalars, tensors}", s);
+  checkSafe(s.name === name, `${where}: state.name`, JSON.stringify(name), s.name);
   const t = s.scalars?.step;
-  check(typeof t === "number" && Number.isInteger(t) && t >= 0, `${where}: state.scalars.step`, "an integer >= 0", t);
+  checkSafe(typeof t === "number" && Number.isInteger(t) && t >= 0, `${where}: state.scalars.step`, "an integer >= 0", t);
   const tensors = s.tensors ?? {};
   for (const key of Object.keys(tensors)) {
-    if (!bufferNames.includes(key)) fail(`${where}: state.tensors`, `only ${bufferNames.join(", ") || "(none)"}`, key);
+    checkSafe(bufferNames.includes(key), `${where}: state.tensors`, `only ${bufferNames.join(", ") || "(none)"}`, key);
   }
   const buffers: Record<string, Vec> = {};
   let p: number | null = null;
   for (const key of bufferNames) {
     const v = tensors[key];
     if (v === undefined) continue;
-    check(v instanceof Float32Array || v instanceof Float64Array, `${where}: state.tensors.${key}`, "a Float32Array or Float64Array", v);
+    checkSafe(v instanceof Float32Array || v instanceof Float64Array, `${where}: state.tensors.${key}`, "a Float32Array or Float64Array", v);
     if (p === null) p = v.length;
     check(v.length === p, `${where}: state.tensors.${key}`, `length ${p} (like the other buffers)`, v.length);
     buffers[key] = v.slice();
@@ -86,4 +86,21 @@ export function copyBuffers(b: Record<string, Vec | null>): Record<string, Vec> 
   const out: Record<string, Vec> = {};
   for (const [k, v] of Object.entries(b)) if (v) out[k] = v.slice();
   return out;
+}
+
+/**
+ * Like `check`, but words `got` without trusting it: states and options may come from a
+ * file, and a deeply nested value must give a one-line error, not a stack overflow.
+ */
+export function checkSafe(cond: boolean, where: string, expected: string, got: unknown): asserts cond {
+  if (!cond) throw new RecurrentError(`${where}: expected ${expected}, got ${describeValue(got)}`);
+}
+
+/** A short, non-recursive description of any value. */
+export function describeValue(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x.length > 60 ? `${x.slice(0, 60)}…` : x);
+  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(x)) return x.length <= 8 && x.every((v) => typeof v === "number") ? `[${x.join(",")}]` : `an array of ${x.length} items`;
+  if (typeof x === "object" && x !== null) return "an object";
+  return String(x);
 }
