@@ -2,9 +2,10 @@
 import type { Command } from "commander";
 import { register as exportCmd } from "./export.ts";
 import { register as firms } from "./firms.ts";
+import { register as gradients } from "./gradients.ts";
 import { register as importCmd } from "./import.ts";
 import { register as params } from "./params.ts";
 import { register as predict } from "./predict.ts";
 import { register as tour } from "./tour.ts";
 
-export const commands: Array<(program: Command) => void> = [exportCmd, firms, importCmd, params, predict, tour];
+export const commands: Array<(program: Command) => void> = [exportCmd, firms, gradients, importCmd, params, predict, tour];
