@@ -137,6 +137,6 @@ test("last window: the W steps before the end, relative to the last value, for f
 test("future dates continue the file's format: months across a year end, days, hours", () => {
   assert.deepEqual(futureDates(["1960-11", "1960-12"], 3), ["1961-01", "1961-02", "1961-03"]);
   assert.deepEqual(futureDates(["1990-12-30", "1990-12-31"], 2), ["1991-01-01", "1991-01-02"]);
-  assert.deepEqual(futureDates(["2018-06-26 18:00:00", "2018-06-26 19:00:00"], 5).slice(3), ["2018-06-26 23:00:00", "2018-06-27 00:00:00"]);
+  assert.deepEqual(futureDates(["2018-06-26 18:00:00", "2018-06-26 19:00:00"], 5)!.slice(3), ["2018-06-26 23:00:00", "2018-06-27 00:00:00"]);
   assert.equal(futureDates(["1991.5", "1991.504"], 2), null);
 });
