@@ -63,15 +63,17 @@ def main():
 
     step = train if a.mode == "train" else infer
     step()
-    rates = []
+    rates, cpu_rates = [], []
     start = time.perf_counter()
     while len(rates) < a.reps or (time.perf_counter() - start < a.min_seconds and len(rates) < 50):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         step()
         rates.append(T * B / (time.perf_counter() - t0))
+        cpu_rates.append(T * B / max(time.process_time() - c0, 1e-6))
     print(json.dumps({
         "tool": "pytorch", "config": a.config, "cell": a.cell, "mode": a.mode, "threads": a.threads,
         "tokens_per_s": statistics.median(rates), "min": min(rates), "max": max(rates), "reps": len(rates),
+        "cpu_tokens_per_s": statistics.median(cpu_rates),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "version": torch.__version__,
     }))

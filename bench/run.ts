@@ -80,20 +80,23 @@ function fmt(x: number): string {
 }
 
 function printTable(): void {
-  const rows: string[][] = [["config", "cell", "mode", "tool", "threads", "tokens/s (median)", "min–max", "GFLOP/s", "peak RSS MB", "ours ÷ this"]];
+  const rows: string[][] = [["config", "cell", "mode", "tool", "thr", "tokens/s", "min–max", "GFLOP/s", "tokens/CPU-s", "peak RSS MB", "ours ÷ this", "ours ÷ this, CPU"]];
   const keys = new Set(results.map((r) => `${r.config}|${r.cell}|${r.mode}`));
   for (const k of keys) {
     const rs = results.filter((r) => `${r.config}|${r.cell}|${r.mode}` === k);
     const best = (tool: string) => Math.max(0, ...rs.filter((r) => r.tool === tool).map((r) => r.tokens_per_s));
-    const ours = best("recurrent");
+    const cpu1 = (tool: string) => rs.find((r) => r.tool === tool && r.threads === 1)?.cpu_tokens_per_s ?? 0;
+    const ours = best("recurrent"), ours1 = cpu1("recurrent");
     for (const r of rs) {
       const cfg = CONFIGS.find((c) => c.name === r.config)!;
       const gflops = r.tokens_per_s * flopsPerToken(cfg, r.cell, r.mode) / 1e9;
       let rss = r.peak_rss_mb.toFixed(0);
       if (r.tool === "recurrent" && r.mode === "train") rss += ` (${(r.peak_rss_mb * 2 ** 20 / minTrainBytes(cfg, r.cell)).toFixed(1)}× need)`;
-      const ratio = r.tool === "recurrent" ? "" : `${(ours / best(r.tool)).toFixed(2)}×`;
+      const mine = r.tool === "recurrent";
+      const ratio = mine ? "" : `${(ours / best(r.tool)).toFixed(2)}×`;
+      const cpuRatio = mine || r.threads !== 1 || !ours1 ? "" : `${(ours1 / r.cpu_tokens_per_s).toFixed(2)}×`;
       rows.push([r.config, r.cell, r.mode, r.tool + (r.backend ? ` (${r.backend})` : ""), String(r.threads), fmt(r.tokens_per_s),
-        `${fmt(r.min)}–${fmt(r.max)}`, gflops.toFixed(1), rss, ratio]);
+        `${fmt(r.min)}–${fmt(r.max)}`, gflops.toFixed(1), r.threads === 1 ? fmt(r.cpu_tokens_per_s) : "", rss, ratio, cpuRatio]);
     }
   }
   const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
@@ -101,6 +104,14 @@ function printTable(): void {
   console.log(line(rows[0]));
   console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
   for (const r of rows.slice(1)) console.log(line(r));
-  console.log("\nours ÷ this = our best tokens/s (over thread counts) ÷ this tool's best; above 1 we are faster.");
-  console.log("Peak RSS: each measurement in its own process; \"× need\" = RSS ÷ (4 copies of the parameters + the activations BPTT keeps).");
+  console.log([
+    "",
+    "tokens/s: median wall-clock rate (min–max over the repetitions); GFLOP/s from it by BENCHMARKS.md's count.",
+    "tokens/CPU-s: tokens per second of the process's own CPU time, one-thread runs only (leaves out time",
+    "  other processes take on a shared machine).",
+    "ours ÷ this: our best wall-clock rate (over thread counts) ÷ this tool's best; above 1 we are faster.",
+    "ours ÷ this, CPU: our one-thread CPU-time rate ÷ this tool's one-thread CPU-time rate.",
+    "peak RSS: each measurement runs in its own process; \"× need\" = RSS ÷ (parameters ×4 for θ, grad, Adam m, v",
+    "  + the activations BPTT keeps + input and targets), all float32.",
+  ].join("\n"));
 }

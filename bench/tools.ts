@@ -12,6 +12,8 @@ export type Tool = "recurrent" | "pytorch" | "tfjs" | "brain";
 export interface Result {
   tool: Tool; config: string; cell: Cell; mode: Mode; threads: number;
   tokens_per_s: number; min: number; max: number; reps: number; peak_rss_mb: number;
+  /** tokens per second of CPU time (see measure.ts). */
+  cpu_tokens_per_s: number;
   backend?: string; note?: string;
 }
 
@@ -49,7 +51,7 @@ export async function measureChild(a: ChildArgs): Promise<Result> {
   const t = await timeSteps(step, tokens, { reps: a.reps, minSeconds: a.minSeconds });
   return {
     tool: a.tool, config: a.config, cell: a.cell, mode: a.mode, threads: a.threads,
-    tokens_per_s: t.median, min: t.min, max: t.max, reps: t.reps,
+    tokens_per_s: t.median, min: t.min, max: t.max, reps: t.reps, cpu_tokens_per_s: t.cpuMedian,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024, ...(backend ? { backend } : {}),
   };
 }
