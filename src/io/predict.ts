@@ -1,10 +1,11 @@
 // Inference in PyTorch's conventions, for `recurrent predict` and the interop tests: takes
 // batch-first input (B, T, I) and per-layer initial states (L, B, ·), runs the model, applies
 // the head's activation (softmax/sigmoid) and returns batch-first outputs (B, T, O or H) and
-// final states (L, B, ·). Also validates the JSON a user hands to `predict`. Not a trainer,
+// final states (L, B, ·); a Jordan network trained with teacher forcing runs free (feeds back
+// its own output). Also validates the JSON a user hands to `predict`. Not a trainer,
 // no file I/O. Browser-safe.
 import { RecurrentError } from "../errors.ts";
-import type { Sequence } from "../model/sequence.ts";
+import { Sequence } from "../model/sequence.ts";
 import { sigmoid, softmaxRows } from "../tensor/ops.ts";
 import { zeros, type Vec } from "../tensor/types.ts";
 
@@ -26,6 +27,12 @@ export interface Prediction {
 /** x: (B, T, I) batch-first; state0[name]: (L, B, size) or absent for zeros. */
 export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: number, T: number,
   state0: Record<string, ArrayLike<number>> = {}): Prediction {
+  if (model.config.feedback === "teacher" && model.config.cell === "jordan") {
+    // Teacher forcing is a training mode; at prediction time a Jordan network feeds back its own output.
+    const free = new Sequence({ ...model.config, feedback: "output" }, model.dtype);
+    free.params.set(model.params);
+    model = free;
+  }
   const I = model.config.input, L = model.layers.length, names = stateNames(model);
   const xt = zeros(T * B * I, model.dtype); // (T, B, I)
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * B + b) * I + i] = x[(b * T + t) * I + i]!;
@@ -37,7 +44,8 @@ export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: numb
   const { out, state } = model.forward(xt, T, B, { state0: s0 });
   const O = model.outputSize;
   const y = Float64Array.from(out); // (T, B, O) logits (or h)
-  const act = model.head ? model.config.outputActivation : "linear";
+  // The head (or a Jordan network's top layer, which holds its own output layer) emits logits.
+  const act = model.head || model.config.cell === "jordan" ? model.config.outputActivation : "linear";
   if (act === "softmax") softmaxRows(y, y, 0, T * B, O);
   if (act === "sigmoid") for (let i = 0; i < y.length; i++) y[i] = sigmoid(y[i]!);
   const output = new Float64Array(B * T * O);

@@ -145,14 +145,23 @@ test("bad inputs: one line, exit 1, nothing written", async () => {
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     assert.equal(existsSync(out), false);
   }
-  // A Jordan model has no ONNX operator: refused, no file.
-  const jdir = join(tmp, "jordan");
-  saveModel(jdir, new Sequence({ cell: "jordan", input: 2, hidden: 3, output: 2 }));
-  const onnx = join(tmp, "jordan.onnx");
-  const r = await cli("export", "--model", jdir, "--onnx", onnx);
+  // export with nothing to write, and from a directory that holds no model: refused, no file.
+  const onnx = join(tmp, "never.onnx");
+  let r = await cli("export", "--model", tmp, "--onnx", onnx);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^error: export --onnx: cell jordan: ONNX has no Jordan operator/);
+  assert.match(r.stderr, /^error: .*not a model directory \(no config.json\)\n$/);
   assert.equal(existsSync(onnx), false);
+  r = await cli("export", "--model", tmp);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error: export: expected --onnx FILE.onnx or --pytorch FILE.safetensors, got neither\n$/);
+  // predict with the wrong input width names the dimension.
+  const mdir = join(tmp, "m-lstm_2l_head");
+  if (!existsSync(mdir)) quiet(() => runImport({ from: "pytorch", cell: "lstm", weights: stateDictFile(fixture("lstm_2l_head"), ""), out: mdir, nonlinearity: "tanh", outputActivation: "linear" }));
+  const bad = join(tmp, "bad-input.json");
+  writeFileSync(bad, JSON.stringify({ x: [[[1, 2, 3]]] }));
+  r = await cli("predict", "--model", mdir, "--input", bad);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error: .*bad-input.json: x: dimension 2 \(I\): expected 4, got 3\n$/);
   // An unsupported tfjs layer names the layer.
   const t = await cli("import", "--from", "tfjs", "--model", "test/fixtures/tfjs/unsupported_conv1d/model.json", "--out", join(tmp, "never-tfjs"));
   assert.equal(t.status, 1);

@@ -1,7 +1,8 @@
 // `recurrent export`: writes a model directory out for other tools.
 //   --onnx FILE.onnx            ONNX (opset 17): RNN/LSTM/GRU ops, stacked, head as MatMul+Add
-//                               (+Softmax/Sigmoid); dynamic batch and length. --state-inputs adds
-//                               h0 (and c0) inputs (L, B, H); otherwise states start at zero.
+//                               (+Softmax/Sigmoid); Jordan as a Scan loop per layer; dynamic
+//                               batch and length. --state-inputs adds h0 (and c0) inputs
+//                               (L, B, H) (Jordan: s0_l{k}, y0_l{k}); otherwise zero states.
 //   --pytorch FILE.safetensors  the weights as a PyTorch state_dict (Elman: b_ih = b_h, b_hh = 0),
 //                               optionally under --prefix "rnn.": loads with load_state_dict.
 // Checks everything before writing; the file is written atomically.
@@ -9,8 +10,8 @@ import type { Command } from "commander";
 import { RecurrentError } from "../../errors.ts";
 import { writeFileAtomic } from "../../io/files.ts";
 import { loadModel } from "../../io/model-dir.ts";
-import { encodeRnnModel } from "../../io/onnx/rnn-graph.ts";
-import { exportTorchStateDict, onnxSpecOf } from "../../io/pytorch.ts";
+import { modelToOnnx } from "../../io/onnx/model-export.ts";
+import { exportTorchStateDict } from "../../io/pytorch.ts";
 import { writeSafetensors } from "../../io/safetensors.ts";
 
 interface Opts { model: string; onnx?: string; pytorch?: string; prefix: string; stateInputs?: boolean }
@@ -30,7 +31,7 @@ export function runExport(opts: Opts): void {
   if (!opts.onnx && !opts.pytorch) throw new RecurrentError("export: expected --onnx FILE.onnx or --pytorch FILE.safetensors, got neither");
   const { model } = loadModel(opts.model);
   // Build every output in memory first, so a refusal writes nothing.
-  const onnx = opts.onnx ? encodeRnnModel(onnxSpecOf(model, { initialState: !!opts.stateInputs })) : null;
+  const onnx = opts.onnx ? modelToOnnx(model, { initialState: !!opts.stateInputs }) : null;
   const torch = opts.pytorch ? writeSafetensors(exportTorchStateDict(model, opts.prefix), { format: "pt" }) : null;
   if (onnx && opts.onnx) {
     writeFileAtomic(opts.onnx, onnx);

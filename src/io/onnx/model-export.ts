@@ -1,0 +1,29 @@
+// A Sequence model → .onnx bytes: Elman/LSTM/GRU through the RNN-op graph (rnn-graph.ts, via
+// the PyTorch layout of src/io/pytorch.ts), Jordan through per-layer Scan loops
+// (jordan-graph.ts). Refuses, with one line, what ONNX cannot express. Browser-safe.
+import type { JordanLayer } from "../../cells/jordan.ts";
+import type { Sequence } from "../../model/sequence.ts";
+import { onnxSpecOf } from "../pytorch.ts";
+import { encodeJordanModel, type JordanLayerSpec } from "./jordan-graph.ts";
+import { encodeRnnModel } from "./rnn-graph.ts";
+
+export interface OnnxExportOptions {
+  /** Add initial-state graph inputs (h0/c0 (L, B, H); Jordan s0_l{k}/y0_l{k}); else zeros. */
+  initialState?: boolean;
+}
+
+export function modelToOnnx(model: Sequence, opts: OnnxExportOptions = {}): Uint8Array {
+  if (model.config.cell !== "jordan") return encodeRnnModel(onnxSpecOf(model, opts));
+  const layers: JordanLayerSpec[] = model.layers.map((layer, k) => {
+    const o = (layer as JordanLayer).o;
+    const w = (name: string) => model.get(`${name}_l${k}`);
+    return {
+      input: o.input, hidden: o.hidden, state: o.state, output: o.output,
+      weight_ih: w("weight_ih"), weight_sh: w("weight_sh"), bias_h: w("bias_h"),
+      weight_ho: w("weight_ho"), bias_o: w("bias_o"),
+      weight_ss: w("weight_ss"), weight_so: w("weight_so"), bias_s: w("bias_s"),
+      hiddenActivation: o.hiddenActivation, stateActivation: o.stateActivation, outputActivation: o.outputActivation,
+    };
+  });
+  return encodeJordanModel({ layers, initialState: opts.initialState, doc: `recurrent: ${model.toString()}` });
+}
