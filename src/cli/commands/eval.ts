@@ -1,0 +1,148 @@
+// `recurrent eval --model DIR (--text F | --csv F | --sequences F --labels F) [--split ...] [--json]`:
+// scores a trained model on data, rebuilding the task from what was saved with it (vocabulary,
+// scaler and split, labels). Language models: nats per token, bits per token, perplexity.
+// Forecasts: MAE, RMSE, MASE beside the naive and seasonal-naive baselines on the same windows.
+// Classification: accuracy (beside the majority class) and a confusion matrix.
+// By default the parts the training split held out are scored (validation, and test if any);
+// --split all scores the whole input (a new text, a new set of sequences).
+import { basename } from "node:path";
+import type { Command } from "commander";
+import { RecurrentError } from "../../errors.ts";
+import { readTextFile } from "../../data/text-file.ts";
+import { Vocab } from "../../data/vocab.ts";
+import { encodeChars } from "../../data/char-tokenizer.ts";
+import { encodeWords, splitWords } from "../../data/word-tokenizer.ts";
+import { windowsIn } from "../../data/windows.ts";
+import { getTask } from "../../data/tasks/index.ts";
+import { Rng } from "../../rand.ts";
+import { Trainer } from "../../train/trainer.ts";
+import { makeOptimizer } from "../../train/optim/index.ts";
+import { trainingFor } from "../../data/tasks/as-batch.ts";
+import type { Sequence } from "../../model/sequence.ts";
+import type { ForecastComparison } from "../../baselines/forecast-eval.ts";
+import { openTrained } from "../run/saved.ts";
+import { loadText, lmEvaluation, streamLoss, type LmRecord } from "../run/lm.ts";
+import { loadSeries, scorePart, type ForecastRecord } from "../run/forecast.ts";
+import { classifyScores, loadClassify, type ClassifyRecord, type ClassScores } from "../run/classify.ts";
+import { taskEvaluation, type SyntheticRecord } from "../run/synthetic.ts";
+import { int, jsonLine } from "../run/flags.ts";
+
+interface Opts { model: string; text?: string; csv?: string; sequences?: string; labels?: string; split?: string; json?: boolean; last?: boolean; seed?: number; fill?: "error" | "ffill" | "drop" }
+
+export function register(program: Command): void {
+  program.command("eval")
+    .description("score a trained model: perplexity and bits for text, MAE/RMSE/MASE against baselines for forecasts, accuracy for classes")
+    .requiredOption("--model <dir>", "a model directory written by `recurrent train`")
+    .option("--text <file>", "language models: the text")
+    .option("--csv <file>", "forecasters: the series (same columns as in training)")
+    .option("--sequences <file>", "classifiers: long-format sequences")
+    .option("--labels <file>", "classifiers: labels")
+    .option("--split <part>", "val|test|all: which part to score (default: the parts training held out; all for a separate text)")
+    .option("--fill <policy>", "forecasters: missing values error|ffill|drop (default: as in training)")
+    .option("--seed <n>", "synthetic tasks: seed of the evaluation batch", int("--seed", 0))
+    .option("--last", "use the last checkpoint's weights instead of the best validation weights")
+    .option("--json", "print one JSON object")
+    .action((o: Opts) => { process.stdout.write(runEval(o)); });
+}
+
+type Kind = "charlm" | "wordlm" | "forecast" | "classify" | "synthetic";
+
+export function runEval(o: Opts): string {
+  if (o.split !== undefined && !["val", "test", "all"].includes(o.split)) throw new RecurrentError(`--split: expected one of val|test|all, got ${JSON.stringify(o.split)}`);
+  const t = openTrained(o.model, ["charlm", "wordlm", "forecast", "classify", "synthetic"], "eval", o.last);
+  const kind = t.task.kind as Kind;
+  const need = (flag: keyof Opts, name: string) => { if (!o[flag]) throw new RecurrentError(`--${name}: expected a file for a ${kind} model, got none`); };
+  const trainer = new Trainer(t.model, { loss: kind === "forecast" ? "mse" : "ce", manyToOne: kind === "forecast" || kind === "classify", optimizer: makeOptimizer("sgd") });
+  const head = { model: o.model, task: kind, weights: t.best ? "best" : "last", network: t.model.toString() };
+  let result: Record<string, unknown>;
+  if (kind === "charlm" || kind === "wordlm") { need("text", "text"); result = evalText(t.model, trainer, t.task as unknown as LmRecord, o); }
+  else if (kind === "forecast") { need("csv", "csv"); result = evalForecast(t.model, t.task as unknown as ForecastRecord, o); }
+  else if (kind === "classify") { need("sequences", "sequences"); need("labels", "labels"); result = evalClassify(t.model, trainer, t.task as unknown as ClassifyRecord, o); }
+  else {
+    const rec = t.task as unknown as SyntheticRecord, task = getTask(rec.name);
+    const tr = new Trainer(t.model, { ...trainingFor(task.targetKind), optimizer: makeOptimizer("sgd") });
+    const ev = taskEvaluation(t.model, tr, task, task.generate({ length: rec.length, batch: 1000, rng: new Rng(o.seed ?? 12345) }));
+    result = { parts: { fresh: { sequences: 1000, loss: ev.loss, ...ev.metrics } } };
+  }
+  const out = { ...head, ...result };
+  return o.json ? jsonLine(out) : formatEval(out);
+}
+
+function parts(split: string | undefined, hasTest: boolean): Array<"val" | "test"> {
+  if (split === "val" || split === "test") return [split];
+  return hasTest ? ["val", "test"] : ["val"];
+}
+
+function evalText(model: Sequence, trainer: Trainer, rec: LmRecord, o: Opts): Record<string, unknown> {
+  const vocab = Vocab.fromJSON(rec.vocab, "model vocabulary");
+  const V = vocab.size, out: Record<string, unknown> = {};
+  if (o.split === "all" || (rec.separate && o.split === undefined)) {
+    const text = readTextFile(o.text!, "--text");
+    const ids = vocab.kind === "char" ? encodeChars(vocab, text, { unknown: "skip", where: "--text" }) : encodeWords(vocab, splitWords(text));
+    const skipped = vocab.kind === "char" ? Array.from(text).length - ids.length : 0;
+    const ev = lmEvaluation(streamLoss(model, trainer, ids, V, rec.seq), ids.length);
+    out[basename(o.text!)] = { nats: ev.loss, ...ev.metrics, ...(skipped ? { skipped_unknown: skipped } : {}) };
+    return { parts: out };
+  }
+  if (rec.separate) throw new RecurrentError(`--split: this model was trained with a separate validation text; score a file with --split all (the default), got ${o.split}`);
+  const data = loadText({ task: rec.kind, text: o.text, val: rec.val, test: rec.test }, vocab);
+  for (const p of parts(o.split, data.test.length > 0)) {
+    const ids = p === "val" ? data.val : data.test;
+    if (ids.length < 2) throw new RecurrentError(`--split ${p}: expected a ${p === "val" ? "validation" : "test"} part of at least 2 tokens, got ${ids.length}`);
+    const ev = lmEvaluation(streamLoss(model, trainer, ids, V, rec.seq), ids.length);
+    out[p] = { nats: ev.loss, ...ev.metrics };
+  }
+  return { parts: out };
+}
+
+function evalForecast(model: Sequence, rec: ForecastRecord, o: Opts): Record<string, unknown> {
+  const data = loadSeries(o.csv!, { fill: o.fill }, rec);
+  const out: Record<string, unknown> = {};
+  const show = (c: ForecastComparison, loss: number) => ({ windows: c.windows, values: c.values, mse_scaled: loss, model: c.model, naive: c.naive, seasonal_naive: c.seasonalNaive, season: c.season });
+  if (o.split === "all") {
+    const set = windowsIn(0, data.series.n, rec.config.window, rec.config.horizon, data.series.f, data.series.source, rec.config.relative);
+    const s = scorePart(model, data, set);
+    out.all = show(s.comparison, s.loss);
+  } else {
+    for (const p of parts(o.split, data.test !== null)) {
+      const set = p === "val" ? data.val : data.test;
+      if (!set) throw new RecurrentError(`--split test: expected a test part (the model was trained with --test 0), got none`);
+      const s = scorePart(model, data, set);
+      out[p] = show(s.comparison, s.loss);
+    }
+  }
+  return { horizon: rec.config.horizon, window: rec.config.window, parts: out };
+}
+
+function evalClassify(model: Sequence, trainer: Trainer, rec: ClassifyRecord, o: Opts): Record<string, unknown> {
+  const data = loadClassify({ sequences: o.sequences, labels: o.labels, seed: rec.seed }, rec);
+  const out: Record<string, ClassScores> = {};
+  if (o.split === "all") out.all = classifyScores(model, trainer, data, data.sequences.map((_, i) => i));
+  else for (const p of parts(o.split, data.split.test.length > 0)) out[p] = classifyScores(model, trainer, data, p === "val" ? data.split.val : data.split.test);
+  return { classes: rec.labels, parts: out };
+}
+
+/** A short human-readable report. */
+function formatEval(r: Record<string, unknown>): string {
+  const lines = [`${r.network}  (${r.weights} weights, ${r.task})`];
+  const f = (x: unknown) => (typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toFixed(4)) : String(x));
+  for (const [name, v] of Object.entries(r.parts as Record<string, Record<string, unknown>>)) {
+    if (r.task === "forecast") {
+      lines.push(`${name}: ${v.windows} windows × horizon ${r.horizon}`);
+      lines.push(`  ${"".padEnd(22)}${"MAE".padStart(12)}${"RMSE".padStart(12)}${"MASE".padStart(10)}`);
+      for (const k of ["model", "naive", "seasonal_naive"]) {
+        const s = v[k] as { mae: number; rmse: number; mase: number } | null;
+        if (s) lines.push(`  ${(k === "seasonal_naive" ? `seasonal naive (m=${v.season})` : k).padEnd(22)}${s.mae.toFixed(4).padStart(12)}${s.rmse.toFixed(4).padStart(12)}${s.mase.toFixed(4).padStart(10)}`);
+      }
+    } else if (r.task === "classify") {
+      const c = v as unknown as ClassScores;
+      lines.push(`${name}: ${c.count} sequences, accuracy ${c.accuracy.toFixed(4)} (majority class ${c.majority.toFixed(4)}), loss ${c.loss.toFixed(4)}`);
+      const classes = r.classes as string[];
+      lines.push(`  confusion (rows actual, columns predicted): ${classes.join(" | ")}`);
+      c.confusion.forEach((row, i) => lines.push(`  ${classes[i].padStart(8)}: ${row.map((x) => String(x).padStart(5)).join("")}`));
+    } else {
+      lines.push(`${name}: ${Object.entries(v).map(([k, x]) => `${k} ${f(x)}`).join(", ")}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,86 @@
+// `recurrent train`: one command for every task (charlm, wordlm, forecast, classify and the
+// synthetic tasks), configured by flags and/or --config FILE.json (flags win), or continued
+// with --resume DIR (the saved options, then the config file, then the flags). The loop,
+// checkpoints and plots are in ../run/; this file only turns argv into options.
+import type { Command } from "commander";
+import { loadModel } from "../../io/model-dir.ts";
+import { RecurrentError } from "../../errors.ts";
+import { TASK_NAMES } from "../../data/tasks/index.ts";
+import { DATA_TASKS, readConfigFile, resolveOptions, type TrainOptions } from "../run/options.ts";
+import { runTraining } from "../run/loop.ts";
+import { int, jsonLine, list, num } from "../run/flags.ts";
+
+interface Flags extends Partial<TrainOptions> { out?: string; resume?: string; config?: string; json?: boolean; length?: number }
+
+export function register(program: Command): void {
+  program.command("train")
+    .description("train a recurrent network on text, a CSV time series, labelled sequences or a synthetic task")
+    .option("--task <task>", `${DATA_TASKS.join("|")} or a synthetic task (${TASK_NAMES.join("|")})`)
+    .option("--out <dir>", "model directory to create (weights, optimiser, config.json, metrics.jsonl, loss.svg/png)")
+    .option("--resume <dir>", "continue the run saved in <dir> (same data, same seed: same weights as never stopping)")
+    .option("--config <file>", "JSON object of options (camelCase or kebab-case names); flags win")
+    .option("--cell <cell>", "elman|jordan|lstm|gru (default lstm)")
+    .option("--hidden <H>", "hidden units per layer", int("--hidden", 1))
+    .option("--layers <L>", "stacked layers", int("--layers", 1))
+    .option("--state <S>", "Jordan state size (default: the output size)", int("--state", 1))
+    .option("--seq <T>", "steps per chunk for language models (truncated BPTT length); sequence length for synthetic tasks", int("--seq", 1))
+    .option("--length <T>", "synthetic tasks: sequence length (same as --seq)", int("--length", 1))
+    .option("--batch <B>", "batch size", int("--batch", 1))
+    .option("--epochs <N>", "epochs (0: only --time-limit bounds the run)", int("--epochs", 0))
+    .option("--time-limit <seconds>", "stop (with a checkpoint) after this many seconds of training, summed over resumes", num("--time-limit"))
+    .option("--optimizer <name>", "sgd|adam|adamw|rmsprop|adagrad (default adam)")
+    .option("--lr <rate>", "learning rate", num("--lr"))
+    .option("--clip <norm>", "clip the global gradient norm (0: off)", num("--clip"))
+    .option("--seed <n>", "seed of the one random generator (initial weights, batch order, split)", int("--seed", 0))
+    .option("--init <scheme>", "pytorch|glorot initial weights (default pytorch)")
+    .option("--patience <n>", "stop after n evaluations without a better validation loss (0: never)", int("--patience", 0))
+    .option("--eval-every <n>", "also validate every n updates (default: once per epoch)", int("--eval-every", 0))
+    .option("--threads <n>", "GEMM threads (0: one per core)", int("--threads", 0))
+    .option("--text <file>", "charlm, wordlm: the training text (split 90/10 unless --valid-text)")
+    .option("--valid-text <file>", "wordlm, charlm: a separate validation text (PTB's ptb.valid.txt)")
+    .option("--test-text <file>", "a separate test text (PTB's ptb.test.txt)")
+    .option("--max-vocab <n>", "wordlm: vocabulary size cap (default 10000)", int("--max-vocab", 3))
+    .option("--csv <file>", "forecast: the time series")
+    .option("--target <col>", "forecast: the column to predict")
+    .option("--features <cols>", "forecast: extra input columns, comma-separated; classify: feature columns", list)
+    .option("--date <col>", "forecast: the date column (default: a non-numeric first column)")
+    .option("--horizon <H>", "forecast: steps predicted at once (default: one season)", int("--horizon", 1))
+    .option("--window <W>", "forecast: input steps per window (default: two seasons)", int("--window", 1))
+    .option("--season <m>", "forecast: seasonal period for the seasonal-naive baseline (default from the dates)", int("--season", 1))
+    .option("--fill <policy>", "forecast: missing values: error|ffill|drop (default error)")
+    .option("--sequences <file>", "classify: long-format sequences (sequence_id, step, features...)")
+    .option("--labels <file>", "classify: labels (sequence_id, label)")
+    .option("--val <share>", "validation share (< 1) or count of steps", num("--val"))
+    .option("--test <share>", "test share (< 1) or count of steps", num("--test"))
+    .option("--train-size <n>", "forecast: training steps (the rest after validation and test is left out)", int("--train-size", 1))
+    .option("--steps-per-epoch <n>", "synthetic tasks: batches per epoch (default 50)", int("--steps-per-epoch", 1))
+    .option("--json", "print one JSON object with the results on stdout")
+    .addHelpText("after", `
+Examples:
+  npx recurrent train --task charlm --text ../shared/data/text/tinyshakespeare.txt --out runs/shakespeare
+  npx recurrent train --task wordlm --text ptb.train.txt --valid-text ptb.valid.txt --test-text ptb.test.txt --out runs/ptb --time-limit 600
+  npx recurrent train --task forecast --csv airline_passengers.csv --out runs/airline
+  npx recurrent train --task classify --sequences seqs.csv --labels labels.csv --out runs/indoor
+  npx recurrent train --task adding --length 50 --out runs/adding
+  npx recurrent train --resume runs/shakespeare --epochs 20`)
+    .action(async (flags: Flags) => {
+      const { out, resume, config, json, length, ...rest } = flags;
+      if (length !== undefined) rest.seq = length;
+      const fromFile = config ? readConfigFile(config) : {};
+      let options: TrainOptions, dir: string;
+      if (resume) {
+        if (out && out !== resume) throw new RecurrentError(`--out: expected none with --resume (the run continues in ${resume}), got ${JSON.stringify(out)}`);
+        const saved = loadModel(resume).training as { options?: TrainOptions };
+        if (!saved.options) throw new RecurrentError(`--resume ${resume}: expected a training checkpoint, got a model directory without one`);
+        if (rest.task && rest.task !== saved.options.task) throw new RecurrentError(`--task: expected ${saved.options.task} (the saved run's task), got ${JSON.stringify(rest.task)}`);
+        options = resolveOptions(saved.options, fromFile, rest);
+        dir = resume;
+      } else {
+        options = resolveOptions(fromFile, rest);
+        if (!out) throw new RecurrentError("--out: expected a directory for the model, got none");
+        dir = out;
+      }
+      const summary = await runTraining(options, dir, Boolean(resume));
+      if (json) process.stdout.write(jsonLine(summary));
+    });
+}

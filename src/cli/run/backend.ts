@@ -1,0 +1,18 @@
+// The CLI's GEMM backend: the WebAssembly SIMD kernel (src/tensor/fast.ts, tested against
+// the reference in test/tensor/fast-gemm.test.ts), with worker threads when asked. Installed
+// once, before any model is built, because it also places float32 buffers in wasm memory.
+// A run and its resume must use the same backend: the two kernels round differently.
+import { useFastBackend } from "../../tensor/fast.ts";
+import { useFastBackendNode } from "../../io/threads-node.ts";
+import { availableParallelism } from "node:os";
+
+let installed: string | null = null;
+
+/** threads: 0 = one per core, 1 = the calling thread only. Returns a label for the log. */
+export function installBackend(threads: number): string {
+  if (installed) return installed;
+  if (process.env.RECURRENT_BACKEND === "reference") return (installed = "reference");
+  const n = threads > 0 ? threads : availableParallelism();
+  if (n > 1) useFastBackendNode({ threads: n }); else useFastBackend();
+  return (installed = n > 1 ? `wasm-simd ×${n} threads` : "wasm-simd");
+}

@@ -1,0 +1,83 @@
+// A training run's checkpoint in its model directory: the model directory of src/io/model-dir.ts
+// (weights, optimiser, config.json whose "training" object is the TrainingState below) plus
+//   carry.safetensors  the state carried between language-model chunks, mid-epoch only
+//   best.safetensors   the weights of the best validation loss so far (what eval/generate use)
+// The extra files are written (atomically) before config.json, which saveModel writes last;
+// carry.safetensors names the step it belongs to, so a mismatch is caught on resume.
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { RecurrentError } from "../../errors.ts";
+import { writeFileAtomic } from "../../io/files.ts";
+import { saveModel } from "../../io/model-dir.ts";
+import { loadWeightsInto, weightsToBytes } from "../../io/model-bytes.ts";
+import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../io/safetensors.ts";
+import type { Sequence } from "../../model/sequence.ts";
+import type { Optimizer } from "../../train/optim/index.ts";
+import type { Vec } from "../../tensor/types.ts";
+import type { TrainOptions } from "./options.ts";
+
+export interface TrainingState {
+  options: TrainOptions;
+  /** Completed epochs. */
+  epoch: number;
+  /** Next batch of the current epoch (0: at an epoch boundary). */
+  batch: number;
+  /** Optimiser updates made. */
+  step: number;
+  /** Seconds of training, summed over sessions. */
+  seconds: number;
+  /** Units (tokens, windows, sequences) trained on, summed over sessions. */
+  units: number;
+  /** The run's Rng now, and at the start of the current epoch (to redraw its order mid-epoch). */
+  rng: Array<number | null>;
+  rngEpoch: Array<number | null> | null;
+  /** Best validation loss of any evaluation (its weights are best.safetensors). */
+  best: { loss: number; step: number; epoch: number; metrics: Record<string, number> } | null;
+  /** Early stopping, over scheduled evaluations only (not the ones a time limit adds). */
+  patienceBest: number | null;
+  sinceBest: number;
+  /** Training-loss sums since the last evaluation, for the next metrics record. */
+  lossSum: number;
+  lossUnits: number;
+  /** Why the run stopped last ("epochs", "early-stopping", "time-limit", "signal"), or null while running. */
+  stopped: string | null;
+}
+
+/** Saves everything a resume needs; config.json is written last. */
+export function saveCheckpoint(dir: string, model: Sequence, optimizer: Optimizer, task: Record<string, unknown>, state: TrainingState, carry: Vec[][] | null): void {
+  const carryPath = join(dir, "carry.safetensors");
+  if (carry && state.batch > 0) {
+    const tensors: Record<string, TensorToWrite> = {};
+    carry.forEach((layer, l) => layer.forEach((v, k) => { tensors[`l${l}.s${k}`] = { shape: [v.length], data: v.slice() }; }));
+    writeFileAtomic(carryPath, writeSafetensors(tensors, { step: String(state.step) }));
+  }
+  const rngJson = (r: Array<number | null> | null) => r && r.map((v) => (v === null || Number.isNaN(v) ? null : v));
+  saveModel(dir, model, { task, optimizer, training: { ...state, rng: rngJson(state.rng), rngEpoch: rngJson(state.rngEpoch) } as unknown as Record<string, unknown> });
+  if (!(carry && state.batch > 0)) rmSync(carryPath, { force: true });
+}
+
+/** The carried state saved with a mid-epoch checkpoint, checked against the model's state sizes. */
+export function loadCarry(dir: string, model: Sequence, batchSize: number, step: number): Vec[][] {
+  const path = join(dir, "carry.safetensors");
+  if (!existsSync(path)) throw new RecurrentError(`${dir}: expected carry.safetensors for a checkpoint taken mid-epoch, got none`);
+  const { tensors, metadata } = readSafetensors(readFileSync(path), path);
+  if (metadata.step !== String(step)) throw new RecurrentError(`${path}: expected the state of step ${step}, got step ${metadata.step} (an interrupted checkpoint write)`);
+  return model.zeroState(batchSize).map((layer, l) => layer.map((v, k) => {
+    const t = tensors[`l${l}.s${k}`];
+    if (!t || (t.data as Vec).length !== v.length) throw new RecurrentError(`${path}: expected tensor l${l}.s${k} of ${v.length} values, got ${t ? (t.data as Vec).length : "none"}`);
+    v.set(t.data as Vec);
+    return v;
+  }));
+}
+
+export function saveBest(dir: string, model: Sequence): void {
+  writeFileAtomic(join(dir, "best.safetensors"), weightsToBytes(model));
+}
+
+/** Loads best.safetensors into the model when the directory has one (else keeps the last weights). */
+export function loadBestInto(dir: string, model: Sequence): boolean {
+  const path = join(dir, "best.safetensors");
+  if (!existsSync(path)) return false;
+  loadWeightsInto(model, readFileSync(path), path);
+  return true;
+}

@@ -1,0 +1,74 @@
+// The sequence-classification task: long-format sequences and labels (the layout of
+// ../shared/data/sequence_classification), a seeded stratified split (80/20 by default),
+// padded batches with masks, and the class read at each sequence's last real step
+// (many-to-one, softmax cross-entropy). Scores: accuracy and a confusion matrix.
+import { basename } from "node:path";
+import { readClassifyFiles } from "../../data/sequences-file.ts";
+import type { ClassifyData } from "../../data/prepare-classify.ts";
+import { LabelMap } from "../../data/label-map.ts";
+import { classifyBatch, epochOrder, sliceBatches } from "../../data/batches.ts";
+import { accuracy, argmaxRows, confusionMatrix } from "../../baselines/metrics.ts";
+import { gatherLast } from "../../train/loss.ts";
+import type { Trainer } from "../../train/trainer.ts";
+import type { Sequence } from "../../model/sequence.ts";
+import { zeros } from "../../tensor/types.ts";
+import { checkWith } from "../../data/problem.ts";
+import type { Rng } from "../../rand.ts";
+import type { Evaluation, TrainProblem } from "./problem.ts";
+import type { TrainOptions } from "./options.ts";
+
+export interface ClassifyRecord { kind: "classify"; features: string[]; labels: string[]; val: number; test: number; seed: number }
+
+export function loadClassify(o: Pick<TrainOptions, "sequences" | "labels" | "features" | "val" | "test" | "seed">, saved?: ClassifyRecord): ClassifyData {
+  const data = readClassifyFiles(o.sequences!, o.labels!, {
+    features: saved ? saved.features : o.features, val: saved ? saved.val : o.val ?? 0.2, test: saved ? saved.test : o.test ?? 0, seed: saved ? saved.seed : o.seed,
+  });
+  if (saved) {
+    const want = LabelMap.fromJSON({ labels: saved.labels }, "model labels");
+    checkWith(data.labels.labels.join("\u0000") === want.labels.join("\u0000"), `--labels ${basename(o.labels!)}`,
+      `the model's classes ${want.labels.map((l) => JSON.stringify(l)).join(", ")}`, data.labels.labels.map((l) => JSON.stringify(l)).join(", "));
+  }
+  return data;
+}
+
+export interface ClassScores { loss: number; accuracy: number; confusion: number[][]; count: number; majority: number }
+
+/** Loss, accuracy and confusion matrix over the sequences `items` (batches of 64). */
+export function classifyScores(model: Sequence, trainer: Trainer, data: ClassifyData, items: number[]): ClassScores {
+  checkWith(items.length > 0, "evaluation", "at least one sequence", "none");
+  const K = data.labels.size, pred: number[] = [], actual: number[] = [];
+  let total = 0;
+  for (let i0 = 0; i0 < items.length; i0 += 64) {
+    const b = classifyBatch(data, items.slice(i0, i0 + 64), model.dtype);
+    const { out } = model.forward(b.x, b.T, b.B, { mask: b.mask });
+    const last = gatherLast(out, b.T, b.B, K, b.lengths, zeros(b.B * K, model.dtype));
+    pred.push(...argmaxRows(last, K)); actual.push(...b.labels);
+    total += trainer.evaluate(b).loss * b.B;
+  }
+  const counts = new Array<number>(K).fill(0);
+  for (const i of items) counts[data.sequences[i].label]++;
+  return { loss: total / items.length, accuracy: accuracy(pred, actual), confusion: confusionMatrix(pred, actual, K), count: items.length, majority: Math.max(...counts) / items.length };
+}
+
+export function classifyProblem(o: TrainOptions): TrainProblem {
+  const data = loadClassify(o);
+  const K = data.labels.size, train = data.split.train;
+  let batches: Int32Array[] = [];
+  const record: ClassifyRecord = { kind: "classify", features: data.features, labels: [...data.labels.labels], val: o.val ?? 0.2, test: o.test ?? 0, seed: o.seed };
+  return {
+    task: "classify",
+    describe: `${basename(o.sequences!)}: ${data.sequences.length} sequences (${data.split.train.length} training / ${data.split.val.length} validation` +
+      `${data.split.test.length ? ` / ${data.split.test.length} test` : ""}), ${data.features.length} features, ${K} classes, longest ${data.maxLength} steps`,
+    model: { input: data.features.length, output: K, outputActivation: "softmax" },
+    loss: "ce", manyToOne: true, unit: "seq", carry: false,
+    batchesPerEpoch: Math.ceil(train.length / o.batch),
+    startEpoch: (rng: Rng) => { batches = sliceBatches(epochOrder(train.length, rng), o.batch); },
+    batch: (i) => classifyBatch(data, Array.from(batches[i], (k) => train[k])),
+    units: (b) => b.B,
+    validate: (model, trainer) => {
+      const s = classifyScores(model, trainer, data, data.split.val);
+      return { loss: s.loss, metrics: { accuracy: s.accuracy } };
+    },
+    record: record as unknown as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,201 @@
+// The training loop of `recurrent train`: epochs and/or a time limit, validation every epoch
+// (and every --eval-every updates), early stopping with the best weights kept, an atomic
+// checkpoint at the start, after every epoch, at the time limit and on SIGINT/SIGTERM, resume
+// from any checkpoint with the same bits as an uninterrupted run, metrics.jsonl and a
+// loss-curve plot in the model directory, a progress display on stderr.
+//
+// Why a resume is exact: everything random comes from one Rng whose state is saved; an epoch's
+// order is drawn from it at the epoch's start, and that start state is saved too, so a run
+// resumed mid-epoch redraws the same order and skips the batches already done; the optimiser's
+// buffers and step count, and the language models' carried state, are saved with the weights.
+// Validation and checkpoints only read the model, so where a run stops cannot change its bits.
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { RecurrentError } from "../../errors.ts";
+import { Rng } from "../../rand.ts";
+import { Sequence } from "../../model/sequence.ts";
+import { initialize } from "../../model/initialize.ts";
+import { loadModel } from "../../io/model-dir.ts";
+import { makeOptimizer, type Optimizer } from "../../train/optim/index.ts";
+import { Trainer } from "../../train/trainer.ts";
+import { MetricsLog, type MetricsRecord } from "../../train/metrics-log.ts";
+import { Progress } from "../../train/progress.ts";
+import { lossCurveSpec } from "../../plot/loss.ts";
+import { writeChart } from "../../plot/chart.ts";
+import type { Vec } from "../../tensor/types.ts";
+import type { TrainOptions } from "./options.ts";
+import type { Evaluation, TrainProblem } from "./problem.ts";
+import { loadCarry, saveBest, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
+import { installBackend } from "./backend.ts";
+import { lmProblem } from "./lm.ts";
+import { forecastProblem } from "./forecast.ts";
+import { classifyProblem } from "./classify.ts";
+import { syntheticProblem } from "./synthetic.ts";
+
+export interface RunSummary {
+  task: string; out: string; model: string; params: number; backend: string;
+  stopped: string; epochs: number; steps: number; seconds: number;
+  /** Units per second in this session (tokens for language models; windows; sequences). */
+  tokens_per_s: number; unit: string;
+  train_loss: number; val_loss: number; last_val_loss: number; best_step: number;
+  metrics: Record<string, number>;
+}
+
+export function buildProblem(o: TrainOptions): TrainProblem {
+  switch (o.task) {
+    case "charlm": case "wordlm": return lmProblem(o);
+    case "forecast": return forecastProblem(o);
+    case "classify": return classifyProblem(o);
+    default: return syntheticProblem(o);
+  }
+}
+
+export interface RunHooks {
+  /** A line for the user (stderr). */
+  log?: (line: string) => void;
+  /** Force the progress display's mode (tests); default: bar on a terminal. */
+  tty?: boolean;
+}
+
+export async function runTraining(o: TrainOptions, dir: string, resume: boolean, hooks: RunHooks = {}): Promise<RunSummary> {
+  const log = hooks.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const backend = installBackend(o.threads);
+  // Everything that can fail on bad input happens before the first write to `dir`.
+  const problem = buildProblem(o);
+  let model: Sequence, optimizer: Optimizer, st: TrainingState;
+  const rng = new Rng(o.seed);
+  if (resume) {
+    const saved = loadModel(dir);
+    if (JSON.stringify(saved.task) !== JSON.stringify(problem.record)) {
+      throw new RecurrentError(`--resume ${dir}: expected the same data and task as the saved run, got different ones (vocabulary, columns, split or files changed)`);
+    }
+    model = saved.model;
+    if (!saved.optimizer) throw new RecurrentError(`--resume ${dir}: expected optimizer.safetensors (a training checkpoint), got none`);
+    optimizer = saved.optimizer;
+    st = saved.training as unknown as TrainingState;
+    if (typeof st.step !== "number" || !Array.isArray(st.rng)) throw new RecurrentError(`--resume ${dir}: expected a training checkpoint in config.json, got a model without one`);
+    rng.setState(st.rng as number[]);
+    st.options = o;
+    if (o.timeLimit > 0 && st.seconds >= o.timeLimit) throw new RecurrentError(`--time-limit: expected more than the ${st.seconds.toFixed(1)} s this run has trained (the limit counts every session), got ${o.timeLimit}`);
+    if (o.patience > 0 && st.sinceBest >= o.patience) throw new RecurrentError(`--resume ${dir}: the run stopped early (${st.sinceBest} evaluations without improvement); raise --patience to go on`);
+    if (o.epochs > 0 && st.epoch >= o.epochs && st.batch === 0) throw new RecurrentError(`--epochs: expected more than the ${st.epoch} epochs this run has done, got ${o.epochs}`);
+  } else {
+    if (existsSync(join(dir, "config.json"))) throw new RecurrentError(`--out ${dir}: expected a new directory, got one that holds a model (continue it with --resume ${dir}, or pick another --out)`);
+    model = new Sequence({
+      cell: o.cell, input: problem.model.input, hidden: o.hidden, layers: o.layers, output: problem.model.output,
+      outputActivation: problem.model.outputActivation, ...(o.cell === "jordan" && o.state ? { state: o.state } : {}),
+    });
+    initialize(model, rng, o.init);
+    optimizer = makeOptimizer(o.optimizer, { lr: o.lr });
+    st = { options: o, epoch: 0, batch: 0, step: 0, seconds: 0, units: 0, rng: rng.state(), rngEpoch: null, best: null, patienceBest: null, sinceBest: 0, lossSum: 0, lossUnits: 0, stopped: null };
+  }
+  const trainer = new Trainer(model, { loss: problem.loss, manyToOne: problem.manyToOne, optimizer, clipNorm: o.clip || undefined });
+  trainer.updates = st.step;
+  const n = problem.batchesPerEpoch;
+  let carried: Vec[][] | null = null;
+  if (st.batch > 0) {
+    rng.setState(st.rngEpoch as number[]);
+    problem.startEpoch(rng); // the same order as before the interruption; rng is where it was
+    if (problem.carry) carried = loadCarry(dir, model, o.batch, st.step);
+  }
+
+  mkdirSync(dir, { recursive: true });
+  const metrics = new MetricsLog(join(dir, "metrics.jsonl"));
+  if (resume) metrics.truncateAfter(st.step); else rmSync(metrics.path, { force: true });
+  const checkpoint = () => { st.rng = rng.state(); saveCheckpoint(dir, model, optimizer, problem.record, st, problem.carry ? carried : null); };
+  if (!resume) checkpoint();
+
+  log(`${resume ? "resuming" : "training"} ${model.toString()} on ${problem.describe}`);
+  log(`  ${o.optimizer} lr ${o.lr}, batch ${o.batch}${problem.carry ? `, ${o.seq} steps per chunk` : ""}, clip ${o.clip || "off"}, ` +
+    `${o.epochs ? `${o.epochs} epochs of ${n} batches` : "no epoch limit"}${o.timeLimit ? `, time limit ${o.timeLimit} s` : ""}, seed ${o.seed}, ${backend}`);
+  if (resume) log(`  from epoch ${st.epoch}, batch ${st.batch}/${n}, step ${st.step}, ${st.seconds.toFixed(1)} s trained`);
+
+  const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - st.seconds) : undefined, unit: problem.unit, tty: hooks.tty });
+  const t0 = performance.now(), seconds0 = st.seconds;
+  const elapsed = () => seconds0 + (performance.now() - t0) / 1000;
+  let sessionUnits = 0, lastEvalStep = -1, last: Evaluation | null = null;
+
+  const evaluate = (scheduled: boolean) => {
+    const ev = problem.validate(model, trainer);
+    last = ev; lastEvalStep = st.step;
+    st.seconds = elapsed();
+    const record: MetricsRecord = { step: st.step, epoch: st.epoch + st.batch / n, seconds: Number(st.seconds.toFixed(3)), ...(st.lossUnits > 0 ? { train_loss: st.lossSum / st.lossUnits } : {}), val_loss: ev.loss, ...ev.metrics };
+    if (!scheduled) record.final = true;
+    metrics.append(record);
+    st.lossSum = 0; st.lossUnits = 0;
+    if (!st.best || ev.loss < st.best.loss) {
+      st.best = { loss: ev.loss, step: st.step, epoch: record.epoch, metrics: ev.metrics };
+      saveBest(dir, model);
+    }
+    if (scheduled) {
+      if (st.patienceBest === null || ev.loss < st.patienceBest) { st.patienceBest = ev.loss; st.sinceBest = 0; } else st.sinceBest++;
+    }
+    progress.update(st.epoch * n + st.batch, { valLoss: ev.loss });
+    const extra = Object.entries(ev.metrics).filter(([k]) => k !== "tokens").slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
+    progress.log(`epoch ${record.epoch.toFixed(2)} step ${st.step}: ${record.train_loss !== undefined ? `train ${record.train_loss.toFixed(4)}, ` : ""}val ${ev.loss.toFixed(4)}${extra ? ` (${extra})` : ""}`);
+  };
+  const earlyStop = () => o.patience > 0 && st.sinceBest >= o.patience;
+
+  let signal: string | null = null;
+  const onSignal = (name: string) => () => {
+    if (signal) process.exit(name === "SIGINT" ? 130 : 143); // a second Ctrl-C: give up on the checkpoint
+    signal = name;
+  };
+  const onInt = onSignal("SIGINT"), onTerm = onSignal("SIGTERM");
+  process.on("SIGINT", onInt); process.on("SIGTERM", onTerm);
+
+  let stop = "";
+  try {
+    outer: for (;;) {
+      if (st.batch === 0) {
+        if (o.epochs > 0 && st.epoch >= o.epochs) { stop = "epochs"; break; }
+        st.rngEpoch = rng.state();
+        problem.startEpoch(rng);
+        carried = null;
+      }
+      while (st.batch < n) {
+        await new Promise((r) => setImmediate(r)); // lets a SIGINT/SIGTERM handler run
+        if (signal) { stop = "signal"; break outer; }
+        if (o.timeLimit > 0 && elapsed() >= o.timeLimit) { stop = "time-limit"; break outer; }
+        const b = problem.batch(st.batch);
+        const r = trainer.trainStep(b, problem.carry ? carried : null);
+        if (problem.carry) carried = r.state;
+        const u = problem.units(b);
+        st.lossSum += r.loss * u; st.lossUnits += u; st.units += u; sessionUnits += u;
+        st.step = trainer.updates; st.batch++;
+        progress.update(st.epoch * n + st.batch, { epoch: st.epoch + 1, loss: r.loss, rate: sessionUnits / ((performance.now() - t0) / 1000) });
+        if (o.evalEvery > 0 && st.step % o.evalEvery === 0 && st.batch < n) {
+          evaluate(true);
+          if (earlyStop()) { stop = "early-stopping"; break outer; }
+        }
+      }
+      st.epoch++; st.batch = 0; st.rngEpoch = null; carried = null;
+      evaluate(true);
+      st.seconds = elapsed();
+      checkpoint();
+      if (earlyStop()) { stop = "early-stopping"; break; }
+    }
+    if (stop === "time-limit" && lastEvalStep !== st.step) evaluate(false);
+    st.stopped = stop;
+    st.seconds = elapsed();
+    checkpoint();
+  } finally {
+    process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
+    progress.stop();
+  }
+  const records = metrics.read();
+  await writeChart(dir, "loss", lossCurveSpec(records, { title: `${problem.task}: ${model.toString().split("  #")[0]}`, yTitle: problem.loss === "ce" ? "cross-entropy (nats)" : problem.loss === "mse" ? "MSE (scaled)" : "binary cross-entropy" }));
+  if (stop === "signal") throw new RecurrentError(`interrupted by ${signal}: checkpoint saved at step ${st.step} in ${dir} (continue with --resume ${dir})`);
+  const lastRecord = records[records.length - 1];
+  const lastEval = last as Evaluation | null;
+  const session = (performance.now() - t0) / 1000;
+  log(`stopped (${stop}) after ${(st.epoch + st.batch / n).toFixed(2)} epochs, ${st.step} steps, ${st.seconds.toFixed(1)} s; best validation loss ${st.best?.loss.toFixed(4)} at step ${st.best?.step}; saved in ${dir}`);
+  return {
+    task: problem.task, out: dir, model: model.toString(), params: model.paramCount, backend, stopped: stop,
+    epochs: Number((st.epoch + st.batch / n).toFixed(4)), steps: st.step, seconds: Number(st.seconds.toFixed(3)),
+    tokens_per_s: Math.round(sessionUnits / Math.max(session, 1e-9)), unit: problem.unit,
+    train_loss: typeof lastRecord?.train_loss === "number" ? lastRecord.train_loss : NaN,
+    val_loss: st.best?.loss ?? NaN, last_val_loss: lastEval?.loss ?? (typeof lastRecord?.val_loss === "number" ? lastRecord.val_loss : NaN),
+    best_step: st.best?.step ?? 0, metrics: st.best?.metrics ?? {},
+  };
+}

@@ -1,0 +1,138 @@
+// The options of `recurrent train`: one flat object that comes from a JSON config file,
+// the command-line flags (flags win) and, on --resume, the options saved with the run.
+// Defaults depend on the task (a character model and a forecaster want different sizes).
+// Validation here is about values only; whether files exist is the task loaders' job.
+// Not here: parsing argv (commander, in commands/train.ts) or running anything.
+import { readFileSync } from "node:fs";
+import { RecurrentError, check, checkInt, checkOneOf } from "../../errors.ts";
+import { CELLS, type CellKind } from "../../model/config.ts";
+import { INIT_SCHEMES, type InitScheme } from "../../model/initialize.ts";
+import { OPTIMIZER_NAMES, type OptimizerName } from "../../train/optim/index.ts";
+import { TASK_NAMES } from "../../data/tasks/index.ts";
+import { FILL_POLICIES, type FillPolicy } from "../../data/series.ts";
+
+export const DATA_TASKS = ["charlm", "wordlm", "forecast", "classify"] as const;
+export type DataTask = (typeof DATA_TASKS)[number];
+
+export interface TrainOptions {
+  task: string;
+  cell: CellKind;
+  hidden: number;
+  layers: number;
+  /** Jordan state size S (default: the output size). */
+  state?: number;
+  /** charlm/wordlm: steps per chunk (truncated BPTT length); synthetic: --length. */
+  seq: number;
+  batch: number;
+  /** Epochs (0 = only the time limit bounds the run). */
+  epochs: number;
+  /** Seconds of training, summed over resumes (0 = none). */
+  timeLimit: number;
+  optimizer: OptimizerName;
+  lr: number;
+  /** Global-norm clipping (0 = off). */
+  clip: number;
+  seed: number;
+  init: InitScheme;
+  /** Evaluations without improvement before stopping (0 = never stop early). */
+  patience: number;
+  /** Also evaluate every N updates (0 = once per epoch only). */
+  evalEvery: number;
+  /** GEMM threads (0 = one per core). */
+  threads: number;
+  // Inputs.
+  text?: string;
+  validText?: string;
+  testText?: string;
+  maxVocab?: number;
+  csv?: string;
+  target?: string;
+  features?: string[];
+  date?: string;
+  horizon?: number;
+  window?: number;
+  season?: number;
+  fill?: FillPolicy;
+  sequences?: string;
+  labels?: string;
+  /** Validation and test shares (or counts for series). */
+  val?: number;
+  test?: number;
+  trainSize?: number;
+  /** Synthetic tasks: batches per epoch. */
+  stepsPerEpoch: number;
+}
+
+/** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
+const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "clip",
+  "seed", "init", "patience", "evalEvery", "threads", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
+  "horizon", "window", "season", "fill", "sequences", "labels", "val", "test", "trainSize", "stepsPerEpoch"]);
+
+/** Task-specific defaults: sizes that train well in minutes on a laptop CPU. */
+export function defaultsFor(task: string): Omit<TrainOptions, "task"> {
+  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, threads: 0, stepsPerEpoch: 50 };
+  switch (task) {
+    case "charlm": return { ...common, hidden: 128, seq: 64, batch: 32, epochs: 10, lr: 2e-3, clip: 5, patience: 3 };
+    // Zaremba et al.'s small configuration sizes (2 × 200, 35 steps, batch 20), trained with Adam.
+    case "wordlm": return { ...common, hidden: 200, layers: 2, seq: 35, batch: 20, epochs: 13, lr: 2e-3, clip: 5, patience: 3 };
+    case "forecast": return { ...common, hidden: 32, seq: 0, batch: 32, epochs: 200, lr: 3e-3, clip: 1, patience: 20 };
+    case "classify": return { ...common, hidden: 32, seq: 0, batch: 16, epochs: 150, lr: 3e-3, clip: 1, patience: 30 };
+    default: return { ...common, hidden: 32, seq: 0, batch: 32, epochs: 40, lr: 3e-3, clip: 1, patience: 0 };
+  }
+}
+
+/** Reads a JSON config file of options (camelCase or kebab-case keys); unknown keys fail. */
+export function readConfigFile(path: string): Partial<TrainOptions> {
+  let text: string;
+  try { text = readFileSync(path, "utf8"); }
+  catch { throw new RecurrentError(`--config ${path}: expected a readable JSON file, got no such file`); }
+  let json: unknown;
+  try { json = JSON.parse(text); }
+  catch (e) { throw new RecurrentError(`--config ${path}: expected JSON, got a parse error (${(e as Error).message})`); }
+  check(typeof json === "object" && json !== null && !Array.isArray(json), `--config ${path}`, "a JSON object of options", json);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
+    const key = k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    check(KEYS.has(key), `--config ${path}`, `option names among ${[...KEYS].join(", ")}`, k);
+    out[key] = v;
+  }
+  return out as Partial<TrainOptions>;
+}
+
+/** Layers the sources (later wins), fills the task's defaults and validates every value. */
+export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefined>): TrainOptions {
+  const given: Record<string, unknown> = {};
+  for (const s of sources) for (const [k, v] of Object.entries(s ?? {})) if (v !== undefined) given[k] = v;
+  if (given.task === undefined) throw new RecurrentError(`--task: expected one of ${[...DATA_TASKS, ...TASK_NAMES].join("|")}, got nothing`);
+  const task = checkOneOf(given.task, [...DATA_TASKS, ...TASK_NAMES], "--task");
+  const o = { task, ...defaultsFor(task), ...given } as TrainOptions;
+  checkOneOf(o.cell, CELLS, "--cell");
+  checkOneOf(o.optimizer, OPTIMIZER_NAMES, "--optimizer");
+  checkOneOf(o.init, INIT_SCHEMES, "--init");
+  checkInt(o.hidden, "--hidden"); checkInt(o.layers, "--layers"); checkInt(o.batch, "--batch");
+  checkInt(o.seq, "--seq", 0); checkInt(o.epochs, "--epochs", 0); checkInt(o.seed, "--seed", 0);
+  checkInt(o.patience, "--patience", 0); checkInt(o.evalEvery, "--eval-every", 0); checkInt(o.threads, "--threads", 0);
+  checkInt(o.stepsPerEpoch, "--steps-per-epoch");
+  if (o.state !== undefined) { checkInt(o.state, "--state"); check(o.cell === "jordan", "--state", "only with --cell jordan", o.state); }
+  for (const k of ["lr", "timeLimit", "clip"] as const) {
+    check(typeof o[k] === "number" && Number.isFinite(o[k]) && o[k] >= 0, `--${kebab(k)}`, "a finite number >= 0", o[k]);
+  }
+  check(o.lr > 0, "--lr", "a number > 0", o.lr);
+  check(o.epochs > 0 || o.timeLimit > 0, "--epochs", "a number of epochs > 0, or a --time-limit", o.epochs);
+  for (const k of ["horizon", "window", "season", "maxVocab", "trainSize"] as const) if (o[k] !== undefined) checkInt(o[k], `--${kebab(k)}`);
+  if (o.fill !== undefined) checkOneOf(o.fill, FILL_POLICIES, "--fill");
+  if (o.features !== undefined) check(Array.isArray(o.features) && o.features.every((f) => typeof f === "string"), "--features", "column names", o.features);
+  for (const k of ["val", "test"] as const) if (o[k] !== undefined) check(typeof o[k] === "number" && o[k]! >= 0, `--${k}`, "a share in [0, 1) or a count", o[k]);
+  if (task === "charlm" || task === "wordlm") {
+    check(typeof o.text === "string", "--text", `a text file for --task ${task}`, "none");
+    checkInt(o.seq, "--seq");
+  }
+  if (task === "forecast") check(typeof o.csv === "string", "--csv", "a CSV file for --task forecast", "none");
+  if (task === "classify") {
+    check(typeof o.sequences === "string", "--sequences", "a sequences CSV for --task classify", "none");
+    check(typeof o.labels === "string", "--labels", "a labels CSV for --task classify", "none");
+  }
+  return o;
+}
+
+export function kebab(k: string): string { return k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`); }

@@ -1,0 +1,40 @@
+// What the training loop needs from a task, whatever the data: the model's input and output
+// sizes, the loss, the batches of an epoch (drawn from the run's Rng so a resumed run replays
+// them), a validation pass, and what to save with the model (vocabulary, scaler, labels).
+// Implemented once per task kind in ./lm.ts, ./forecast.ts, ./classify.ts, ./synthetic.ts.
+import type { Rng } from "../../rand.ts";
+import type { Sequence } from "../../model/sequence.ts";
+import type { OutputActivation } from "../../model/config.ts";
+import type { LossKind } from "../../train/loss.ts";
+import type { Batch, Trainer } from "../../train/trainer.ts";
+
+export interface Evaluation {
+  /** Mean loss (nats per token for LMs, MSE on scaled values for forecasts, CE for classes). */
+  loss: number;
+  /** Task figures: bits, perplexity, accuracy, MAE... (numbers only, for metrics.jsonl). */
+  metrics: Record<string, number>;
+}
+
+export interface TrainProblem {
+  task: string;
+  /** One line about the data, printed before training. */
+  describe: string;
+  model: { input: number; output: number; outputActivation: OutputActivation };
+  loss: LossKind;
+  manyToOne: boolean;
+  /** What one unit of throughput is ("tok", "win", "seq"). */
+  unit: string;
+  batchesPerEpoch: number;
+  /** Draws the epoch's order from rng; called at the start of each epoch, before batch(i). */
+  startEpoch(rng: Rng): void;
+  /** Batch i of the current epoch. */
+  batch(i: number): Batch;
+  /** Units of work (tokens, windows, sequences) in a batch. */
+  units(b: Batch): number;
+  /** The state carries from batch to batch within an epoch (language-model streams). */
+  carry: boolean;
+  /** The validation loss and figures of the model as it is now. */
+  validate(model: Sequence, trainer: Trainer): Evaluation;
+  /** What config.json's "task" holds, so eval, generate and forecast can rebuild the task. */
+  record: Record<string, unknown>;
+}
