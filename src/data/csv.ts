@@ -18,8 +18,9 @@ export interface Table {
 /** Parses CSV text whose first line is the header. */
 export function parseCsv(text: string, source = "csv"): Table {
   checkWith(text.trim().length > 0, source, "a CSV file with a header line and data rows", "an empty file");
-  const res = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, dynamicTyping: false });
-  const bad = res.errors.find((e) => e.code !== "UndetectableDelimiter" && e.type !== "FieldMismatch");
+  text = text.replace(/^\uFEFF/, ""); // a byte-order mark (Excel's UTF-8 export) is not part of the first name
+  const res = Papa.parse<string[]>(text, { header: false, skipEmptyLines: false, dynamicTyping: false, delimiter: guessDelimiter(text) });
+  const bad = res.errors.find((e) => e.type !== "FieldMismatch");
   if (bad) fail(`${source} line ${(bad.row ?? 0) + 1}`, "well-formed CSV", bad.message);
   const all = res.data;
   let first = 0;
@@ -38,6 +39,18 @@ export function parseCsv(text: string, source = "csv"): Table {
   }
   checkWith(rows.length > 0, source, "at least one data row after the header", "none");
   return { source, header, rows, lines };
+}
+
+/** The delimiter most frequent outside quotes in the header line (comma when none is).
+ * papaparse's own guess fails on a file ending in a blank line, so it is not used. */
+function guessDelimiter(text: string): string {
+  const header = text.replace(/^\s*\n/, "").split("\n", 1)[0].replace(/"[^"]*"/g, "");
+  let best = ",", most = 0;
+  for (const d of [",", ";", "\t", "|"]) {
+    const n = header.split(d).length - 1;
+    if (n > most) { best = d; most = n; }
+  }
+  return best;
 }
 
 function isBlank(row: string[]): boolean { return row.length === 1 && row[0].trim() === ""; }

@@ -5,6 +5,7 @@
 // An edge module (Node: it writes to a stream), used by the CLI only. The training loop
 // never imports it; it reports through a callback that the CLI points here. It does not
 // handle Ctrl-C (gracefulExit off): the training loop owns SIGINT for its checkpoint.
+// Call stop() in a `finally`: on a terminal the bar redraws on a timer until stopped.
 import cliProgress from "cli-progress";
 
 export interface ProgressValues {

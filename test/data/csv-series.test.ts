@@ -78,6 +78,14 @@ test("csv: blank lines are skipped and line numbers still point at the file's li
   assert.throws(() => selectSeries(t, { date: "m" }), /b\.csv line 5/);
 });
 
+test("csv: a byte-order mark, CRLF line ends, quotes and semicolons are read as expected", () => {
+  const t = parseCsv('\uFEFFmonth,"passengers, thousands"\r\n1949-01,112\r\n1949-02,"118"\r\n', "excel.csv");
+  assert.deepEqual(t.header, ["month", "passengers, thousands"]);
+  assert.deepEqual([...targetOf(selectSeries(t))], [112, 118]);
+  const s = parseCsv("month;passengers\n1949-01;112\n1949-02;118\n", "semi.csv");
+  assert.deepEqual(s.header, ["month", "passengers"]);
+});
+
 test("csv: numeric dates (fractional years) are ordered as numbers", () => {
   const t = parseCsv("time_years,DAX\n1991.9,1\n1992.1,2\n1992.05,3\n", "eu.csv");
   assert.throws(() => selectSeries(t, { target: "DAX", date: "time_years" }), /line 4/);
