@@ -17,7 +17,10 @@ import { toHtml, toMarkdown, type Block } from "./document.ts";
 import { encodePng } from "./png.ts";
 
 const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
-const pv = (p: number, n: number) => (p <= 1 / (n + 1) + 1e-15 ? `< ${(1 / n).toExponential(0)} (${f(p, 5)})` : f(p, 4));
+/** A permutation p-value; at the floor 1/(n+1) no permutation reached the observed statistic. */
+const pv = (p: number, n: number) => (p <= 1 / (n + 1) + 1e-15 ? `≤ ${(1 / (n + 1)).toPrecision(2)} (no permutation of ${n.toLocaleString("en-US")} reached it)` : p < 0.001 ? p.toExponential(1) : f(p, 4));
+const pvEq = (p: number, n: number) => (p <= 1 / (n + 1) + 1e-15 ? pv(p, n) : `= ${pv(p, n)}`);
+const pvShort = (p: number, n: number) => (p <= 1 / (n + 1) + 1e-15 ? `≤ ${(1 / (n + 1)).toPrecision(2)}` : p < 0.001 ? p.toExponential(1) : f(p, 4));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const usd = (x: number) => (x >= 1e12 ? `${(x / 1e12).toFixed(2)}T` : x >= 1e9 ? `${(x / 1e9).toFixed(1)}B` : `${(x / 1e6).toFixed(0)}M`);
 
@@ -67,15 +70,16 @@ function heatmapPng(S: Float64Array, N: number, order: number[], lim: number): s
 
 /** The verdict for one measure, in plain words, from its numbers. */
 export function verdict(r: MeasureResult, alpha = 0.01): string {
-  const s = r.sector, m = r.market_cap, n = s.permutations;
+  const s = r.sector, m = r.market_cap, n = s.permutations, N = r.label.length;
   const sec = s.p_value < alpha
-    ? `firms in the same sector are more alike (within ${f(s.within_mean)} vs between ${f(s.between_mean)}, d = ${f(s.effect_size, 2)}, p ${pv(s.p_value, n).startsWith("<") ? pv(s.p_value, n) : "= " + pv(s.p_value, n)})`
-    : `no evidence that same-sector firms are more alike (within ${f(s.within_mean)} vs between ${f(s.between_mean)}, p = ${f(s.p_value, 4)})`;
+    ? `firms in the same sector are more alike (within ${f(s.within_mean)} vs between ${f(s.between_mean)}, d = ${f(s.effect_size, 2)}, p ${pvEq(s.p_value, n)})`
+    : `no evidence that same-sector firms are more alike (within ${f(s.within_mean)} vs between ${f(s.between_mean)}, p ${pvEq(s.p_value, n)})`;
   const knn = `a firm's ${r.knn.k} most similar firms name its sector ${pct(s.knn_accuracy)} of the time (chance ${pct(s.chance_accuracy)})`;
-  const ari = `clustering into ${r.clusters.k} groups recovers the sectors with ARI ${f(s.ari, 2)}${s.ari < 0.1 ? " (barely: the tree mostly peels off single firms)" : ""}`;
+  const big = r.clusters.sizes[0];
+  const ari = `clustering into ${r.clusters.k} groups recovers the sectors with ARI ${f(s.ari, 2)}${big > N / 2 && s.ari < 0.2 ? ` (one cluster holds ${big} of ${N} firms: the common market movement swamps the tree)` : ""}`;
   const size = m.p_value < alpha
-    ? `similarity falls slightly with size difference (Mantel r = ${f(m.mantel_r)}, p ${pv(m.p_value, m.permutations).startsWith("<") ? pv(m.p_value, m.permutations) : "= " + f(m.p_value, 4)})`
-    : `no evidence that size difference matters (Mantel r = ${f(m.mantel_r)}, p = ${f(m.p_value, 3)})`;
+    ? `similarity ${m.mantel_r < 0 ? "falls" : "rises"}${Math.abs(m.mantel_r) < 0.1 ? " slightly" : ""} as sizes differ (Mantel r = ${f(m.mantel_r)}, p ${pvEq(m.p_value, m.permutations)})`
+    : `no evidence that size difference matters (Mantel r = ${f(m.mantel_r)}, p ${pvEq(m.p_value, m.permutations)})`;
   return `**${r.measure}**: ${sec}; ${knn}; ${ari}; ${size}.`;
 }
 
@@ -93,7 +97,7 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
   B.push({ h: 2, text: "All measures at a glance" });
   B.push({ table: {
     head: ["measure", "within", "between", "effect d", "p (sector)", `kNN acc. (k=${opt.k})`, "chance", "ARI", "Mantel r", "p (size)"],
-    rows: results.map((r) => [r.measure, f(r.sector.within_mean), f(r.sector.between_mean), f(r.sector.effect_size, 2), pv(r.sector.p_value, r.sector.permutations), pct(r.sector.knn_accuracy), pct(r.sector.chance_accuracy), f(r.sector.ari, 3), f(r.market_cap.mantel_r, 4), f(r.market_cap.p_value, 4)]),
+    rows: results.map((r) => [r.measure, f(r.sector.within_mean), f(r.sector.between_mean), f(r.sector.effect_size, 2), pvShort(r.sector.p_value, r.sector.permutations), pct(r.sector.knn_accuracy), pct(r.sector.chance_accuracy), f(r.sector.ari, 3), f(r.market_cap.mantel_r, 4), pvShort(r.market_cap.p_value, r.market_cap.permutations)]),
   } });
   B.push({ p: `within/between: mean similarity over the ${results[0].sector.within_pairs.toLocaleString("en-US")} same-sector and ${results[0].sector.between_pairs.toLocaleString("en-US")} cross-sector pairs; effect d: Cohen's d between those two groups of pairs; p (sector): one-sided permutation test of (within − between) with sector labels shuffled; kNN: leave-one-out majority vote of the k most similar firms, chance = mean accuracy with shuffled labels (majority class ${pct(results[0].knn.majority_rate)}); ARI: adjusted Rand index of average-linkage clusters (as many as sectors) against sectors; Mantel r: correlation over pairs between similarity and |Δ log market cap|, two-sided permutation p.` });
 
@@ -113,11 +117,16 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
     B.push({ img: { src: "rolling.png", alt: "rolling-window similarity" } });
     const peakVol = vol.reduce((x, y) => (y.value > x.value ? y : x));
     const lines = results.filter((r) => r.rolling.length).map((r) => {
-      const pk = r.rolling.reduce((x, y) => (y.mean > x.mean ? y : x));
-      const lo = r.rolling.reduce((x, y) => (y.mean < x.mean ? y : x));
-      const in08 = r.rolling.filter((p) => p.end >= "2008-09-01" && p.end <= "2009-12-31");
-      const m08 = in08.length ? Math.max(...in08.map((p) => p.mean)) : NaN;
-      return `${r.measure}: mean pairwise similarity peaks at ${f(pk.mean)} in the window ending ${pk.end}, lowest ${f(lo.mean)} (ending ${lo.end})${in08.length ? `; highest for windows ending Sep 2008–Dec 2009: ${f(m08)}` : ""}.`;
+      const top = (key: (p: (typeof r.rolling)[number]) => number) => r.rolling.reduce((x, y) => (key(y) > key(x) ? y : x));
+      const gap = (p: (typeof r.rolling)[number]) => p.within - p.between;
+      const pk = top((p) => p.mean), lo = top((p) => -p.mean), gk = top(gap);
+      const crisis = r.rolling.filter((p) => p.end >= "2008-09-15" && p.end <= "2010-03-09");
+      const c = crisis.length ? crisis.reduce((x, y) => (y.mean > x.mean ? y : x)) : null;
+      // Residual and RNN similarities are centred, so their all-pairs mean is ~0 by construction: only the gap speaks.
+      const centred = r.measure === "residual" || r.measure === "rnn";
+      return centred
+        ? `${r.measure}: centred by construction (all-pairs mean ${f(lo.mean)} to ${f(pk.mean)}); the within − between sector gap ranges ${f(gap(top((p) => -gap(p))))}–${f(gap(gk))}, widest in the window ending ${gk.end}.`
+        : `${r.measure}: mean similarity over all pairs peaks at ${f(pk.mean)} (window ending ${pk.end}) and is lowest at ${f(lo.mean)} (ending ${lo.end})${c ? `; windows that include the 2008–09 crash reach ${f(c.mean)} (ending ${c.end})` : ""}; the within − between gap is widest (${f(gap(gk))}) in the window ending ${gk.end}.`;
     });
     lines.unshift(`Market-factor volatility (annualised) peaks at ${pct(peakVol.value)} in the window ending ${peakVol.end}.`);
     B.push({ list: lines });
