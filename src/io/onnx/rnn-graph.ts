@@ -1,6 +1,6 @@
 // Builds an ONNX graph for a stack of recurrent layers given in PyTorch's layout and names
 // (weight_ih_l{k} (G·H, I), weight_hh_l{k} (G·H, H), bias_ih_l{k}, bias_hh_l{k} (G·H)), with
-// an optional embedding in front and an optional per-step Linear head (+ Softmax/Sigmoid).
+// an optional per-step Linear head (+ Softmax/Sigmoid).
 // Elman → ONNX RNN, LSTM → LSTM (gates i,f,g,o → i,o,f,c), GRU → GRU (r,z,n → z,r,h,
 // linear_before_reset=1). Batch and sequence length are dynamic dims "B" and "T".
 // It knows nothing of the toolkit's model objects (src/io/pytorch.ts maps those to this spec)
@@ -21,11 +21,9 @@ export interface TorchLayerWeights {
 export interface OnnxRnnSpec {
   cell: OnnxCell;
   nonlinearity?: "tanh" | "relu" | "sigmoid"; // Elman only (default tanh)
-  inputSize: number; // I (the embedding width when `embedding` is set)
+  inputSize: number; // I
   hiddenSize: number; // H
   layers: TorchLayerWeights[];
-  /** nn.Embedding (V, I): the graph then takes int64 token ids "tokens" (T, B) instead of "x". */
-  embedding?: { weight: ArrayLike<number>; vocab: number };
   /** nn.Linear on every step: weight (O, H), bias (O). */
   head?: { weight: ArrayLike<number>; bias: ArrayLike<number>; outputSize: number; activation?: "linear" | "softmax" | "sigmoid" };
   /** Add graph inputs "h0" (L, B, H) (and "c0" for LSTM); otherwise states start at zero. */
@@ -76,15 +74,7 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
   const axes1 = int64("axes_1", [1]);
 
   let x = "x";
-  if (spec.embedding) {
-    const { weight, vocab } = spec.embedding;
-    checkLen(weight, vocab * spec.inputSize, "embedding.weight");
-    inputs.push({ name: "tokens", dataType: DataType.INT64, dims: ["T", "B"] });
-    inits.push({ name: "embedding.weight", dims: [vocab, spec.inputSize], dataType: f32, data: weight });
-    nodes.push({ opType: "Gather", inputs: ["embedding.weight", "tokens"], outputs: ["x"], attributes: { axis: { kind: "int", value: 0 } } });
-  } else {
-    inputs.push({ name: "x", dataType: f32, dims: ["T", "B", spec.inputSize] });
-  }
+  inputs.push({ name: "x", dataType: f32, dims: ["T", "B", spec.inputSize] });
   if (spec.initialState) {
     inputs.push({ name: "h0", dataType: f32, dims: [L, "B", H] });
     if (cell === "lstm") inputs.push({ name: "c0", dataType: f32, dims: [L, "B", H] });
