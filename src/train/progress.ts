@@ -59,7 +59,9 @@ export class Progress {
         noTTYOutput: true, // draw even if the stream says it is not a TTY (when tty is forced)
         fps: 5, etaBuffer: 50,
       }, cliProgress.Presets.shades_classic);
-      this.bar = this.multi.create(Math.max(1, opts.total ?? 1), 0, { status: "starting", etaText: "?" });
+      // Without a total the bar shows the share of the time limit used (in 0.1 s units).
+      const barTotal = opts.total ? opts.total : opts.timeLimit ? Math.max(1, Math.round(opts.timeLimit * 10)) : 1;
+      this.bar = this.multi.create(barTotal, 0, { status: "starting", etaText: "?" });
     }
   }
 
@@ -84,7 +86,8 @@ export class Progress {
     this.done = done;
     this.values = { ...this.values, ...values };
     if (this.bar) {
-      this.bar.update(Math.min(done, this.bar.getTotal()), { status: this.status(), etaText: formatDuration(this.eta()) });
+      const value = this.opts.total ? done : Math.round(this.elapsed() * 10);
+      this.bar.update(Math.min(value, this.bar.getTotal()), { status: this.status(), etaText: formatDuration(this.eta()) });
     } else if (this.elapsed() - this.lastLine >= (this.opts.interval ?? 10)) {
       this.line();
     }

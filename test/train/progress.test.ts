@@ -48,3 +48,13 @@ test("progress on a terminal draws a cli-progress bar with the figures", () => {
   p.stop();
   assert.match(out.text(), /50% \| loss 0\.5000 \| val 0\.7500 \| 99 win\/s \| ETA/);
 });
+
+test("progress on a terminal with only a time limit fills the bar with the time used", () => {
+  let now = 0;
+  const out = sink(true);
+  const p = new Progress({ timeLimit: 20, stream: out.stream, now: () => now });
+  now = 5000; p.update(7, { loss: 1 });
+  p.stop();
+  assert.match(out.text(), /25% \| loss 1\.0000/);
+  assert.match(out.text(), /ETA 15s/);
+});
