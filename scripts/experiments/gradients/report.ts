@@ -1,0 +1,176 @@
+// The report of the gradients experiment: charts (SVG + PNG) and docs/experiments/gradients.md,
+// from the rows that run.ts produced. Every figure in the text is computed from the rows.
+import { join } from "node:path";
+import { writeChart, type ChartSpec } from "../../../src/plot/chart.ts";
+import { writeFileAtomic } from "../../../src/io/files.ts";
+import type { Row, Settings } from "./run.ts";
+import { discussion } from "./discussion.ts";
+
+export interface Results {
+  settings: Settings; seeds: number; lengths: number[]; radiusLength: number;
+  wallSeconds: number; workers: number; rows: Row[]; command: string;
+}
+
+export const CELL_NAMES: Record<string, string> = { elman: "Elman", jordan: "Jordan", lstm: "LSTM", gru: "GRU" };
+const clipName = (c: boolean, s: Settings) => (c ? `clip ‖g‖ ≤ ${s.clip}` : "no clipping");
+
+/** Solved runs / runs for a filter. */
+export function rate(rows: Row[], f: (r: Row) => boolean): { k: number; n: number } {
+  const sel = rows.filter(f);
+  return { k: sel.filter((r) => r.solved).length, n: sel.length };
+}
+
+export async function writeReport(res: Results, out: string): Promise<void> {
+  const s = res.settings, dir = join(out, "gradients");
+  const success = res.rows.filter((r) => r.kind === "success");
+  const radius = res.rows.filter((r) => r.kind === "radius");
+  const tasks = [...new Set(success.map((r) => r.task))];
+  const cells = ["elman", "jordan", "lstm", "gru"].filter((c) => success.some((r) => r.cell === c));
+
+  // 1. Success rate against T.
+  const rateRows = [];
+  for (const task of tasks) for (const cell of cells) for (const T of res.lengths) for (const clip of [false, true]) {
+    const { k, n } = rate(success, (r) => r.task === task && r.cell === cell && r.T === T && r.clip === clip);
+    if (n) rateRows.push({ task, cell: CELL_NAMES[cell], T, clipping: clipName(clip, s), rate: k / n });
+  }
+  await writeChart(dir, "success", {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: `Runs solved (test accuracy ≥ ${s.success}) out of ${res.seeds} seeds, by sequence length`,
+    data: { values: rateRows },
+    facet: { column: { field: "task", type: "nominal", title: null }, row: { field: "clipping", type: "nominal", title: null } },
+    spec: {
+      width: 260, height: 170,
+      layer: [{ mark: { type: "line", point: true },
+        encoding: {
+          x: { field: "T", type: "quantitative", title: "sequence length T", scale: { type: "log" }, axis: { values: res.lengths } },
+          y: { field: "rate", type: "quantitative", title: "success rate", scale: { domain: [0, 1] } },
+          color: { field: "cell", type: "nominal", title: null, sort: cells.map((c) => CELL_NAMES[c]) },
+          strokeDash: { field: "cell", type: "nominal", legend: null },
+        } }],
+    },
+  } as ChartSpec);
+
+  // 2. ‖∂L/∂h_t‖ at initialisation and after training.
+  const normRows: Array<{ task: string; when: string; series: string; lag: number; norm: number }> = [];
+  for (const r of success.filter((x) => x.init)) {
+    for (const [when, n] of [["at initialisation", r.init], ["after training", r.trained]] as const) {
+      if (!n) continue;
+      const add = (name: string, v: number[]) => v.forEach((x, t) => { if (x > 0 && Number.isFinite(x)) normRows.push({ task: `${r.task}, T = ${r.T}`, when, series: name, lag: r.T - t, norm: x }); });
+      add(`${CELL_NAMES[r.cell]} ${r.cell === "jordan" ? "s" : "h"}`, n.h);
+      if (n.c) add("LSTM c", n.c);
+    }
+  }
+  await writeChart(dir, "norms", {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "‖∂L/∂h_t‖ against the lag T − t (probe batch of 32; seed 0, clipped run)",
+    data: { values: normRows },
+    facet: { column: { field: "when", type: "nominal", title: null, sort: ["at initialisation", "after training"] }, row: { field: "task", type: "nominal", title: null } },
+    spec: {
+      width: 280, height: 190,
+      mark: { type: "line" },
+      encoding: {
+        x: { field: "lag", type: "quantitative", title: "lag T − t (steps back from the loss)" },
+        y: { field: "norm", type: "quantitative", scale: { type: "log" }, title: "‖∂L/∂state_t‖", axis: { format: ".0e" } },
+        color: { field: "series", type: "nominal", title: null },
+      },
+    },
+    resolve: { scale: { y: "independent" } },
+  } as ChartSpec);
+
+  // 3. Elman with a given spectral radius.
+  const radRows: Array<{ what: string; radius: string; lag: number; norm: number }> = [];
+  for (const r of radius.filter((x) => x.init)) {
+    const lab = `ρ(U) = ${r.radius}${r.clip ? ", clipped" : ""}`;
+    const add = (what: string, v: number[] | undefined) => v?.forEach((x, t) => { if (x > 0 && Number.isFinite(x)) radRows.push({ what, radius: lab, lag: r.T - t, norm: x }); });
+    if (!r.clip) { add("‖∂L/∂h_t‖ at initialisation", r.init!.h); add("‖∂h_T/∂h_t‖₂ at initialisation (sequence 0)", r.init!.jacobian); }
+    add(`‖∂L/∂h_t‖ after training`, r.trained?.h);
+  }
+  await writeChart(dir, "radius", {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: `Elman (H = ${s.hidden}, tanh) on adding, T = ${res.radiusLength}: recurrent matrix rescaled to spectral radius ρ`,
+    data: { values: radRows },
+    facet: { column: { field: "what", type: "nominal", title: null, sort: ["‖∂L/∂h_t‖ at initialisation", "‖∂h_T/∂h_t‖₂ at initialisation (sequence 0)", "‖∂L/∂h_t‖ after training"] } },
+    spec: {
+      width: 240, height: 200, mark: { type: "line", point: { size: 12 } },
+      encoding: {
+        x: { field: "lag", type: "quantitative", title: "lag T − t" },
+        y: { field: "norm", type: "quantitative", scale: { type: "log" }, title: null, axis: { format: ".0e" } },
+        color: { field: "radius", type: "nominal", title: null },
+      },
+    },
+    resolve: { scale: { y: "independent" } },
+  } as ChartSpec);
+
+  writeFileAtomic(join(out, "gradients.md"), markdown(res, success, radius, tasks, cells));
+}
+
+function fmt(x: number, d = 2): string { return Number.isFinite(x) ? x.toFixed(d) : "–"; }
+function sci(x: number): string { return Number.isFinite(x) ? x.toExponential(1) : "–"; }
+const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+
+function markdown(res: Results, success: Row[], radius: Row[], tasks: string[], cells: string[]): string {
+  const s = res.settings;
+  const L: string[] = [];
+  const cpuSeconds = res.rows.reduce((a, r) => a + r.seconds, 0);
+  L.push("# Vanishing and exploding gradients on long-range tasks", "");
+  L.push(`Regenerate: \`${res.command}\` (${res.rows.length} training runs; ${fmt(res.wallSeconds / 60, 1)} min wall clock on ${res.workers} worker processes, ${fmt(cpuSeconds / 60, 1)} min summed over runs, on a 2-core machine shared with other jobs). Raw rows: [gradients/results.json](gradients/results.json). Diagnostics: \`src/analysis/gradients/\`; single plots: \`npx recurrent gradients --cell C --task T --length N\`.`, "");
+  L.push("## Setup and budgets", "");
+  L.push(`* Cells: Elman, Jordan (state size = output size, own output fed back), LSTM, GRU; one layer, H = ${s.hidden} hidden units, a linear head; PyTorch's default initialisation (U(−1/√H, 1/√H); Jordan's tensors as nn.Linear).`);
+  L.push(`* Tasks (\`docs/tasks.md\`): the adding problem (Hochreiter & Schmidhuber 1997, Exp. 4; both markers in the first half, so the lag is at least T/2) and temporal order (Exp. 6a, Pascanu et al. 2013's length-scaled form; the two symbols sit at 10–20 % and 50–60 % of T). Lengths T ∈ {${res.lengths.join(", ")}}.`);
+  L.push(`* Training: Adam, lr ${s.lr}, minibatches of ${s.batch} freshly generated sequences per update (online, as in the papers), at most ${s.maxSteps} updates, a validation batch of 256 every ${s.evalEvery} updates, stopping once its accuracy reaches ${s.stopAt}. With clipping: global gradient norm clipped to ${s.clip} (Pascanu et al. 2013). The clipped and unclipped runs of a seed start from the same weights and see the same batches.`);
+  L.push(`* Solved: accuracy ≥ ${s.success} on ${s.testSize} held-out sequences by the task's criterion (adding: |error| < 0.04; temporal order: the right class). ${res.seeds} seeds per setting. A run whose loss or gradient became non-finite counts as failed (diverged).`);
+  L.push(`* Budget: these sizes are small next to the papers' (H&S trained up to 10⁷ sequences; Pascanu et al. 50 hidden units and up to 5·10⁶ updates of SGD). ${s.maxSteps} updates × ${s.batch} sequences = ${(s.maxSteps * s.batch).toLocaleString("en-US")} sequences at most per run. A failure here means *not within this budget*.`, "");
+
+  L.push("## 1. Success rate against T", "", "![success rate](gradients/success.svg)", "");
+  L.push(`Runs solved out of ${res.seeds}, and mean test accuracy, per task, cell, length and clipping:`, "");
+  for (const task of tasks) {
+    L.push(`**${task}** (trivial baseline: ${task === "adding" ? "MSE ≈ 0.04, accuracy ≈ 0.2" : "accuracy 0.25"})`, "");
+    L.push(`| cell | ${res.lengths.map((T) => `T = ${T}, no clip | T = ${T}, clip`).join(" | ")} |`);
+    L.push(`|---|${res.lengths.map(() => "---|---").join("|")}|`);
+    for (const cell of cells) {
+      const cellsTxt = res.lengths.flatMap((T) => [false, true].map((clip) => {
+        const sel = success.filter((r) => r.task === task && r.cell === cell && r.T === T && r.clip === clip);
+        const k = sel.filter((r) => r.solved).length, div = sel.filter((r) => r.diverged).length;
+        return `${k}/${sel.length} (${fmt(mean(sel.map((r) => r.accuracy)))})${div ? ` ${div}✗` : ""}`;
+      }));
+      L.push(`| ${CELL_NAMES[cell]} | ${cellsTxt.join(" | ")} |`);
+    }
+    L.push("");
+  }
+  L.push("✗ = runs that diverged (non-finite loss or gradient).", "");
+  L.push("Updates used (mean over runs; early stopping makes solved runs shorter) and how often clipping fired in the clipped runs:", "");
+  L.push(`| task | cell | ${res.lengths.map((T) => `T = ${T}: updates | clip rate | median ‖g‖`).join(" | ")} |`);
+  L.push(`|---|---|${res.lengths.map(() => "---|---|---").join("|")}|`);
+  for (const task of tasks) for (const cell of cells) {
+    const parts = res.lengths.map((T) => {
+      const sel = success.filter((r) => r.task === task && r.cell === cell && r.T === T);
+      const clipped = sel.filter((r) => r.clip);
+      return `${fmt(mean(sel.map((r) => r.updates)), 0)} | ${fmt(100 * mean(clipped.map((r) => r.clipping.clipRate)), 0)} % | ${sci(mean(clipped.map((r) => r.clipping.before.median)))}`;
+    });
+    L.push(`| ${task} | ${CELL_NAMES[cell]} | ${parts.join(" | ")} |`);
+  }
+  L.push("");
+
+  L.push("## 2. Per-step gradient norms at initialisation and after training", "", "![gradient norms](gradients/norms.svg)", "");
+  L.push("‖∂L/∂h_t‖ over a probe batch of 32 sequences, from `stateGradients` (exact, checked against finite differences). The table gives the ratio ‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖: how much of the gradient at the last step survives back to the first (LSTM: the h path; its c path in the figure).", "");
+  L.push("| task | T | cell | ratio at init | ratio after training | solved |", "|---|---|---|---|---|---|");
+  for (const r of success.filter((x) => x.init)) {
+    const ratio = (n?: number[]) => (n ? sci(n[0] / n[n.length - 1]) : "–");
+    L.push(`| ${r.task} | ${r.T} | ${CELL_NAMES[r.cell]} | ${ratio(r.init!.h)} | ${ratio(r.trained?.h)} | ${r.solved ? "yes" : "no"} (${fmt(r.accuracy)}) |`);
+  }
+  L.push("");
+
+  L.push("## 3. Elman with recurrent spectral radius < 1, ≈ 1, > 1", "", "![spectral radius](gradients/radius.svg)", "");
+  L.push(`weight_hh drawn Gaussian and rescaled to spectral radius ρ exactly (σ_max is larger: the matrix is not normal); adding problem, T = ${res.radiusLength}, same training as above, ${res.seeds} seeds.`, "");
+  L.push("| ρ(U) | σ_max(U) | ratio ‖∂L/∂h_0‖/‖∂L/∂h_{T−1}‖ at init | ‖∂h_T/∂h_0‖₂ at init | clipping | solved | mean accuracy | clip rate | median / max ‖g‖ before clipping |");
+  L.push("|---|---|---|---|---|---|---|---|---|");
+  for (const rho of [...new Set(radius.map((r) => r.radius!))]) for (const clip of [false, true]) {
+    const sel = radius.filter((r) => r.radius === rho && r.clip === clip);
+    const rec = sel.find((r) => r.init);
+    const k = sel.filter((r) => r.solved).length, div = sel.filter((r) => r.diverged).length;
+    L.push(`| ${rho} | ${fmt(mean(sel.map((r) => r.sigmaInit)))} | ${rec ? sci(rec.init!.h[0] / rec.init!.h[rec.init!.h.length - 1]) : "–"} | ${rec?.init?.jacobian ? sci(rec.init.jacobian[0]) : "–"} | ${clipName(clip, s)} | ${k}/${sel.length}${div ? ` (${div} diverged)` : ""} | ${fmt(mean(sel.map((r) => r.accuracy)))} | ${clip ? `${fmt(100 * mean(sel.map((r) => r.clipping.clipRate)), 0)} %` : "–"} | ${sci(mean(sel.map((r) => r.clipping.before.median)))} / ${sci(Math.max(...sel.map((r) => r.clipping.before.max)))} |`);
+  }
+  L.push("");
+  L.push("## 4. Comparison with the published results", "", ...discussion(res, success, radius), "");
+  return L.join("\n");
+}
