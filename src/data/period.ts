@@ -33,9 +33,9 @@ export interface ForecastDefaults { season: number; window: number; horizon: num
 /** Defaults that work on the shared series: window two seasons (at least 16 steps, so
  * the model sees a full cycle twice), horizon one season, 70/15/15 split by time; the
  * window shrinks for short series so that training still has windows. */
-export function forecastDefaults(n: number, dates: readonly string[] | null): ForecastDefaults {
+export function forecastDefaults(n: number, dates: readonly string[] | null, horizonGiven?: number): ForecastDefaults {
   const season = seasonalPeriod(inferFrequency(dates));
-  const horizon = season > 1 ? Math.min(season, 24) : 1;
+  const horizon = horizonGiven ?? (season > 1 ? Math.min(season, 24) : 1);
   let window = Math.max(2 * season, 16);
   const trainLen = Math.round(0.7 * n);
   if (trainLen - window - horizon + 1 < 16) window = Math.max(1, Math.floor((trainLen - horizon) / 3));

@@ -61,7 +61,7 @@ export interface ForecastData {
 
 export function prepareForecast(table: Table, opts: ForecastOptions = {}): ForecastData {
   const series = selectSeries(table, opts);
-  const d = forecastDefaults(series.n, series.dates);
+  const d = forecastDefaults(series.n, series.dates, opts.horizon);
   const window = opts.window ?? d.window, horizon = opts.horizon ?? d.horizon, season = opts.season ?? d.season;
   const val = opts.val ?? d.val, test = opts.test ?? d.test, relative = opts.relative ?? true;
   const where = series.source;
