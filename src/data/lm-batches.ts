@@ -50,6 +50,15 @@ export class LmBatches {
     this.tokens = B * Math.min(predicted, this.length * T);
   }
 
+  /** Batches for evaluation: as many of B streams and T steps as the text allows, so a
+   * short validation part is still scored (every token once) rather than rejected. */
+  static forEval(ids: Int32Array, B: number, T: number, where = "validation text"): LmBatches {
+    checkWith(ids.length >= 2, where, "at least 2 tokens to score", `${ids.length}`);
+    const t = Math.min(T, ids.length - 1);
+    const b = Math.max(1, Math.min(B, Math.floor(ids.length / (t + 1))));
+    return new LmBatches(ids, b, t, { where });
+  }
+
   /** Chunk k (0 ≤ k < length); fresh arrays, so a caller may keep them. */
   chunk(k: number): LmChunk {
     check(Number.isInteger(k) && k >= 0 && k < this.length, "chunk index", `an integer in [0, ${this.length})`, k);

@@ -61,3 +61,14 @@ test("split with a training size lays the parts out from the start (ETTh1's 12/4
   assert.deepEqual(splitBounds(17420, { train: 8640, val: 2880, test: 2880 }), { trainEnd: 8640, valEnd: 11520, n: 14400 });
   assert.throws(() => splitBounds(100, { train: 60, val: 30, test: 20 }), /within the length/);
 });
+
+test("lm batches for evaluation shrink B, then T, to fit a short validation part", () => {
+  const a = LmBatches.forEval(range(50), 32, 64);
+  assert.deepEqual([a.B, a.T], [1, 49]);
+  assert.equal(a.tokens, 49);
+  const b = LmBatches.forEval(range(1000), 32, 9);
+  assert.deepEqual([b.B, b.T], [32, 9]);
+  const c = LmBatches.forEval(range(100), 32, 9);
+  assert.deepEqual([c.B, c.T], [10, 9]);
+  assert.throws(() => LmBatches.forEval(range(1), 4, 4), /at least 2 tokens/);
+});
