@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
@@ -114,6 +114,21 @@ for (const [cell, extra] of [["lstm", {}], ["gru", {}], ["elman", { hiddenActiva
     tc.diagnostic(`onnxruntime vs toolkit forward (f32): worst rel. error ${worst.toExponential(2)}`);
   });
 }
+
+test("import --from tfjs then predict --json reproduces tfjs (LSTM×2 + Dense softmax) within 1e-5", () => {
+  const src = "test/fixtures/tfjs/lstm_stack_dense";
+  const out = join(tmp, "m-tfjs");
+  quiet(() => runImport({ from: "tfjs", model: join(src, "model.json"), out, nonlinearity: "tanh", outputActivation: "linear" }));
+  const exp = JSON.parse(readFileSync(join(src, "expected.json"), "utf8")) as { runs: Array<{ B: number; T: number; x: FixtureTensor; outputs: FixtureTensor[] }> };
+  for (const run of exp.runs) {
+    const [B, T, I] = run.x.shape as [number, number, number];
+    const x = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => run.x.data.slice((b * T + t) * I, (b * T + t + 1) * I)));
+    const input = join(tmp, `in-tfjs-${T}.json`);
+    writeFileSync(input, JSON.stringify({ x }));
+    const res = JSON.parse(runPredict({ model: out, input, json: true }));
+    assert.ok(relError(res.output.flat(2), run.outputs[0]!.data) <= 1e-5);
+  }
+});
 
 test("export --pytorch writes PyTorch's names (Elman: b_ih = b_h, b_hh = 0) and re-imports to the same model", () => {
   const fx = fixture("rnn_relu_2l_head");
