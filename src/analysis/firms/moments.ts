@@ -9,8 +9,7 @@
 //   row mean of cov and var(m) its grand mean, and the residual covariance is
 //   cov_ij − β_i c_j − β_j c_i + β_i β_j v_m with β_i = c_i / v_m.
 // Float64: growth rates have |mean| ≪ sd, so cov = M/W − mean² loses no useful digits.
-import { gemm } from "../../tensor/gemm.ts";
-import type { ClassicalMeasure } from "./similarity.ts";
+import { gramInto, type ClassicalMeasure } from "./similarity.ts";
 
 /** (N, N) similarity from window moments M (N, N), s (N) over W days. */
 export function fromMoments(measure: ClassicalMeasure, M: Float64Array, s: Float64Array, W: number, N: number, bandwidthPerDay: number): Float64Array {
@@ -49,9 +48,7 @@ export function windowedMeasure(measure: ClassicalMeasure, x: Float64Array, N: n
   let at = -1;
   const add = (from: number, to: number, sign: 1 | -1) => {
     if (to <= from) return;
-    const rows = x.subarray(from * N, to * N);
-    const a = sign === 1 ? rows : rows.map((v) => -v);
-    gemm(true, false, N, N, to - from, a, 0, rows, 0, M, 0, true);
+    gramInto(x.subarray(from * N, to * N), to - from, N, M, true, sign);
     for (let t = from; t < to; t++) for (let j = 0; j < N; j++) s[j] += sign * x[t * N + j];
   };
   return (t0) => {

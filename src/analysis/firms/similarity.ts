@@ -1,6 +1,7 @@
 // Classical similarity measures between firms' growth-rate histories. All pairs come from
-// one matrix product through `gemm` (whatever backend is active): S = Xᵀ X for a suitably
-// normalised (T, N) matrix X. Float64 throughout, because these numbers feed statistics.
+// one matrix product through `gemm` (whatever backend is active; blocked, see gramInto):
+// S = Xᵀ X for a suitably normalised (T, N) matrix X. Float64 throughout, because these
+// numbers feed statistics.
 //
 //   pearson   X = columns standardised (mean 0, population sd 1) / √T  → S_ij = ρ_ij
 //   cosine    X = raw growth rates, columns scaled to unit norm       → S_ij = cos θ_ij
@@ -42,16 +43,44 @@ function unitColumns(x: Float64Array, T: number, N: number): Float64Array {
   return z;
 }
 
-/** S = Xᵀ X (N, N) from X (T, N): one GEMM. The diagonal is set to exactly 1 when `unit`. */
+/**
+ * out (N, N) (+)= sign · Xᵀ X for X (T, N), through `gemm` on (b, b) blocks of the upper
+ * triangle, mirrored. Mathematically one matrix product; blocking keeps each block of the
+ * result in cache (a single call streams the whole (N, N) result once per day, which at
+ * 5,000 firms is memory-bound), and symmetry halves the work. Every element is still summed
+ * over t in increasing order, so the bits do not depend on the block size.
+ */
+export function gramInto(x: Float64Array, T: number, N: number, out: Float64Array, accumulate: boolean, sign = 1, block = 128): void {
+  const P = Math.ceil(N / block);
+  // Column panels of X, each (T, bp) contiguous, so that gemm sees plain row-major operands.
+  const panels: Float64Array[] = [];
+  for (let p = 0; p < P; p++) {
+    const j0 = p * block, bp = Math.min(block, N - j0), panel = new Float64Array(T * bp);
+    for (let t = 0; t < T; t++) for (let c = 0; c < bp; c++) panel[t * bp + c] = x[t * N + j0 + c];
+    panels.push(panel);
+  }
+  const tmp = new Float64Array(block * block);
+  for (let pi = 0; pi < P; pi++) {
+    const i0 = pi * block, bi = Math.min(block, N - i0);
+    for (let pj = pi; pj < P; pj++) {
+      const j0 = pj * block, bj = Math.min(block, N - j0);
+      gemm(true, false, bi, bj, T, panels[pi], 0, panels[pj], 0, tmp, 0, false);
+      for (let a = 0; a < bi; a++) for (let c = 0; c < bj; c++) {
+        const v = sign * tmp[a * bj + c], u = (i0 + a) * N + j0 + c, l = (j0 + c) * N + i0 + a;
+        if (accumulate) { out[u] += v; if (pj !== pi) out[l] += v; }
+        else { out[u] = v; out[l] = v; }
+      }
+    }
+  }
+}
+
+/** S = Xᵀ X (N, N) from X (T, N) (see gramInto). The diagonal is set to exactly 1 when `unit`. */
 export function gram(x: Float64Array, T: number, N: number, unit: boolean): Float64Array {
   const S = new Float64Array(N * N);
-  gemm(true, false, N, N, T, x, 0, x, 0, S, 0, false);
+  gramInto(x, T, N, S, false);
   for (let i = 0; i < N; i++) {
-    for (let j = i + 1; j < N; j++) {
-      // Clamp rounding (|ρ| ≤ 1) and make S exactly symmetric whatever the backend does.
-      const v = Math.max(-1, Math.min(1, 0.5 * (S[i * N + j] + S[j * N + i])));
-      S[i * N + j] = v; S[j * N + i] = v;
-    }
+    // Clamp rounding so that |ρ| ≤ 1 (the blocks are mirrored, so S is exactly symmetric).
+    for (let j = 0; j < N; j++) if (i !== j) S[i * N + j] = Math.max(-1, Math.min(1, S[i * N + j]));
     if (unit) S[i * N + i] = 1;
   }
   return S;
