@@ -30,6 +30,11 @@ export function checkOneOf<T extends string>(value: unknown, options: readonly T
 function show(x: unknown): string {
   if (typeof x === "string") return JSON.stringify(x);
   if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`;
-  if (Array.isArray(x)) return x.length <= 8 ? JSON.stringify(x) : `array(${x.length})`;
+  // Never stringify untrusted structures recursively: a deeply nested value would overflow.
+  if (Array.isArray(x)) {
+    const flat = x.every((v) => v === null || typeof v !== "object");
+    return flat && x.length <= 8 ? JSON.stringify(x) : `an array of ${x.length}`;
+  }
+  if (x !== null && typeof x === "object") return "an object";
   return String(x);
 }
