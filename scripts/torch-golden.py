@@ -18,6 +18,9 @@ Conventions of the files:
   * loss = sum(out * r_out) + sum(h_n * r_h) (+ sum(c_n * r_c) for LSTM), where `out` is
     the head's output when there is a head, else the last layer's h_t; the r_* tensors are
     stored, so dLoss/dout = r_out and dLoss/dh_n = r_h are the seeds of a backward pass;
+  * runs with "lengths" are padded batches run through pack_padded_sequence: `out` is zero at
+    padded steps (and r_out is zero there), h_n/c_n are the states at each sequence's last
+    real step;
   * grads: d loss / d parameter for every state_dict tensor (names as PyTorch's, the head
     under "head."), plus "x", "h0" (and "c0").
 """
@@ -32,7 +35,8 @@ from torch import nn
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "torch"))
 
 # name, module kind, nonlinearity, input size I, hidden H, layers L, head outputs O (0 = none),
-# runs as (T, B) pairs: two lengths (and batch sizes) per case.
+# runs as (T, B) pairs: two lengths (and batch sizes) per case, or (T, B, lengths) for a padded
+# batch run through pack_padded_sequence (enforce_sorted=False).
 CASES = [
     ("rnn_tanh_1l", "rnn", "tanh", 3, 4, 1, 0, [(5, 3), (2, 2)]),
     ("rnn_relu_2l_head", "rnn", "relu", 3, 5, 2, 2, [(6, 2), (3, 4)]),
@@ -40,6 +44,9 @@ CASES = [
     ("lstm_2l_head", "lstm", None, 4, 3, 2, 3, [(6, 2), (3, 4)]),
     ("gru_1l", "gru", None, 3, 4, 1, 0, [(5, 3), (2, 2)]),
     ("gru_2l_head", "gru", None, 4, 3, 2, 3, [(6, 2), (3, 4)]),
+    ("rnn_tanh_packed", "rnn", "tanh", 3, 4, 2, 0, [(5, 3, [5, 2, 4]), (4, 4, [1, 4, 3, 2])]),
+    ("lstm_packed_head", "lstm", None, 3, 4, 2, 2, [(5, 3, [5, 2, 4]), (4, 4, [1, 4, 3, 2])]),
+    ("gru_packed", "gru", None, 3, 4, 1, 0, [(5, 3, [5, 2, 4]), (4, 4, [1, 4, 3, 2])]),
 ]
 
 
@@ -62,8 +69,10 @@ def build(kind, nonlin, I, H, L):
     return (nn.LSTM if kind == "lstm" else nn.GRU)(I, H, num_layers=L)
 
 
-def run(rnn, head, x, h0, c0, r, dtype):
-    """Forward + backward in `dtype`; returns outputs, final states and gradients."""
+def run(rnn, head, x, h0, c0, r, dtype, lengths=None):
+    """Forward + backward in `dtype`; returns outputs, final states and gradients.
+    With `lengths`, the batch is packed: padded steps give zero outputs (pad_packed_sequence),
+    h_n/c_n are each sequence's state at its last real step, and r_out is zero there."""
     tdt = torch.float64 if dtype == "f64" else torch.float32
     rnn = rnn.to(tdt)
     head = head.to(tdt) if head is not None else None
@@ -73,11 +82,16 @@ def run(rnn, head, x, h0, c0, r, dtype):
     xs = x.to(tdt).clone().requires_grad_(True)
     h0s = h0.to(tdt).clone().requires_grad_(True)
     c0s = c0.to(tdt).clone().requires_grad_(True) if c0 is not None else None
+    inp = xs
+    if lengths is not None:
+        inp = nn.utils.rnn.pack_padded_sequence(xs, torch.tensor(lengths), enforce_sorted=False)
     if c0s is not None:
-        seq, (hn, cn) = rnn(xs, (h0s, c0s))
+        seq, (hn, cn) = rnn(inp, (h0s, c0s))
     else:
-        seq, hn = rnn(xs, h0s)
+        seq, hn = rnn(inp, h0s)
         cn = None
+    if lengths is not None:
+        seq, _ = nn.utils.rnn.pad_packed_sequence(seq, total_length=xs.shape[0])
     out = head(seq) if head is not None else seq
     loss = (out * r["out"].to(tdt)).sum() + (hn * r["h"].to(tdt)).sum()
     if cn is not None:
@@ -111,22 +125,29 @@ def case(index, name, kind, nonlin, I, H, L, O, runs):
         weights.update({f"head.{n}": tensor(p, "f32") for n, p in head.state_dict().items()})
     out_w = O or H
     fixture_runs = []
-    for (T, B) in runs:
+    for spec in runs:
+        T, B = spec[0], spec[1]
+        lengths = spec[2] if len(spec) > 2 else None
         g = lambda *shape: torch.randn(*shape).to(torch.float32)
         x, h0 = g(T, B, I), g(L, B, H) * 0.5
         c0 = g(L, B, H) * 0.5 if kind == "lstm" else None
         r = {"out": g(T, B, out_w), "h": g(L, B, H)}
         if kind == "lstm":
             r["c"] = g(L, B, H)
-        entry = {"T": T, "B": B, "x": tensor(x, "f32"), "h0": tensor(h0, "f32")}
+        entry = {"T": T, "B": B}
+        if lengths is not None:
+            for b, n in enumerate(lengths):
+                r["out"][n:, b, :] = 0  # no loss on padded steps
+            entry["lengths"] = lengths
+        entry.update({"x": tensor(x, "f32"), "h0": tensor(h0, "f32")})
         if c0 is not None:
             entry["c0"] = tensor(c0, "f32")
         entry["r_out"] = tensor(r["out"], "f32")
         entry["r_h"] = tensor(r["h"], "f32")
         if "c" in r:
             entry["r_c"] = tensor(r["c"], "f32")
-        entry["f64"] = run(rnn, head, x, h0, c0, r, "f64")
-        entry["f32"] = run(rnn, head, x, h0, c0, r, "f32")
+        entry["f64"] = run(rnn, head, x, h0, c0, r, "f64", lengths)
+        entry["f32"] = run(rnn, head, x, h0, c0, r, "f32", lengths)
         fixture_runs.append(entry)
     return {
         "generator": "scripts/torch-golden.py",
@@ -148,6 +169,7 @@ def case(index, name, kind, nonlin, I, H, L, O, runs):
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)  # multi-threaded BLAS changes last bits from run to run
     for i, c in enumerate(CASES):
         fx = case(i, *c)
         path = os.path.join(OUT, f"{c[0]}.json")

@@ -23,7 +23,8 @@ function specFrom(fx: TorchFixture): OnnxRnnSpec {
   };
 }
 
-for (const fx of loadTorchFixtures()) {
+// Packed (padded) runs are for the masked forward; the ONNX export has no masks.
+for (const fx of loadTorchFixtures().filter((f) => !f.runs.some((r) => r.lengths))) {
   test(`onnx export of ${fx.name} runs in onnxruntime and matches PyTorch within 1e-5 for two lengths`, async (t) => {
     let worst = 0;
     const session = await ort.InferenceSession.create(encodeRnnModel(specFrom(fx)));

@@ -13,6 +13,8 @@ export interface FixtureResult {
 }
 export interface FixtureRun {
   T: number; B: number;
+  /** A padded batch run through pack_padded_sequence: each sequence's real length. */
+  lengths?: number[];
   x: FixtureTensor; h0: FixtureTensor; c0?: FixtureTensor; // time-major (T, B, I); (L, B, H)
   r_out: FixtureTensor; r_h: FixtureTensor; r_c?: FixtureTensor;
   f64: FixtureResult; f32: FixtureResult;
