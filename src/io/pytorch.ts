@@ -96,6 +96,7 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
     }
     const n = shape.reduce((a, b) => a * b, 1);
     if (v.data.length !== n) err(`${src}: tensor "${name}": expected ${n} values for shape ${shapeStr(shape)}, got ${v.data.length}`);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(v.data[i])) err(`${src}: tensor "${name}": expected finite values, got ${v.data[i]} at index ${i}`);
   }
   for (const name of Object.keys(t)) {
     if (expected.has(name)) continue;
