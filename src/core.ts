@@ -1,0 +1,20 @@
+// The browser-safe public surface of the toolkit: everything here runs unchanged in a
+// browser or a worker (no Node imports anywhere below it). `npm run build:web` bundles it.
+export { Sequence } from "./model/sequence.ts";
+export type { ModelConfig, CellKind } from "./model/config.ts";
+export { initialize } from "./model/initialize.ts";
+export { paramCount } from "./model/count.ts";
+export { sampleTokens, sampleLogits } from "./model/sample.ts";
+export { Trainer } from "./train/trainer.ts";
+export type { Batch, TrainerOptions, StepResult } from "./train/trainer.ts";
+export { lossAndGrad, gatherLast, scatterLast } from "./train/loss.ts";
+export { makeOptimizer } from "./train/optim/index.ts";
+export { clipByGlobalNorm, clipByValue, globalNorm } from "./train/clip.ts";
+export { lrAt } from "./train/schedule.ts";
+export { Rng } from "./rand.ts";
+export { gemm, gemmReference, setGemm } from "./tensor/gemm.ts";
+export { useFastBackend, useReferenceBackend } from "./tensor/fast.ts";
+export { readSafetensors, writeSafetensors } from "./io/safetensors.ts";
+export { weightsToBytes, loadWeightsInto } from "./io/model-bytes.ts";
+export { getTask, TASK_NAMES } from "./data/tasks/index.ts";
+export { RecurrentError } from "./errors.ts";
