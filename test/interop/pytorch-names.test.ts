@@ -63,7 +63,7 @@ test("bad state_dicts are refused with one line naming the tensor", () => {
     ["wrong cell", (sd) => { sd.weight_ih_l0 = { shape: [10, 4], data: new Array(40).fill(0), dtype: "F32" }; }, /tensor "weight_ih_l0": expected shape \(3·H, I\) for gru, got \(10, 4\)/],
     ["mixed dtypes", (sd) => { sd.bias_ih_l0 = { ...sd.bias_ih_l0!, dtype: "F64" }; }, /mixed dtypes: .*F32 .* and F64 \("bias_ih_l0"\)/],
     ["integer", (sd) => { for (const v of Object.values(sd)) v.dtype = "I64"; }, /dtype: expected F32, F64, F16 or BF16 weights, got I64/],
-    ["non-finite", (sd) => { sd.weight_hh_l0 = { ...sd.weight_hh_l0!, data: sd.weight_hh_l0!.data.map((v, i) => (i === 5 ? NaN : v)) }; }, /tensor "weight_hh_l0": expected finite values, got NaN at index 5/],
+    ["non-finite", (sd) => { sd.weight_hh_l0 = { ...sd.weight_hh_l0!, data: Array.from(sd.weight_hh_l0!.data, (v, i) => (i === 5 ? NaN : v)) }; }, /tensor "weight_hh_l0": expected finite values, got NaN at index 5/],
     ["prefix twice", (sd) => { sd["rnn.bias_ih_l0"] = sd.bias_ih_l0!; }, /"rnn.bias_ih_l0": appears both bare and under "rnn."/],
   ];
   for (const [what, edit, re] of cases) {
