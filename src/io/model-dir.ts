@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { RecurrentError } from "../errors.ts";
 import { Sequence } from "../model/sequence.ts";
 import { normaliseConfig, type ModelConfig } from "../model/config.ts";
-import type { Optimizer, OptimizerState } from "../train/optim/index.ts";
+import type { Optimizer } from "../train/optim/index.ts";
 import { optimizerFromState } from "../train/optim/index.ts";
-import type { DType, Vec } from "../tensor/types.ts";
+import { optimizerStateFromSafetensors, optimizerStateToSafetensors } from "../train/optim/persist.ts";
+import type { DType } from "../tensor/types.ts";
 import { writeFileAtomic } from "./files.ts";
 import { loadWeightsInto, weightsToBytes } from "./model-bytes.ts";
-import { readSafetensors, writeSafetensors, type TensorToWrite } from "./safetensors.ts";
 
 export interface SavedModel {
   model: Sequence;
@@ -28,13 +28,7 @@ export interface SavedModel {
 
 export function saveModel(dir: string, model: Sequence, extra: { task?: Record<string, unknown>; training?: Record<string, unknown>; optimizer?: Optimizer | null } = {}): void {
   writeFileAtomic(join(dir, "model.safetensors"), weightsToBytes(model));
-  if (extra.optimizer) {
-    const s = extra.optimizer.state();
-    const tensors: Record<string, TensorToWrite> = {};
-    for (const [k, v] of Object.entries(s.tensors)) tensors[k] = { shape: [v.length], data: v };
-    const meta = { name: s.name, options: JSON.stringify(s.options), scalars: JSON.stringify(s.scalars) };
-    writeFileAtomic(join(dir, "optimizer.safetensors"), writeSafetensors(tensors, meta));
-  }
+  if (extra.optimizer) writeFileAtomic(join(dir, "optimizer.safetensors"), optimizerStateToSafetensors(extra.optimizer.state()));
   const config = { format: "recurrent-model", version: 1, model: model.config, dtype: model.dtype, task: extra.task ?? {}, training: extra.training ?? {} };
   writeFileAtomic(join(dir, "config.json"), JSON.stringify(config, null, 2) + "\n");
 }
@@ -52,20 +46,6 @@ export function loadModel(dir: string): SavedModel {
   loadWeightsInto(model, readFileSync(wPath), wPath);
   let optimizer: Optimizer | null = null;
   const oPath = join(dir, "optimizer.safetensors");
-  if (existsSync(oPath)) {
-    const { tensors, metadata } = readSafetensors(readFileSync(oPath), oPath);
-    const state: OptimizerState = {
-      name: metadata.name as OptimizerState["name"],
-      options: parseMeta(metadata.options, oPath, "options"),
-      scalars: parseMeta(metadata.scalars, oPath, "scalars"),
-      tensors: Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data as Vec])),
-    };
-    optimizer = optimizerFromState(state);
-  }
+  if (existsSync(oPath)) optimizer = optimizerFromState(optimizerStateFromSafetensors(readFileSync(oPath), oPath));
   return { model, task: cfg.task ?? {}, training: cfg.training ?? {}, optimizer };
-}
-
-function parseMeta<T>(s: string | undefined, path: string, key: string): T {
-  try { return JSON.parse(s ?? "") as T; }
-  catch { throw new RecurrentError(`${path}: metadata ${key}: expected JSON, got ${JSON.stringify(s)}`); }
 }
