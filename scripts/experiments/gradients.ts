@@ -33,7 +33,7 @@ if (args.has("worker")) {
   for (const j of jobs) {
     rows.push(runJob(j, settings));
     const r = rows[rows.length - 1];
-    process.stderr.write(`  ${j.kind} ${j.cell} ${j.task} T=${j.T}${j.radius !== undefined ? ` ρ=${j.radius}` : ""} clip=${j.clip} seed=${j.seed}: acc ${r.accuracy.toFixed(3)} after ${r.updates} updates, ${r.seconds.toFixed(1)} s\n`);
+    process.stderr.write(`  ${j.kind} ${j.cell} ${j.task} T=${j.T}${j.radius !== undefined ? ` ρ=${j.radius} ${j.optimizer}` : ""}${j.scheme ? ` init=${j.scheme}` : ""} clip=${j.clip} seed=${j.seed}: acc ${r.accuracy.toFixed(3)} after ${r.updates} updates, ${r.seconds.toFixed(1)} s\n`);
     writeFileSync(args.get("result")!, JSON.stringify(rows));
   }
   process.exit(0);
@@ -42,7 +42,7 @@ if (args.has("worker")) {
 const quick = args.has("quick");
 const OUT = args.get("out") ?? "docs/experiments";
 const settings: Settings = {
-  hidden: Number(args.get("hidden") ?? 16), batch: 32, lr: 0.01, clip: 1,
+  hidden: Number(args.get("hidden") ?? 16), batch: 32, lr: 0.01, sgdLr: 0.1, sgdMomentum: 0.9, clip: 1,
   maxSteps: Number(args.get("steps") ?? (quick ? 60 : 800)), evalEvery: quick ? 20 : 100,
   stopAt: 0.95, success: 0.9, testSize: quick ? 100 : 1000, probeSize: 32,
 };
@@ -58,8 +58,14 @@ function jobs(): Job[] {
   for (const task of TASKS) for (const T of LENGTHS) for (const cell of CELLS) for (let seed = 0; seed < SEEDS; seed++) {
     for (const clip of [false, true]) out.push({ kind: "success", cell, task, T, clip, seed, record: seed === 0 && clip && T === maxT });
   }
-  for (const radius of [0.5, 1, 1.5]) for (let seed = 0; seed < SEEDS; seed++) for (const clip of [false, true]) {
-    out.push({ kind: "radius", cell: "elman", task: "adding", T: RADIUS_T, clip, seed, radius, record: seed === 0 });
+  // Elman from a recurrent matrix of spectral radius ρ, with Adam and with SGD + momentum
+  // (Pascanu et al.'s optimiser, which clipping was invented for).
+  for (const radius of [0.5, 1, 1.5]) for (const optimizer of ["adam", "sgd"] as const) for (let seed = 0; seed < SEEDS; seed++) for (const clip of [false, true]) {
+    out.push({ kind: "radius", cell: "elman", task: "temporal-order", T: RADIUS_T, clip, seed, radius, optimizer, record: seed === 0 && optimizer === "adam" });
+  }
+  // The longest T again from the "glorot" scheme: orthogonal recurrent blocks, LSTM forget-gate bias 1.
+  for (const task of TASKS) for (const cell of CELLS) for (let seed = 0; seed < SEEDS; seed++) {
+    out.push({ kind: "init", cell, task, T: maxT, clip: true, seed, scheme: "glorot", record: seed === 0 });
   }
   return out;
 }

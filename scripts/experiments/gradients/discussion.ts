@@ -3,6 +3,6 @@
 import type { Row } from "./run.ts";
 import type { Results } from "./report.ts";
 
-export function discussion(res: Results, success: Row[], radius: Row[]): string[] {
+export function discussion(res: Results, success: Row[], radius: Row[], inits: Row[]): string[] {
   return ["(to be written after the run)"];
 }

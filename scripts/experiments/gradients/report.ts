@@ -87,7 +87,7 @@ export async function writeReport(res: Results, out: string): Promise<void> {
   }
   await writeChart(dir, "radius", {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: `Elman (H = ${s.hidden}, tanh) on adding, T = ${res.radiusLength}: recurrent matrix rescaled to spectral radius ρ`,
+    title: `Elman (H = ${s.hidden}, tanh) on temporal order, T = ${res.radiusLength}: recurrent matrix rescaled to spectral radius ρ (Adam)`,
     data: { values: radRows },
     facet: { column: { field: "what", type: "nominal", title: null, sort: ["‖∂L/∂h_t‖ at initialisation", "‖∂h_T/∂h_t‖₂ at initialisation (sequence 0)", "‖∂L/∂h_t‖ after training"] } },
     spec: {
@@ -101,14 +101,14 @@ export async function writeReport(res: Results, out: string): Promise<void> {
     resolve: { scale: { y: "independent" } },
   } as ChartSpec);
 
-  writeFileAtomic(join(out, "gradients.md"), markdown(res, success, radius, tasks, cells));
+  writeFileAtomic(join(out, "gradients.md"), markdown(res, success, radius, res.rows.filter((r) => r.kind === "init"), tasks, cells));
 }
 
 function fmt(x: number, d = 2): string { return Number.isFinite(x) ? x.toFixed(d) : "–"; }
 function sci(x: number): string { return Number.isFinite(x) ? x.toExponential(1) : "–"; }
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 
-function markdown(res: Results, success: Row[], radius: Row[], tasks: string[], cells: string[]): string {
+function markdown(res: Results, success: Row[], radius: Row[], inits: Row[], tasks: string[], cells: string[]): string {
   const s = res.settings;
   const L: string[] = [];
   const cpuSeconds = res.rows.reduce((a, r) => a + r.seconds, 0);
@@ -161,16 +161,36 @@ function markdown(res: Results, success: Row[], radius: Row[], tasks: string[], 
   L.push("");
 
   L.push("## 3. Elman with recurrent spectral radius < 1, ≈ 1, > 1", "", "![spectral radius](gradients/radius.svg)", "");
-  L.push(`weight_hh drawn Gaussian and rescaled to spectral radius ρ exactly (σ_max is larger: the matrix is not normal); adding problem, T = ${res.radiusLength}, same training as above, ${res.seeds} seeds.`, "");
-  L.push("| ρ(U) | σ_max(U) | ratio ‖∂L/∂h_0‖/‖∂L/∂h_{T−1}‖ at init | ‖∂h_T/∂h_0‖₂ at init | clipping | solved | mean accuracy | clip rate | median / max ‖g‖ before clipping |");
-  L.push("|---|---|---|---|---|---|---|---|---|");
-  for (const rho of [...new Set(radius.map((r) => r.radius!))]) for (const clip of [false, true]) {
-    const sel = radius.filter((r) => r.radius === rho && r.clip === clip);
-    const rec = sel.find((r) => r.init);
+  L.push(`weight_hh drawn Gaussian and rescaled to spectral radius ρ exactly (σ_max is larger: the matrix is not normal); temporal order, T = ${res.radiusLength} (which the default Elman net solves), ${res.seeds} seeds, trained with Adam (lr ${s.lr}) and with SGD (lr ${s.sgdLr}, momentum ${s.sgdMomentum}), each with and without clipping. Gradient ratios are at initialisation, on the probe batch (Jacobian: sequence 0).`, "");
+  L.push("| ρ(U) | σ_max(U) | ‖∂L/∂h_0‖/‖∂L/∂h_{T−1}‖ | ‖∂h_T/∂h_0‖₂ | optimiser | clipping | solved | mean accuracy | clip rate | median / max ‖g‖ before clipping |");
+  L.push("|---|---|---|---|---|---|---|---|---|---|");
+  for (const rho of [...new Set(radius.map((r) => r.radius!))]) for (const opt of ["adam", "sgd"]) for (const clip of [false, true]) {
+    const sel = radius.filter((r) => r.radius === rho && (r.optimizer ?? "adam") === opt && r.clip === clip);
+    if (!sel.length) continue;
+    const rec = radius.find((r) => r.radius === rho && r.init);
     const k = sel.filter((r) => r.solved).length, div = sel.filter((r) => r.diverged).length;
-    L.push(`| ${rho} | ${fmt(mean(sel.map((r) => r.sigmaInit)))} | ${rec ? sci(rec.init!.h[0] / rec.init!.h[rec.init!.h.length - 1]) : "–"} | ${rec?.init?.jacobian ? sci(rec.init.jacobian[0]) : "–"} | ${clipName(clip, s)} | ${k}/${sel.length}${div ? ` (${div} diverged)` : ""} | ${fmt(mean(sel.map((r) => r.accuracy)))} | ${clip ? `${fmt(100 * mean(sel.map((r) => r.clipping.clipRate)), 0)} %` : "–"} | ${sci(mean(sel.map((r) => r.clipping.before.median)))} / ${sci(Math.max(...sel.map((r) => r.clipping.before.max)))} |`);
+    L.push(`| ${rho} | ${fmt(mean(sel.map((r) => r.sigmaInit)))} | ${rec ? sci(rec.init!.h[0] / rec.init!.h[rec.init!.h.length - 1]) : "–"} | ${rec?.init?.jacobian ? sci(rec.init.jacobian[0]) : "–"} | ${opt === "sgd" ? "SGD" : "Adam"} | ${clipName(clip, s)} | ${k}/${sel.length}${div ? ` (${div} diverged)` : ""} | ${fmt(mean(sel.map((r) => r.accuracy)))} | ${clip ? `${fmt(100 * mean(sel.map((r) => r.clipping.clipRate)), 0)} %` : "–"} | ${sci(mean(sel.map((r) => r.clipping.before.median)))} / ${sci(Math.max(...sel.map((r) => r.clipping.before.max)))} |`);
   }
   L.push("");
-  L.push("## 4. Comparison with the published results", "", ...discussion(res, success, radius), "");
+  if (inits.length) {
+    const T = inits[0].T;
+    L.push(`## 4. The longest length again, from another initialisation`, "");
+    L.push(`T = ${T}, with clipping, ${res.seeds} seeds: PyTorch's default (section 1) against the toolkit's \`glorot\` scheme (Glorot-uniform input weights, an orthogonal recurrent matrix per gate block, zero biases except an LSTM forget-gate bias of 1, as Jozefowicz et al. 2015 advise). Ratio = ‖∂L/∂h_0‖/‖∂L/∂h_{T−1}‖ at initialisation, seed 0 (LSTM: h and c).`, "");
+    L.push("| task | cell | PyTorch init: solved (accuracy) | ratio | glorot init: solved (accuracy) | ratio |", "|---|---|---|---|---|---|");
+    for (const task of tasks) for (const cell of cells) {
+      const a = success.filter((r) => r.task === task && r.cell === cell && r.T === T && r.clip);
+      const b = inits.filter((r) => r.task === task && r.cell === cell);
+      const ratio = (rows: Row[]) => {
+        const r = rows.find((x) => x.init);
+        if (!r) return "–";
+        const q = (v: number[]) => sci(v[0] / v[v.length - 1]);
+        return r.init!.c ? `${q(r.init!.h)} / ${q(r.init!.c)}` : q(r.init!.h);
+      };
+      const solved = (rows: Row[]) => `${rows.filter((r) => r.solved).length}/${rows.length} (${fmt(mean(rows.map((r) => r.accuracy)))})`;
+      L.push(`| ${task} | ${CELL_NAMES[cell]} | ${solved(a)} | ${ratio(a)} | ${solved(b)} | ${ratio(b)} |`);
+    }
+    L.push("");
+  }
+  L.push("## 5. Comparison with the published results", "", ...discussion(res, success, radius, inits), "");
   return L.join("\n");
 }

@@ -16,16 +16,19 @@ import { Rng } from "../../../src/rand.ts";
 import { RecurrentError } from "../../../src/errors.ts";
 
 export interface Settings {
-  hidden: number; batch: number; lr: number; clip: number; maxSteps: number;
+  hidden: number; batch: number; lr: number; sgdLr: number; sgdMomentum: number; clip: number; maxSteps: number;
   evalEvery: number; stopAt: number; success: number; testSize: number; probeSize: number;
 }
 
 export interface Job {
-  kind: "success" | "radius";
+  kind: "success" | "radius" | "init";
   cell: "elman" | "jordan" | "lstm" | "gru";
   task: string; T: number; clip: boolean; seed: number;
   /** Elman only: rescale weight_hh to this spectral radius at initialisation. */
   radius?: number;
+  /** Optimiser (default Adam) and initialisation scheme (default PyTorch's). */
+  optimizer?: "adam" | "sgd";
+  scheme?: "pytorch" | "glorot";
   /** Record ‖∂L/∂h_t‖ at init and after training (and the Jacobian products for radius jobs). */
   record: boolean;
 }
@@ -46,7 +49,7 @@ export interface Row extends Job {
 /** A seed per (task, T, seed) shared by the clipped and unclipped runs: same weights, same data. */
 function baseSeed(job: Job): number {
   let h = 2166136261;
-  for (const ch of `${job.task}/${job.T}/${job.seed}/${job.cell}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  for (const ch of `${job.task}/${job.T}/${job.seed}/${job.cell}/${job.scheme ?? "pytorch"}/${job.radius ?? ""}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
   return h;
 }
 
@@ -55,7 +58,7 @@ export function runJob(job: Job, s: Settings): Row {
   const task = getTask(job.task), how = trainingFor(task.targetKind);
   const rng = new Rng(baseSeed(job));
   const model = new Sequence({ cell: job.cell, input: task.inputSize, hidden: s.hidden, output: task.outputSize, outputActivation: how.outputActivation });
-  initialize(model, rng, "pytorch");
+  initialize(model, rng, job.scheme ?? "pytorch");
   if (job.radius !== undefined) setRadius(model, job.radius, rng);
   // The largest over the recurrent gate blocks (one block for Elman and Jordan).
   const spectra = recurrentSpectra(model);
@@ -72,7 +75,7 @@ export function runJob(job: Job, s: Settings): Row {
     return { h: r.norms, ...(c ? { c: c.norms } : {}), ...(r.jacobian ? { jacobian: r.jacobian.norms } : {}) };
   };
   const init = job.record ? record() : undefined;
-  const trainer = new Trainer(model, { loss: how.loss, manyToOne: how.manyToOne, optimizer: makeOptimizer("adam", { lr: s.lr }), clipNorm: job.clip ? s.clip : 0 });
+  const trainer = new Trainer(model, { loss: how.loss, manyToOne: how.manyToOne, optimizer: job.optimizer === "sgd" ? makeOptimizer("sgd", { lr: s.sgdLr, momentum: s.sgdMomentum }) : makeOptimizer("adam", { lr: s.lr }), clipNorm: job.clip ? s.clip : 0 });
   const log = new GradientLog(job.clip ? s.clip : 0);
   const curve: Array<[number, number]> = [];
   let diverged: string | null = null;
