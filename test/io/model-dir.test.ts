@@ -77,3 +77,18 @@ test("saving leaves no temp files behind and writes config.json last", () => {
   assert.equal(cfg.model.cell, "lstm");
   rmSync(dir, { recursive: true });
 });
+
+test("an Elman model directory stores nn.RNN's names (bias_ih = b_h, bias_hh = 0) and loads them back", async () => {
+  const { readSafetensors } = await import("../../src/io/safetensors.ts");
+  const m = new Sequence({ cell: "elman", input: 2, hidden: 3, layers: 2, output: 1 });
+  initialize(m, new Rng(2));
+  const dir = tmp();
+  saveModel(dir, m);
+  const { tensors } = readSafetensors(readFileSync(join(dir, "model.safetensors")), "model.safetensors");
+  assert.deepEqual(Object.keys(tensors).sort(), ["bias_hh_l0", "bias_hh_l1", "bias_ih_l0", "bias_ih_l1", "head.bias", "head.weight",
+    "weight_hh_l0", "weight_hh_l1", "weight_ih_l0", "weight_ih_l1"]);
+  assert.deepEqual(Array.from(tensors.bias_ih_l1.data as Float32Array), Array.from(m.get("bias_l1")));
+  assert.deepEqual(Array.from(tensors.bias_hh_l1.data as Float32Array), [0, 0, 0]);
+  assert.deepEqual(Array.from(loadModel(dir).model.params), Array.from(m.params));
+  rmSync(dir, { recursive: true });
+});
