@@ -8,8 +8,9 @@
 //
 // One register tile, 4 "rows" × 8 "columns" (8 f32x4 accumulators), walks blocks of KC
 // along k. Two ways to feed it:
-//  - normal (B not transposed): rows are 4 rows of op(A), packed into [k][4] panels;
-//    columns are 8 columns of op(B), packed into [k][8] panels.
+//  - normal (B not transposed): rows are 4 rows of op(A), read in place when A is not
+//    transposed, else packed into [k][4] panels; columns are 8 columns of op(B), packed
+//    into [k][8] panels.
 //  - swapped (B transposed, i.e. stored (N,K) like a weight matrix W and used as Wᵀ):
 //    computes Cᵀ = W·op(A)ᵀ. Rows are 4 rows of W read in place (contiguous in k, no
 //    packing, which matters when M is a batch of 32 and W has 1024 rows); columns are
@@ -207,19 +208,31 @@ function normal(M: i32, N: i32, K: i32, a: usize, ais: usize, aks: usize, b: usi
       pack8(b, <usize>N * 4, 4, pc, kc, jc, nc, bpack);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        pack4(a, ais, aks, ic, mc, pc, kc, apack);
+        // Rows of A contiguous in k are read in place (4 streams); a transposed A (rows
+        // M·4 bytes apart per k, which thrashes L1 sets) is packed into 4-row panels.
+        const direct = aks == 4;
+        if (!direct) pack4(a, ais, aks, ic, mc, pc, kc, apack);
         for (let jr = 0; jr < nc; jr += NR) {
           const w = min(NR, nc - jr);
           const bp = bpack + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const h = min(MR, mc - ir);
-            const ap = apack + <usize>(ir * kc) * 4;
+            let p0: usize, p1: usize, p2: usize, p3: usize, rs: usize;
+            if (direct) {
+              // Rows past the edge re-read the last real row; their results are never stored.
+              p0 = a + <usize>(ic + ir) * ais + <usize>pc * 4;
+              p1 = h > 1 ? p0 + ais : p0; p2 = h > 2 ? p0 + 2 * ais : p1; p3 = h > 3 ? p0 + 3 * ais : p2;
+              rs = 4;
+            } else {
+              p0 = apack + <usize>(ir * kc) * 4; p1 = p0 + 4; p2 = p0 + 8; p3 = p0 + 12;
+              rs = MR * 4;
+            }
             const cp = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
             if (w == NR && h == MR) {
-              tile(ap, ap + 4, ap + 8, ap + 12, MR * 4, bp, kc, cp, ldc, load, false);
+              tile(p0, p1, p2, p3, rs, bp, kc, cp, ldc, load, false);
             } else {
               if (load) copyBlock(cp, ldc, tmp, NR * 4, h, w);
-              tile(ap, ap + 4, ap + 8, ap + 12, MR * 4, bp, kc, tmp, NR * 4, load, false);
+              tile(p0, p1, p2, p3, rs, bp, kc, tmp, NR * 4, load, false);
               copyBlock(tmp, NR * 4, cp, ldc, h, w);
             }
           }
