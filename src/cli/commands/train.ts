@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option("--length <T>", "synthetic tasks: sequence length (same as --seq)", int("--length", 1))
     .option("--batch <B>", "batch size", int("--batch", 1))
     .option("--epochs <N>", "epochs (0: only --time-limit bounds the run)", int("--epochs", 0))
-    .option("--time-limit <seconds>", "stop (with a checkpoint) after this many seconds of training, summed over resumes", num("--time-limit"))
+    .option("--time-limit <seconds>", "stop (with a checkpoint) after this many seconds of training (validation not counted), summed over resumes", num("--time-limit"))
     .option("--optimizer <name>", "sgd|adam|adamw|rmsprop|adagrad (default adam)")
     .option("--lr <rate>", "learning rate", num("--lr"))
     .option("--clip <norm>", "clip the global gradient norm (0: off)", num("--clip"))

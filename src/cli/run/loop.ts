@@ -111,12 +111,17 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   if (resume) log(`  from epoch ${st.epoch}, batch ${st.batch}/${n}, step ${st.step}, ${st.seconds.toFixed(1)} s trained`);
 
   const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - st.seconds) : undefined, unit: problem.unit, tty: hooks.tty });
+  // Seconds of training: validation passes are not counted, so the time limit buys the same
+  // training whatever the evaluation schedule (and cells compared at one budget train equally long).
   const t0 = performance.now(), seconds0 = st.seconds;
-  const elapsed = () => seconds0 + (performance.now() - t0) / 1000;
+  let evalMs = 0;
+  const elapsed = () => seconds0 + (performance.now() - t0 - evalMs) / 1000;
   let sessionUnits = 0, lastEvalStep = -1, last: Evaluation | null = null;
 
   const evaluate = (scheduled: boolean) => {
+    const e0 = performance.now();
     const ev = problem.validate(model, trainer);
+    evalMs += performance.now() - e0;
     last = ev; lastEvalStep = st.step;
     st.seconds = elapsed();
     const record: MetricsRecord = { step: st.step, epoch: st.epoch + st.batch / n, seconds: Number(st.seconds.toFixed(3)), ...(st.lossUnits > 0 ? { train_loss: st.lossSum / st.lossUnits } : {}), val_loss: ev.loss, ...ev.metrics };
@@ -163,7 +168,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
         const u = problem.units(b);
         st.lossSum += r.loss * u; st.lossUnits += u; st.units += u; sessionUnits += u;
         st.step = trainer.updates; st.batch++;
-        progress.update(st.epoch * n + st.batch, { epoch: st.epoch + 1, loss: r.loss, rate: sessionUnits / ((performance.now() - t0) / 1000) });
+        progress.update(st.epoch * n + st.batch, { epoch: st.epoch + 1, loss: r.loss, rate: sessionUnits / (elapsed() - seconds0) });
         if (o.evalEvery > 0 && st.step % o.evalEvery === 0 && st.batch < n) {
           evaluate(true);
           if (earlyStop()) { stop = "early-stopping"; break outer; }
@@ -188,7 +193,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   if (stop === "signal") throw new RecurrentError(`interrupted by ${signal}: checkpoint saved at step ${st.step} in ${dir} (continue with --resume ${dir})`);
   const lastRecord = records[records.length - 1];
   const lastEval = last as Evaluation | null;
-  const session = (performance.now() - t0) / 1000;
+  const session = elapsed() - seconds0;
   log(`stopped (${stop}) after ${(st.epoch + st.batch / n).toFixed(2)} epochs, ${st.step} steps, ${st.seconds.toFixed(1)} s; best validation loss ${st.best?.loss.toFixed(4)} at step ${st.best?.step}; saved in ${dir}`);
   return {
     task: problem.task, out: dir, model: model.toString(), params: model.paramCount, backend, stopped: stop,
