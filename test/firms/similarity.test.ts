@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { CLASSICAL, similarity, marketResiduals } from "../../src/analysis/firms/similarity.ts";
 import { windowedMeasure } from "../../src/analysis/firms/moments.ts";
 import { syntheticMarket } from "../../src/analysis/firms/synthetic.ts";
-import { Rng } from "../../src/rand.ts";
 
 function naivePearson(x: Float64Array, T: number, N: number, i: number, j: number): number {
   let mi = 0, mj = 0;
@@ -75,5 +74,4 @@ test("windowed measures from incremental moments equal the direct computation on
       for (let k = 0; k < N * N; k++) assert.ok(Math.abs(S[k] - expect[k]) < 1e-9, `${m} t0=${t0} k=${k}: ${S[k]} vs ${expect[k]}`);
     }
   }
-  void Rng;
 });

@@ -58,12 +58,11 @@ export function dendrogramSpec(title: string, merges: Merge[], N: number, sector
   const { x } = leafOrder(merges, N);
   const height = (id: number) => (id < N ? 0 : merges[id - N].height);
   const segs: Array<{ x: number; x2: number; y: number; y2: number }> = [];
-  merges.forEach((m, k) => {
+  merges.forEach((m) => {
     const h = m.height;
     segs.push({ x: x[m.a], x2: x[m.a], y: height(m.a), y2: h });
     segs.push({ x: x[m.b], x2: x[m.b], y: height(m.b), y2: h });
     segs.push({ x: x[m.a], x2: x[m.b], y: h, y2: h });
-    void k;
   });
   const leaves = Array.from({ length: N }, (_, i) => ({ x: x[i], sector: sectors[i] }));
   return {

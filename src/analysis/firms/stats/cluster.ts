@@ -43,27 +43,22 @@ export function averageLinkage(S: Float64Array, N: number): Merge[] {
       chain.push(b);
     }
   }
-  // Sort by height (stable), then name clusters scipy-style through the slots they occupy.
+  // Sort by height (stable) and name clusters scipy-style. Replaying merges in height order
+  // is valid for UPGMA (no inversions). A slot index is also a firm inside that slot's
+  // cluster (slot lo keeps its own firm), so a union-find over firms tracks the clusters.
   const order = raw.map((_, i) => i).sort((x, y) => raw[x].height - raw[y].height || x - y);
-  // Replaying merges in height order is valid for UPGMA (no inversions); track slot → cluster id
-  // with a union-find over firms because slot reuse differs between the two orders.
   const parent = Int32Array.from({ length: N }, (_, i) => i);
   const find = (x: number): number => { while (parent[x] !== x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; };
   const clusterOfRoot = Int32Array.from({ length: N }, (_, i) => i);
   const sizeOfRoot = new Int32Array(N).fill(1);
-  // Each raw merge joined the clusters containing a representative firm; record one firm per slot.
-  const rep = Int32Array.from({ length: N }, (_, i) => i); // slot lo keeps a firm that is in it
-  const pairs = raw.map((m) => ({ fa: rep[m.a], fb: rep[m.b], height: m.height }));
-  // rep of a slot never changes: slot lo keeps its original firm, which stays inside it.
   const merges: Merge[] = [];
   for (const i of order) {
-    const { fa, fb, height } = pairs[i];
-    const ra = find(fa), rb = find(fb);
+    const ra = find(raw[i].a), rb = find(raw[i].b);
     const ca = clusterOfRoot[ra], cb = clusterOfRoot[rb];
     const sz = sizeOfRoot[ra] + sizeOfRoot[rb];
     parent[rb] = ra;
     clusterOfRoot[ra] = N + merges.length; sizeOfRoot[ra] = sz;
-    merges.push({ a: Math.min(ca, cb), b: Math.max(ca, cb), height, size: sz });
+    merges.push({ a: Math.min(ca, cb), b: Math.max(ca, cb), height: raw[i].height, size: sz });
   }
   return merges;
 }

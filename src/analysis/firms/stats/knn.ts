@@ -21,9 +21,8 @@ export interface KnnResult {
 /** The k most similar other firms of each firm: (N, k) indices and similarities, nearest first. */
 export function neighbours(S: Float64Array, N: number, k: number): { idx: Int32Array; sim: Float64Array } {
   const idx = new Int32Array(N * k), sim = new Float64Array(N * k);
-  const order = new Int32Array(N);
   for (let i = 0; i < N; i++) {
-    // Partial selection: k passes of insertion into a small sorted list.
+    // Partial selection: insertion into a sorted list of the best k so far.
     let n = 0;
     for (let j = 0; j < N; j++) {
       if (j === i) continue;
@@ -33,7 +32,6 @@ export function neighbours(S: Float64Array, N: number, k: number): { idx: Int32A
       while (p > 0 && sim[i * k + p - 1] < s) { sim[i * k + p] = sim[i * k + p - 1]; idx[i * k + p] = idx[i * k + p - 1]; p--; }
       sim[i * k + p] = s; idx[i * k + p] = j;
     }
-    void order;
   }
   return { idx, sim };
 }
