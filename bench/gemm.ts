@@ -3,7 +3,7 @@
 // call (per step, hoisted over time, weight gradients), plus a sweep that finds where the
 // thread hand-off starts to pay.
 //
-//   node --import tsx bench/gemm.ts [--sweep] [--no-reference]
+//   node --import tsx bench/gemm.ts [--sweep | --ablation] [--no-reference]
 import { createFastBackend, type FastBackend } from "../src/tensor/fast.ts";
 import { gemmReference, type Gemm } from "../src/tensor/gemm.ts";
 import { spawnNode, threadsReady } from "../src/io/threads-node.ts";
@@ -50,7 +50,34 @@ const fb1 = createFastBackend();
 const fb2 = createFastBackend({ threads: 2, spawn: spawnNode, threadMinFlops: 0 });
 await threadsReady(fb2);
 
-if (args.includes("--sweep")) {
+if (args.includes("--ablation")) {
+  // DESIGN §4.1 and §4.3 at C1 LSTM sizes: T per-step GEMMs against one GEMM over all steps.
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const timeIt = (f: () => void) => { f(); const r: number[] = []; for (let i = 0; i < 7; i++) { const t = cpuMs(); f(); r.push(cpuMs() - t); } return r.sort((a, b) => a - b)[3]; };
+  const A = fb1.heap.allocF32(T * B * 4 * H)!, W = fb1.heap.allocF32(4 * H * H)!, C = fb1.heap.allocF32(T * B * 4 * H)!;
+  const Hs = fb1.heap.allocF32(T * B * H)!; // (T, B, H)
+  A.fill(0.1); W.fill(0.2); Hs.fill(0.3);
+  const g = fb1.gemm;
+  const rows: Array<[string, () => void, () => void]> = [
+    ["input projection x·W_ihᵀ (I=65)", () => { for (let t = 0; t < T; t++) g(false, true, B, 4 * H, I, A, t * B * I, W, 0, C, t * B * 4 * H, false); },
+      () => g(false, true, T * B, 4 * H, I, A, 0, W, 0, C, 0, false)],
+    ["weight gradient dW_hh += dgᵀ·h", () => { for (let t = 0; t < T; t++) g(true, false, 4 * H, H, B, A, t * B * 4 * H, Hs, t * B * H, C, 0, true); },
+      () => g(true, false, 4 * H, H, T * B, A, 0, Hs, 0, C, 0, true)],
+  ];
+  console.log("| C1 LSTM (T=64, B=32, H=256) | T per-step GEMMs, ms | one GEMM, ms | gain |\n|---|---|---|---|");
+  for (const [name, per, one] of rows) {
+    const a = timeIt(per), b = timeIt(one);
+    console.log(`| ${name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / b).toFixed(2)}× |`);
+  }
+  // Buffers in wasm memory against ordinary Float32Arrays copied in and out on every call,
+  // for the T recurrent GEMMs of one C1 forward: h (B, H) · W_hhᵀ (4H, H) → (B, 4H).
+  const hP = new Float32Array(B * H).fill(0.1), wP = new Float32Array(4 * H * H).fill(0.2), cP = new Float32Array(B * 4 * H);
+  const hW = fb1.heap.allocF32(B * H)!.fill(0.1), wW = fb1.heap.allocF32(4 * H * H)!.fill(0.2), cW = fb1.heap.allocF32(B * 4 * H)!;
+  const staged = timeIt(() => { for (let t = 0; t < T; t++) g(false, true, B, 4 * H, H, hP, 0, wP, 0, cP, 0, true); });
+  const inPlace = timeIt(() => { for (let t = 0; t < T; t++) g(false, true, B, 4 * H, H, hW, 0, wW, 0, cW, 0, true); });
+  console.log(`\n| T recurrent GEMMs of a C1 forward | copied in and out, ms | in wasm memory, ms | gain |\n|---|---|---|---|`);
+  console.log(`| h·W_hhᵀ, 32×1024×256, ×64 | ${staged.toFixed(2)} | ${inPlace.toFixed(2)} | ${(staged / inPlace).toFixed(2)}× |`);
+} else if (args.includes("--sweep")) {
   // Where does a second thread pay? Square-ish step GEMMs of growing size.
   console.log("| M×N×K | MFLOP | 1 thread GFLOP/s | 2 threads GFLOP/s | 2 ÷ 1 |\n|---|---|---|---|---|");
   for (const [M, N, K] of [[16, 64, 32], [32, 128, 32], [64, 128, 64], [32, 256, 128], [64, 256, 128], [32, 512, 128],
