@@ -159,7 +159,8 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
     written.push(`heatmap-${r.measure}.svg`, `heatmap-${r.measure}.png`, `dendrogram-${r.measure}.svg`, `dendrogram-${r.measure}.png`);
     B.push({ h: 2, text: `Measure: ${r.measure}` });
     const info = Object.entries(r.info).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : v}`).join(", ");
-    B.push({ p: `${DESCRIPTION[r.measure] ?? r.measure}.${info ? ` (${info})` : ""} ${verdict(r)}` });
+    const what = DESCRIPTION[r.measure] ?? r.measure;
+    B.push({ p: `${what[0].toUpperCase()}${what.slice(1)}.${info ? ` (${info})` : ""} ${verdict(r)}` });
     B.push({ img: { src: `heatmap-${r.measure}.png`, alt: `${r.measure} heatmap` } });
     B.push({ img: { src: `dendrogram-${r.measure}.png`, alt: `${r.measure} dendrogram` } });
     const K = r.sectorNames.length;
@@ -176,7 +177,7 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
       head: ["size quintile", "market cap range", "firms", ...q.mean.map((_, j) => `with Q${j + 1}`)],
       rows: q.mean.map((row, i) => [`Q${i + 1}${i === 0 ? " (smallest)" : i === 4 ? " (largest)" : ""}`, `${usd(q.range[i][0])}–${usd(q.range[i][1])}`, String(q.count[i]), ...row.map((v) => f(v))]),
     } });
-    B.push({ p: `Time (s): ${Object.entries(r.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}.` });
+    B.push({ p: `Wall-clock seconds in this run: ${Object.entries(r.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}.` });
   }
 
   B.push({ h: 2, text: "Caveats" });
