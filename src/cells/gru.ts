@@ -4,10 +4,14 @@
 //   r = σ(W_ir x + b_ir + W_hr h + b_hr),   z = σ(W_iz x + b_iz + W_hz h + b_hz)
 //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),   h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
 //
+// With resetAfter = false (Keras/tfjs's default, ONNX linear_before_reset=0, Cho et al. 2014)
+// the reset gate acts before the product: n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn).
+// σ is the logistic sigmoid, or tfjs's hard sigmoid with gate "hard_sigmoid".
+//
 // Parameters (PyTorch names): weight_ih (3H, I), weight_hh (3H, H), bias_ih (3H), bias_hh (3H);
 // 3H(I + H + 2) per layer. State: h (B, H).
 import { gemm } from "../tensor/gemm.ts";
-import { addBias, addBiasBackward, copyRow, sigmoid } from "../tensor/ops.ts";
+import { addBias, addBiasBackward, copyRow, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { noCache, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -21,9 +25,12 @@ export class GruLayer implements Layer {
   private dWih!: Vec; private dWhh!: Vec; private dbih!: Vec; private dbhh!: Vec;
   private ws: Workspace;
   private cache: { x: Vec; T: number; B: number; mask: Uint8Array | null } | null = null;
+  private readonly hard: boolean;
 
-  constructor(readonly inputSize: number, readonly hidden: number, dtype: DType) {
+  constructor(readonly inputSize: number, readonly hidden: number, dtype: DType,
+    gate: GateActivation = "sigmoid", readonly resetAfter = true) {
     const I = inputSize, H = hidden;
+    this.hard = gate === "hard_sigmoid";
     this.outputSize = H;
     this.stateSizes = [H];
     this.tensors = [
@@ -46,10 +53,10 @@ export class GruLayer implements Layer {
   }
 
   forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {
-    const I = this.inputSize, H = this.hidden, G = 3 * H, mask = opts.mask ?? null;
+    const I = this.inputSize, H = this.hidden, G = 3 * H, mask = opts.mask ?? null, hard = this.hard;
     const xw = this.ws.get("xw", T * B * G);      // (T, B, 3H) W_ih x + b_ih, then activated r|z|n
-    const hn = this.ws.get("hn", T * B * H);      // (T, B, H)  W_hn h_{t-1} + b_hn, kept for dr
-    const hw = this.ws.get("hw", B * G);          // (B, 3H)    W_hh h_{t-1} + b_hh of this step
+    const hn = this.ws.get("hn", T * B * H);      // (T, B, H)  W_hn h_{t-1} + b_hn (reset after), or r ⊙ h_{t-1} (before)
+    const hw = this.ws.get("hw", B * G);          // (B, 3H)    W_hh h_{t-1} + b_hh of this step (r|z|n blocks)
     const hs = this.ws.get("hs", (T + 1) * B * H);
     if (state0) hs.set(state0[0].subarray(0, B * H)); else hs.fill(0, 0, B * H);
     gemm(false, true, T * B, G, I, x, 0, this.Wih, 0, xw, 0, false);
@@ -58,16 +65,30 @@ export class GruLayer implements Layer {
       const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
       hw.fill(0);
       addBias(hw, 0, B, this.bhh, G);
-      gemm(false, true, B, G, H, hs, prev, this.Whh, 0, hw, 0, true);
+      if (this.resetAfter) {
+        gemm(false, true, B, G, H, hs, prev, this.Whh, 0, hw, 0, true);
+      } else {
+        // r and z see h_{t-1}; the n block sees r ⊙ h_{t-1}, so it waits for r.
+        for (let b = 0; b < B; b++) gemm(false, true, 1, 2 * H, H, hs, prev + b * H, this.Whh, 0, hw, b * G, true);
+        for (let b = 0; b < B; b++) {
+          const gr = go + b * G, wr = b * G, hr = b * H;
+          for (let j = 0; j < H; j++) {
+            const a = xw[gr + j] + hw[wr + j];
+            hn[prev + hr + j] = (hard ? hardSigmoid(a) : sigmoid(a)) * hs[prev + hr + j];
+          }
+          gemm(false, true, 1, H, H, hn, prev + hr, this.Whh, 2 * H * H, hw, wr + 2 * H, true);
+        }
+      }
       for (let b = 0; b < B; b++) {
         const gr = go + b * G, wr = b * G, hr = b * H;
         for (let j = 0; j < H; j++) {
-          const r = sigmoid(xw[gr + j] + hw[wr + j]);
-          const z = sigmoid(xw[gr + H + j] + hw[wr + H + j]);
+          const ar = xw[gr + j] + hw[wr + j], az = xw[gr + H + j] + hw[wr + H + j];
+          const r = hard ? hardSigmoid(ar) : sigmoid(ar);
+          const z = hard ? hardSigmoid(az) : sigmoid(az);
           const hnj = hw[wr + 2 * H + j];
-          const n = Math.tanh(xw[gr + 2 * H + j] + r * hnj);
+          const n = Math.tanh(xw[gr + 2 * H + j] + (this.resetAfter ? r * hnj : hnj));
           xw[gr + j] = r; xw[gr + H + j] = z; xw[gr + 2 * H + j] = n;
-          hn[prev + hr + j] = hnj;
+          if (this.resetAfter) hn[prev + hr + j] = hnj;
           hs[cur + hr + j] = (1 - z) * n + z * hs[prev + hr + j];
         }
       }
@@ -80,10 +101,11 @@ export class GruLayer implements Layer {
   backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] } {
     if (!this.cache) noCache("gru");
     const { x, T, B, mask } = this.cache;
-    const I = this.inputSize, H = this.hidden, G = 3 * H;
+    const I = this.inputSize, H = this.hidden, G = 3 * H, hard = this.hard;
     const act = this.ws.get("xw", T * B * G), hn = this.ws.get("hn", T * B * H), hs = this.ws.get("hs", (T + 1) * B * H);
     const dxw = this.ws.get("dxw", T * B * G);    // (T, B, 3H) gradient wrt W_ih x + b_ih
-    const dhw = this.ws.get("dhw", T * B * G);    // (T, B, 3H) gradient wrt W_hh h + b_hh
+    const dhw = this.ws.get("dhw", T * B * G);    // (T, B, 3H) gradient wrt W_hh (·) + b_hh
+    const drh = this.ws.get("drh", B * H);        // (B, H) gradient wrt r ⊙ h_{t-1} (reset before)
     const dh = this.ws.get("dh", B * H);
     if (dStateT) dh.set(dStateT[0]); else dh.fill(0);
     for (let t = T - 1; t >= 0; t--) {
@@ -93,19 +115,48 @@ export class GruLayer implements Layer {
         const gr = go + b * G, hr = b * H;
         if (mask && !mask[t * B + b]) { dxw.fill(0, gr, gr + G); dhw.fill(0, gr, gr + G); continue; }
         for (let j = 0; j < H; j++) {
-          const r = act[gr + j], z = act[gr + H + j], n = act[gr + 2 * H + j];
+          const z = act[gr + H + j], n = act[gr + 2 * H + j];
           const d = dh[hr + j], hp = hs[prev + hr + j];
           const dnPre = d * (1 - z) * (1 - n * n);
-          const dzPre = d * (hp - n) * z * (1 - z);
-          const drPre = dnPre * hn[prev + hr + j] * r * (1 - r);
-          dxw[gr + j] = drPre; dxw[gr + H + j] = dzPre; dxw[gr + 2 * H + j] = dnPre;
-          dhw[gr + j] = drPre; dhw[gr + H + j] = dzPre; dhw[gr + 2 * H + j] = dnPre * r;
+          dxw[gr + H + j] = dhw[gr + H + j] = d * (hp - n) * gateSlope(hard, z);
+          dxw[gr + 2 * H + j] = dnPre;
           dh[hr + j] = d * z;                         // direct path to h_{t-1}; padded rows keep d
         }
+        if (this.resetAfter) {
+          for (let j = 0; j < H; j++) {
+            const r = act[gr + j], dnPre = dxw[gr + 2 * H + j];
+            dxw[gr + j] = dhw[gr + j] = dnPre * hn[prev + hr + j] * gateSlope(hard, r);
+            dhw[gr + 2 * H + j] = dnPre * r;
+          }
+        } else {
+          // n = tanh(... + W_hn (r ⊙ h) + b_hn): d(r ⊙ h) = dn W_hn, then split to r and h.
+          for (let j = 0; j < H; j++) dhw[gr + 2 * H + j] = dxw[gr + 2 * H + j];
+          gemm(false, false, 1, H, H, dhw, gr + 2 * H, this.Whh, 2 * H * H, drh, hr, false);
+          for (let j = 0; j < H; j++) {
+            const r = act[gr + j];
+            dxw[gr + j] = dhw[gr + j] = drh[hr + j] * hs[prev + hr + j] * gateSlope(hard, r);
+            dh[hr + j] += drh[hr + j] * r;
+          }
+        }
       }
-      gemm(false, false, B, H, G, dhw, go, this.Whh, 0, dh, 0, true);   // dh_{t-1} += dhw_t W_hh
+      if (this.resetAfter) {
+        gemm(false, false, B, H, G, dhw, go, this.Whh, 0, dh, 0, true);   // dh_{t-1} += dhw_t W_hh
+      } else {
+        for (let b = 0; b < B; b++) {
+          if (mask && !mask[t * B + b]) continue;
+          gemm(false, false, 1, H, 2 * H, dhw, go + b * G, this.Whh, 0, dh, b * H, true);   // r, z blocks only
+        }
+      }
     }
-    gemm(true, false, G, H, T * B, dhw, 0, hs, 0, this.dWhh, 0, true);
+    if (this.resetAfter) {
+      gemm(true, false, G, H, T * B, dhw, 0, hs, 0, this.dWhh, 0, true);
+    } else {
+      // Row blocks of dW_hh: r and z against h_{t-1}, n against r ⊙ h_{t-1}; per row of (T·B).
+      for (let k = 0; k < T * B; k++) {
+        gemm(true, false, 2 * H, H, 1, dhw, k * G, hs, k * H, this.dWhh, 0, true);
+        gemm(true, false, H, H, 1, dhw, k * G + 2 * H, hn, k * H, this.dWhh, 2 * H * H, true);
+      }
+    }
     gemm(true, false, G, I, T * B, dxw, 0, x, 0, this.dWih, 0, true);
     addBiasBackward(this.dbih, dxw, 0, T * B, G);
     addBiasBackward(this.dbhh, dhw, 0, T * B, G);

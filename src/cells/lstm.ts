@@ -2,12 +2,13 @@
 // and from torch.nn.LSTM and ONNX unchanged.
 //
 //   [i f g o] = [σ σ tanh σ](W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+//   (σ is the logistic sigmoid, or with gate "hard_sigmoid" tfjs's clip(0.2x + 0.5, 0, 1))
 //   c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
 //
 // Parameters (PyTorch names): weight_ih (4H, I), weight_hh (4H, H), bias_ih (4H), bias_hh (4H);
 // 4H(I + H + 2) per layer. State: h (B, H) and c (B, H).
 import { gemm } from "../tensor/gemm.ts";
-import { addBias, addBiasBackward, copyRow, sigmoid } from "../tensor/ops.ts";
+import { addBias, addBiasBackward, copyRow, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { noCache, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -22,7 +23,10 @@ export class LstmLayer implements Layer {
   private ws: Workspace;
   private cache: { x: Vec; T: number; B: number; mask: Uint8Array | null } | null = null;
 
-  constructor(readonly inputSize: number, readonly hidden: number, dtype: DType) {
+  private readonly hard: boolean;
+
+  constructor(readonly inputSize: number, readonly hidden: number, dtype: DType, gate: GateActivation = "sigmoid") {
+    this.hard = gate === "hard_sigmoid";
     const I = inputSize, H = hidden;
     this.outputSize = H;
     this.stateSizes = [H, H];
@@ -61,13 +65,14 @@ export class LstmLayer implements Layer {
       const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
       gemm(false, true, B, G, H, hs, prev, this.Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
       // Fused gate kernel: activations, cell and hidden update for the whole (B, H) block.
+      const hard = this.hard;
       for (let b = 0; b < B; b++) {
         const gr = go + b * G, hr = b * H;
         for (let j = 0; j < H; j++) {
-          const i = sigmoid(gates[gr + j]);
-          const f = sigmoid(gates[gr + H + j]);
+          const i = hard ? hardSigmoid(gates[gr + j]) : sigmoid(gates[gr + j]);
+          const f = hard ? hardSigmoid(gates[gr + H + j]) : sigmoid(gates[gr + H + j]);
           const g = Math.tanh(gates[gr + 2 * H + j]);
-          const o = sigmoid(gates[gr + 3 * H + j]);
+          const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
           gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
           const c = f * cs[prev + hr + j] + i * g;
           const th = Math.tanh(c);
@@ -98,6 +103,7 @@ export class LstmLayer implements Layer {
     const dh = this.ws.get("dh", B * H), dc = this.ws.get("dc", B * H);
     if (dStateT) { dh.set(dStateT[0]); dc.set(dStateT[1]); } else { dh.fill(0); dc.fill(0); }
     const keep = mask ? this.ws.get("keep", B * H) : null;
+    const hard = this.hard;
     for (let t = T - 1; t >= 0; t--) {
       const go = t * B * G, prev = t * B * H, o0 = t * B * H;
       for (let k = 0; k < B * H; k++) dh[k] += dOut[o0 + k];
@@ -108,10 +114,10 @@ export class LstmLayer implements Layer {
           const i = gates[gr + j], f = gates[gr + H + j], g = gates[gr + 2 * H + j], o = gates[gr + 3 * H + j];
           const th = tc[o0 + hr + j], dhj = dh[hr + j];
           const dcj = dc[hr + j] + dhj * o * (1 - th * th);
-          dg[gr + j] = dcj * g * i * (1 - i);
-          dg[gr + H + j] = dcj * cs[prev + hr + j] * f * (1 - f);
+          dg[gr + j] = dcj * g * gateSlope(hard, i);
+          dg[gr + H + j] = dcj * cs[prev + hr + j] * gateSlope(hard, f);
           dg[gr + 2 * H + j] = dcj * i * (1 - g * g);
-          dg[gr + 3 * H + j] = dhj * th * o * (1 - o);
+          dg[gr + 3 * H + j] = dhj * th * gateSlope(hard, o);
           dc[hr + j] = dcj * f;                       // dc_{t-1}
         }
       }

@@ -30,6 +30,10 @@ export interface ImportOptions {
   nonlinearity?: "tanh" | "relu" | "sigmoid";
   /** σ_y applied after the head (a state_dict cannot say; default linear). */
   outputActivation?: "linear" | "softmax" | "sigmoid";
+  /** LSTM/GRU gate activation (tfjs's default is hard_sigmoid); default sigmoid as PyTorch. */
+  gateActivation?: "sigmoid" | "hard_sigmoid";
+  /** GRU reset gate after (PyTorch, default) or before (tfjs's default) the recurrent product. */
+  resetAfter?: boolean;
   /** Where the tensors came from, for error messages. */
   source?: string;
   /** Model precision; default: float64 for F64 files, else float32. */
@@ -123,6 +127,8 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
     cell, input: I, hidden: H, layers: L, output: O,
     ...(O && opts.outputActivation ? { outputActivation: opts.outputActivation } : {}),
     ...(cell === "elman" ? { hiddenActivation: opts.nonlinearity ?? "tanh" } : {}),
+    ...(cell !== "elman" && opts.gateActivation ? { gateActivation: opts.gateActivation } : {}),
+    ...(cell === "gru" && opts.resetAfter === false ? { resetAfter: false } : {}),
   }, dtype);
   for (let l = 0; l < L; l++) {
     model.get(`weight_ih_l${l}`).set(l === 0 ? wih0 : t[`weight_ih_l${l}`]!.data);
@@ -182,6 +188,7 @@ export function onnxSpecOf(model: Sequence, opts: { initialState?: boolean } = {
   return {
     cell,
     nonlinearity: act, // ONNX RNN also has Sigmoid, which nn.RNN lacks
+    gateActivation: c.gateActivation, resetAfter: c.resetAfter,
     inputSize: c.input, hiddenSize: c.hidden, layers,
     head: model.head ? { weight: sd["head.weight"]!.data, bias: sd["head.bias"]!.data, outputSize: c.output, activation: c.outputActivation } : undefined,
     initialState: opts.initialState ?? true,

@@ -4,8 +4,9 @@
 // importTorchStateDict. The conversions: kernels are transposed ((I, G·H) → (G·H, I)); LSTM
 // gates i,f,c,o are PyTorch's i,f,g,o already; GRU gates z,r,h become r,z,n; Keras's single
 // bias goes to bias_ih with bias_hh = 0; GRU reset_after=true's (2, 3H) bias is [b_ih; b_hh].
-// What the toolkit's cells cannot compute is refused with one line naming the layer:
-// hard_sigmoid gates (tfjs's default), GRU reset_after=false (tfjs's default), other layers.
+// tfjs's defaults map to cell options: hard_sigmoid gates (gateActivation "hard_sigmoid")
+// and GRU reset_after=false (resetAfter false, the reset gate before the recurrent product).
+// What the toolkit's cells cannot compute is refused with one line naming the layer.
 // Pure TS (browser-safe): the caller reads the files.
 import { RecurrentError } from "../errors.ts";
 import type { Sequence } from "../model/sequence.ts";
@@ -94,6 +95,8 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string) 
   let cell: TorchCell | null = null;
   let units = 0, L = 0;
   let nonlinearity: "tanh" | "relu" | "sigmoid" = "tanh";
+  let gate: "sigmoid" | "hard_sigmoid" | null = null;
+  let resetAfter: boolean | null = null;
   let outputActivation: "linear" | "softmax" | "sigmoid" = "linear";
   let headSeen = false;
   const sd: Record<string, InTensor> = {};
@@ -129,9 +132,15 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string) 
     } else {
       if (act !== "tanh") err(`${where}: activation: expected tanh (the toolkit's ${cls} cell), got ${JSON.stringify(act)}`);
       const ra = String(c.recurrent_activation ?? "hard_sigmoid");
-      if (ra !== "sigmoid") err(`${where}: recurrent_activation: expected sigmoid (the toolkit's gates use PyTorch's logistic sigmoid), got ${JSON.stringify(ra)}`);
+      if (ra !== "sigmoid" && ra !== "hard_sigmoid") err(`${where}: recurrent_activation: expected sigmoid|hard_sigmoid, got ${JSON.stringify(ra)}`);
+      if (gate && ra !== gate) err(`${where}: recurrent_activation: expected ${gate} like the layer below (one gate activation per model), got ${ra}`);
+      gate = ra;
     }
-    if (kind === "gru" && c.reset_after !== true) err(`${where}: reset_after: expected true (PyTorch's GRU applies the reset gate after the recurrent product), got ${JSON.stringify(c.reset_after ?? false)}`);
+    if (kind === "gru") {
+      const after = c.reset_after === true;
+      if (resetAfter !== null && after !== resetAfter) err(`${where}: reset_after: expected ${resetAfter} like the layer below, got ${after}`);
+      resetAfter = after;
+    }
     const G = kind === "lstm" ? 4 : kind === "gru" ? 3 : 1;
     const k = weight(name, "kernel") ?? err(`${where}: missing weight "${name}/kernel"`);
     const r = weight(name, "recurrent_kernel") ?? err(`${where}: missing weight "${name}/recurrent_kernel"`);
@@ -143,10 +152,11 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string) 
     let bih = zerosB(), bhh = zerosB();
     if (c.use_bias !== false) {
       const b = weight(name, "bias") ?? err(`${where}: missing weight "${name}/bias"`);
-      const want = kind === "gru" ? [2, G * H] : [G * H];
+      // GRU reset_after=true has two biases, (2, 3H) = [b_ih; b_hh]; otherwise one, (G·H).
+      const want = kind === "gru" && resetAfter ? [2, G * H] : [G * H];
       if (b.shape.join() !== want.join()) err(`${where}: weight "bias": expected shape (${want.join(", ")}), got (${b.shape.join(", ")})`);
       bih = Float32Array.from(Array.from(b.data).slice(0, G * H));
-      if (kind === "gru") bhh = Float32Array.from(Array.from(b.data).slice(G * H));
+      if (kind === "gru" && resetAfter) bhh = Float32Array.from(Array.from(b.data).slice(G * H));
     }
     sd[`weight_ih_l${L}`] = { shape: [G * H, I], data: blocks(transpose(k.data, I, G * H), G, perm) };
     sd[`weight_hh_l${L}`] = { shape: [G * H, H], data: blocks(transpose(r.data, H, G * H), G, perm) };
@@ -156,6 +166,6 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string) 
     names.push(`${cls}(${H})`);
   }
   if (!cell) err(`${source}: expected at least one SimpleRNN, LSTM or GRU layer, found none`);
-  const model = importTorchStateDict(sd, { cell, nonlinearity, outputActivation, source });
+  const model = importTorchStateDict(sd, { cell, nonlinearity, outputActivation, source, gateActivation: gate ?? undefined, resetAfter: resetAfter ?? undefined });
   return { model, layers: names };
 }

@@ -1,6 +1,6 @@
 // A model's configuration: what `config.json` holds, validated with one clear error per field.
 import { check, checkInt, checkOneOf } from "../errors.ts";
-import type { Activation } from "../tensor/ops.ts";
+import { GATE_ACTIVATIONS, type Activation, type GateActivation } from "../tensor/ops.ts";
 
 export const CELLS = ["elman", "jordan", "lstm", "gru"] as const;
 export type CellKind = (typeof CELLS)[number];
@@ -27,6 +27,10 @@ export interface ModelConfig {
   outputActivation?: OutputActivation;
   /** Jordan feedback: the network's own y_{t-1} ("output", default) or the target ("teacher"). */
   feedback?: "output" | "teacher";
+  /** LSTM/GRU gate activation: PyTorch's "sigmoid" (default) or tfjs's "hard_sigmoid". */
+  gateActivation?: GateActivation;
+  /** GRU: reset gate after the recurrent product (PyTorch, default true) or before it (Keras/tfjs). */
+  resetAfter?: boolean;
 }
 
 /** Fills defaults and validates; throws a one-line error naming the field. */
@@ -47,5 +51,11 @@ export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, wh
     check(c.hiddenActivation === undefined || c.hiddenActivation === "tanh", `${where}.hiddenActivation`,
       `tanh (${cell.toUpperCase()} gates have fixed activations)`, c.hiddenActivation);
   }
-  return { cell, input, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback };
+  const gated = cell === "lstm" || cell === "gru";
+  const gateActivation = checkOneOf(c.gateActivation ?? "sigmoid", GATE_ACTIVATIONS, `${where}.gateActivation`);
+  if (!gated) check(c.gateActivation === undefined || c.gateActivation === "sigmoid", `${where}.gateActivation`, "no gate activation (only LSTM and GRU have gates)", c.gateActivation);
+  check(c.resetAfter === undefined || typeof c.resetAfter === "boolean", `${where}.resetAfter`, "true or false", c.resetAfter);
+  if (cell !== "gru") check(c.resetAfter === undefined || c.resetAfter === true, `${where}.resetAfter`, "no reset-gate placement (only GRU has a reset gate)", c.resetAfter);
+  const resetAfter = c.resetAfter ?? true;
+  return { cell, input, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback, gateActivation, resetAfter };
 }

@@ -46,8 +46,8 @@ export class Sequence {
       const top = l === c.layers - 1;
       switch (c.cell) {
         case "elman": this.layers.push(new ElmanLayer(inSize, c.hidden, c.hiddenActivation, dtype)); break;
-        case "lstm": this.layers.push(new LstmLayer(inSize, c.hidden, dtype)); break;
-        case "gru": this.layers.push(new GruLayer(inSize, c.hidden, dtype)); break;
+        case "lstm": this.layers.push(new LstmLayer(inSize, c.hidden, dtype, c.gateActivation)); break;
+        case "gru": this.layers.push(new GruLayer(inSize, c.hidden, dtype, c.gateActivation, c.resetAfter)); break;
         case "jordan":
           // A stacked Jordan network is a stack of whole Jordan networks: each lower layer's
           // output y (size H, activation σ_h) is the next layer's input; the top emits logits.

@@ -14,6 +14,21 @@ export function sigmoid(v: number): number {
   return e / (1 + e);
 }
 
+/** Gate activations of LSTM and GRU: PyTorch's logistic sigmoid, or Keras/tfjs's
+ *  hard sigmoid clip(0.2·x + 0.5, 0, 1) (tfjs-layers' default recurrent activation). */
+export type GateActivation = "sigmoid" | "hard_sigmoid";
+export const GATE_ACTIVATIONS = ["sigmoid", "hard_sigmoid"] as const;
+
+export function hardSigmoid(v: number): number {
+  const y = 0.2 * v + 0.5;
+  return y <= 0 ? 0 : y >= 1 ? 1 : y;
+}
+
+/** d gate / d pre-activation, from the gate's output y. */
+export function gateSlope(hard: boolean, y: number): number {
+  return hard ? (y > 0 && y < 1 ? 0.2 : 0) : y * (1 - y);
+}
+
 /** y[off..off+n) = act(x[off..off+n)); x and y may be the same array. */
 export function activate(act: Activation, x: Vec, y: Vec, off: number, n: number): void {
   const end = off + n;

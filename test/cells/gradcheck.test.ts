@@ -21,6 +21,9 @@ const cells: Array<Partial<ModelConfig>> = [
   { cell: "jordan", hiddenActivation: "tanh", feedback: "teacher", state: 3 },
   { cell: "lstm" },
   { cell: "gru" },
+  { cell: "lstm", gateActivation: "hard_sigmoid" },
+  { cell: "gru", gateActivation: "hard_sigmoid", resetAfter: false },
+  { cell: "gru", resetAfter: false },
 ];
 
 let worstOverall = 0;
@@ -28,7 +31,8 @@ for (const cell of cells) {
   for (const head of heads) {
     for (const [manyToOne, masked, layers] of [[false, false, 1], [true, false, 1], [false, true, 2], [true, true, 2]] as const) {
       const c: Case = { config: { ...cell, ...head, input: 3, hidden: 4, layers }, T: 5, B: 3, manyToOne, masked, seed: 11 };
-      const name = `${cell.cell}/${cell.hiddenActivation ?? "-"}${cell.feedback === "teacher" ? "/teacher" : ""} ` +
+      const variant = (cell.gateActivation === "hard_sigmoid" ? "/hard-sigmoid gates" : "") + (cell.resetAfter === false ? "/reset before" : "");
+      const name = `${cell.cell}/${cell.hiddenActivation ?? "-"}${cell.feedback === "teacher" ? "/teacher" : ""}${variant} ` +
         `head ${head.outputActivation} ${manyToOne ? "many-to-one" : "many-to-many"}${masked ? " masked" : ""} ×${layers}`;
       test(`${name}: backward matches central differences for every parameter and initial state`, () => {
         const r = gradCheck(c);

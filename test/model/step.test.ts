@@ -10,6 +10,8 @@ const configs: Array<Partial<ModelConfig>> = [
   { cell: "jordan", input: 3, hidden: 5, layers: 2, output: 2 },
   { cell: "lstm", input: 3, hidden: 6, layers: 2, output: 2 },
   { cell: "gru", input: 3, hidden: 6, layers: 2, output: 0 },
+  { cell: "gru", input: 3, hidden: 6, layers: 2, output: 2, resetAfter: false, gateActivation: "hard_sigmoid" },
+  { cell: "lstm", input: 3, hidden: 6, output: 2, gateActivation: "hard_sigmoid" },
 ];
 
 for (const cfg of configs) {

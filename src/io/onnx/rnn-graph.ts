@@ -21,6 +21,8 @@ export interface TorchLayerWeights {
 export interface OnnxRnnSpec {
   cell: OnnxCell;
   nonlinearity?: "tanh" | "relu" | "sigmoid"; // Elman only (default tanh)
+  gateActivation?: "sigmoid" | "hard_sigmoid"; // LSTM/GRU gates (default sigmoid)
+  resetAfter?: boolean; // GRU: linear_before_reset = 1 when true (default, PyTorch), 0 when false
   inputSize: number; // I
   hiddenSize: number; // H
   layers: TorchLayerWeights[];
@@ -108,7 +110,15 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
     }
     const attributes: Node["attributes"] = { hidden_size: { kind: "int", value: H } };
     if (cell === "elman") attributes.activations = { kind: "strings", value: [ONNX_ACT[spec.nonlinearity ?? "tanh"]] };
-    if (cell === "gru") attributes.linear_before_reset = { kind: "int", value: 1 };
+    if (cell === "gru") attributes.linear_before_reset = { kind: "int", value: spec.resetAfter === false ? 0 : 1 };
+    if (cell !== "elman" && spec.gateActivation === "hard_sigmoid") {
+      // tfjs's hard sigmoid is ONNX HardSigmoid(alpha 0.2, beta 0.5); alpha/beta are read in
+      // the order of the activations (f, g[, h]), and ignored by Tanh.
+      const n = cell === "lstm" ? 3 : 2;
+      attributes.activations = { kind: "strings", value: ["HardSigmoid", ...Array(n - 1).fill("Tanh")] };
+      attributes.activation_alpha = { kind: "floats", value: [0.2, ...Array(n - 1).fill(0)] };
+      attributes.activation_beta = { kind: "floats", value: [0.5, ...Array(n - 1).fill(0)] };
+    }
     const rnnInputs = [x, W, R, B, "", h0];
     if (cell === "lstm") rnnInputs.push(c0);
     while (rnnInputs[rnnInputs.length - 1] === "") rnnInputs.pop();
