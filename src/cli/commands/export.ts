@@ -32,6 +32,9 @@ export function runExport(opts: Opts): void {
   const { model } = loadModel(opts.model);
   // Build every output in memory first, so a refusal writes nothing.
   const onnx = opts.onnx ? modelToOnnx(model, { initialState: !!opts.stateInputs }) : null;
+  if (opts.pytorch && (model.config.gateActivation !== "sigmoid" || !model.config.resetAfter)) {
+    throw new RecurrentError(`export --pytorch: ${model.config.gateActivation !== "sigmoid" ? "hard-sigmoid gates" : "a GRU with the reset gate before the product"}: expected a model PyTorch can run (nn.LSTM/nn.GRU have neither); use --onnx`);
+  }
   const torch = opts.pytorch ? writeSafetensors(exportTorchStateDict(model, opts.prefix), { format: "pt" }) : null;
   if (onnx && opts.onnx) {
     writeFileAtomic(opts.onnx, onnx);
