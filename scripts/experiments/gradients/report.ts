@@ -113,7 +113,7 @@ function markdown(res: Results, success: Row[], radius: Row[], inits: Row[], tas
   const L: string[] = [];
   const cpuSeconds = res.rows.reduce((a, r) => a + r.seconds, 0);
   L.push("# Vanishing and exploding gradients on long-range tasks", "");
-  L.push(`Regenerate: \`${res.command}\` (${res.rows.length} training runs; ${fmt(res.wallSeconds / 60, 1)} min wall clock on ${res.workers} worker processes, ${fmt(cpuSeconds / 60, 1)} min summed over runs, on a 2-core machine shared with other jobs). Raw rows: [gradients/results.json](gradients/results.json). Diagnostics: \`src/analysis/gradients/\`; single plots: \`npx recurrent gradients --cell C --task T --length N\`.`, "");
+  L.push(`Regenerate: \`${res.command}\` (${res.rows.length} training runs; ${fmt(res.wallSeconds / 60, 1)} min wall clock on ${res.workers} worker processes, ${fmt(cpuSeconds / 60, 1)} min summed over runs, on a 2-core machine shared with other jobs). Raw rows: [gradients/results.json](gradients/results.json). Diagnostics: \`src/analysis/gradients/\` (\`stateGradients\` for ‖∂L/∂h_t‖, \`jacobianNorms\` for ‖∂h_T/∂h_t‖, \`recurrentSpectra\` for ρ and σ_max per gate block, \`GradientLog\` for the norm before/after clipping, \`gradientRecord\` for all of them at once); single plots: \`npx recurrent gradients --cell C --task T --length N\`.`, "");
   L.push("## Setup and budgets", "");
   L.push(`* Cells: Elman, Jordan (state size = output size, own output fed back), LSTM, GRU; one layer, H = ${s.hidden} hidden units, a linear head; PyTorch's default initialisation (U(−1/√H, 1/√H); Jordan's tensors as nn.Linear).`);
   L.push(`* Tasks (\`docs/tasks.md\`): the adding problem (Hochreiter & Schmidhuber 1997, Exp. 4; both markers in the first half, so the lag is at least T/2) and temporal order (Exp. 6a, Pascanu et al. 2013's length-scaled form; the two symbols sit at 10–20 % and 50–60 % of T). Lengths T ∈ {${res.lengths.join(", ")}}.`);
@@ -121,7 +121,7 @@ function markdown(res: Results, success: Row[], radius: Row[], inits: Row[], tas
   L.push(`* Solved: accuracy ≥ ${s.success} on ${s.testSize} held-out sequences by the task's criterion (adding: |error| < 0.04; temporal order: the right class). ${res.seeds} seeds per setting. A run whose loss or gradient became non-finite counts as failed (diverged).`);
   L.push(`* Budget: these sizes are small next to the papers' (H&S trained up to 10⁷ sequences; Pascanu et al. 50 hidden units and up to 5·10⁶ updates of SGD). ${s.maxSteps} updates × ${s.batch} sequences = ${(s.maxSteps * s.batch).toLocaleString("en-US")} sequences at most per run. A failure here means *not within this budget*.`, "");
 
-  L.push("## 1. Success rate against T", "", "![success rate](gradients/success.svg)", "");
+  L.push("## 1. Success rate against T", "", "![success rate](gradients/success.svg)", "", "(Lines that coincide hide each other, e.g. Elman and Jordan at 0 on the adding problem; the tables have every count.)", "");
   L.push(`Runs solved out of ${res.seeds}, and mean test accuracy, per task, cell, length and clipping:`, "");
   for (const task of tasks) {
     L.push(`**${task}** (trivial baseline: ${task === "adding" ? "output 0.5: MSE ≈ 0.04, accuracy ≈ 0.15" : "chance: accuracy 0.25"})`, "");
