@@ -11,13 +11,16 @@
 // Float64: growth rates have |mean| ≪ sd, so cov = M/W − mean² loses no useful digits.
 import { gramInto, type ClassicalMeasure } from "./similarity.ts";
 
-/** (N, N) similarity from window moments M (N, N), s (N) over W days. */
-export function fromMoments(measure: ClassicalMeasure, M: Float64Array, s: Float64Array, W: number, N: number, bandwidthPerDay: number): Float64Array {
-  const S = new Float64Array(N * N);
+/**
+ * (N, N) similarity from window moments M (N, N), s (N) over W days, written into `S`;
+ * `cov` (N, N) is scratch. Both are allocated when not given.
+ */
+export function fromMoments(measure: ClassicalMeasure, M: Float64Array, s: Float64Array, W: number, N: number, bandwidthPerDay: number,
+  S = new Float64Array(N * N), cov: Float64Array | null = null): Float64Array {
   if (measure === "cosine") {
     for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) S[i * N + j] = M[i * N + j] / Math.sqrt(M[i * N + i] * M[j * N + j]);
   } else {
-    const cov = new Float64Array(N * N);
+    cov ??= new Float64Array(N * N);
     for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) cov[i * N + j] = M[i * N + j] / W - (s[i] / W) * (s[j] / W);
     if (measure === "residual") {
       const c = new Float64Array(N);
@@ -41,10 +44,12 @@ export function fromMoments(measure: ClassicalMeasure, M: Float64Array, s: Float
 
 /**
  * A function t0 → (N, N) similarity of the window of W days starting at day t0 of the
- * growth matrix x (T, N). Calls with increasing t0 update the moments incrementally.
+ * growth matrix x (T, N). Calls with increasing t0 update the moments incrementally. The
+ * returned matrix is reused: it is valid until the next call (at 5,000 firms, fresh (N, N)
+ * arrays per window cost more than the arithmetic).
  */
 export function windowedMeasure(measure: ClassicalMeasure, x: Float64Array, N: number, W: number, bandwidthPerDay: number): (t0: number) => Float64Array {
-  const M = new Float64Array(N * N), s = new Float64Array(N);
+  const M = new Float64Array(N * N), s = new Float64Array(N), S = new Float64Array(N * N), cov = new Float64Array(N * N);
   let at = -1;
   const add = (from: number, to: number, sign: 1 | -1) => {
     if (to <= from) return;
@@ -55,6 +60,6 @@ export function windowedMeasure(measure: ClassicalMeasure, x: Float64Array, N: n
     if (at < 0 || t0 < at || t0 >= at + W) { M.fill(0); s.fill(0); add(t0, t0 + W, 1); }
     else { add(at, t0, -1); add(at + W, t0 + W, 1); }
     at = t0;
-    return fromMoments(measure, M, s, W, N, bandwidthPerDay);
+    return fromMoments(measure, M, s, W, N, bandwidthPerDay, S, cov);
   };
 }
