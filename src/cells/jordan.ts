@@ -97,7 +97,7 @@ export class JordanLayer implements Layer {
       gemm(false, true, B, O, H, hs, ho, this.Wy, 0, zs, zo, true);
       if (this.o.outputActivation === "softmax") softmaxRows(zs, ys, zo, B, O);
       else activate(this.o.outputActivation, zs, ys, zo, B * O);
-      if (teacher) fb.set(teacher.subarray(zo, zo + B * O), yc); else fb.set(ys.subarray(zo, zo + B * O), yc);
+      copyRow(teacher ?? ys, zo, fb, yc, B * O);      // the fed-back output for step t+1
       if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) {
         copyRow(ss, sp + b * S, ss, sc + b * S, S);
         copyRow(fb, yp + b * O, fb, yc + b * O, O);
@@ -132,7 +132,7 @@ export class JordanLayer implements Layer {
       if (!teacher) dyo.set(dfb);
       if (this.o.emit === "output") for (let k = 0; k < B * O; k++) dyo[k] += dOut[zo + k];
       // dz_t = J_σy(z_t)ᵀ dy_t (+ dOut_t when the layer emitted the logits).
-      if (this.o.emit === "logits") dz.set(dOut.subarray(zo, zo + B * O), zo); else dz.fill(0, zo, zo + B * O);
+      if (this.o.emit === "logits") copyRow(dOut, zo, dz, zo, B * O); else dz.fill(0, zo, zo + B * O);
       if (this.o.outputActivation === "softmax") softmaxRowsBackwardAdd(ys, zo, dyo, 0, dz, zo, B, O);
       else {
         activateBackward(this.o.outputActivation, ys, zo, dyo, 0, dyo, 0, B * O);

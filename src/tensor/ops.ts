@@ -90,7 +90,7 @@ export function softmaxRowsBackwardAdd(y: Vec, yOff: number, dy: Vec, dyOff: num
   }
 }
 
-/** Copies row b of a (B, n) block to the same row of another block (mask carry-over). */
+/** Copies n numbers between offsets (a row of a block, or a whole (B, n) block), without a view. */
 export function copyRow(src: Vec, srcOff: number, dst: Vec, dstOff: number, n: number): void {
   for (let j = 0; j < n; j++) dst[dstOff + j] = src[srcOff + j];
 }
