@@ -9,12 +9,14 @@
 // step API and the whole-sequence forward must agree bit for bit), and the wasm and
 // reference kernels round differently. Threads split C's columns, which changes no bits.
 //
+// Threads claim chunks of C's columns (threads.ts), which changes no bits.
+//
 // Not here: worker creation (the host passes `spawn`; see src/io/threads-node.ts).
 import { gemmReference, setGemm, type Gemm } from "./gemm.ts";
 import { setF32Allocator } from "./types.ts";
 import { WasmHeap } from "./wasm/heap.ts";
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.ts";
-import { GemmThread, CTRL_INTS, type Spawn } from "./threads.ts";
+import { GemmPool, CTRL_INTS, type Spawn } from "./threads.ts";
 
 type WasmGemm = (tA: number, tB: number, M: number, N: number, K: number, a: number, b: number,
   c: number, acc: number, j0: number, j1: number, scratch: number) => void;
@@ -42,6 +44,8 @@ export interface FastBackend {
   threads: number;
   /** Threads that have started (workers start asynchronously). */
   readyThreads(): number;
+  /** GEMM chunks computed by worker threads so far. */
+  chunksByWorkers(): number;
   stop(): void;
 }
 
@@ -69,39 +73,22 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   const wgemm = inst.exports.gemm as WasmGemm;
   const scratchBytes = (inst.exports.scratchBytes as () => number)();
   const mainScratch = heap.allocBytes(scratchBytes);
-  const workers: GemmThread[] = [];
   const workerScratch: number[] = [];
-  for (let t = 1; t < threads; t++) {
-    const ctrl = heap.allocBytes(CTRL_INTS * 4);
-    workerScratch.push(heap.allocBytes(scratchBytes));
-    workers.push(new GemmThread(heap.memory, module, ctrl, opts.spawn!, opts.spin ?? 20000));
-  }
-  if (mainScratch < 0 || workerScratch.some((p) => p < 0)) throw new Error("useFastBackend: no wasm memory for scratch");
+  for (let t = 1; t < threads; t++) workerScratch.push(heap.allocBytes(scratchBytes));
+  const ctrl = threads > 1 ? heap.allocBytes(CTRL_INTS * 4) : -1;
+  if (mainScratch < 0 || ctrl < -1 || workerScratch.some((p) => p < 0)) throw new Error("useFastBackend: no wasm memory for scratch");
+  const pool = threads > 1 ? new GemmPool(heap.memory, module, ctrl, workerScratch, opts.spawn!, opts.spin ?? 20000, wgemm, mainScratch) : null;
 
   // Staging for operands that are not in the heap; grown on demand, never shrunk.
   let stage = -1, stageBytes = 0;
-  const args = new Int32Array(12);
 
   function run(tA: boolean, tB: boolean, M: number, N: number, K: number, a: number, b: number, c: number, acc: boolean): void {
-    const parts = workers.length + 1;
-    if (parts > 1 && 2 * M * N * K >= minFlops && N >= 16) {
-      // Split columns into `parts` chunks of multiples of 8 (the panel width).
-      const live = workers.filter((w) => w.ready);
-      if (live.length > 0) {
-        const n = live.length + 1;
-        const chunk = Math.ceil(N / n / 8) * 8;
-        const used: GemmThread[] = [];
-        for (let w = 0; w < live.length; w++) {
-          const j0 = chunk * (w + 1), j1 = Math.min(N, j0 + chunk);
-          if (j0 >= j1) break;
-          args.set([+tA, +tB, M, N, K, a, b, c, +acc, j0, j1, workerScratch[workers.indexOf(live[w])]]);
-          live[w].start(args);
-          used.push(live[w]);
-        }
-        wgemm(+tA, +tB, M, N, K, a, b, c, +acc, 0, Math.min(N, chunk), mainScratch);
-        for (const w of used) w.finish();
-        return;
-      }
+    if (pool && 2 * M * N * K >= minFlops && N >= 16) {
+      // Chunks of C's columns, claimed by whichever thread is free. Four per thread balance a
+      // busy machine; a transposed A without transposed B is repacked by every chunk (M·K
+      // each), so there one chunk per thread.
+      pool.run(+tA, +tB, M, N, K, a, b, c, +acc, threads * (tA && !tB ? 1 : 4));
+      return;
     }
     wgemm(+tA, +tB, M, N, K, a, b, c, +acc, 0, N, mainScratch);
   }
@@ -145,8 +132,9 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
     gemm: makeGemm(true),
     gemmSingle: makeGemm(false),
     threads,
-    readyThreads: () => 1 + workers.filter((w) => w.ready).length,
-    stop: () => { for (const w of workers) w.stop(); },
+    readyThreads: () => 1 + (pool ? pool.ready() : 0),
+    chunksByWorkers: () => pool ? pool.chunksByWorkers() : 0,
+    stop: () => pool?.stop(),
   };
 }
 

@@ -1,20 +1,47 @@
-// A pool of GEMM worker threads over shared WebAssembly memory. A job is handed over
-// through a small control block of Int32s in that memory (Atomics, no messages): the
-// caller writes the arguments and bumps a sequence number, the worker computes its share
-// of C's columns with its own instance of the same wasm module and scratch, then stores
-// the sequence number in `done`. Workers spin briefly before sleeping, because a futex
-// wake-up costs about as much as a small GEMM.
+// A pool of GEMM worker threads over shared WebAssembly memory. A job is C's columns cut
+// into a few chunks; the caller and every worker claim chunks one at a time from a shared
+// counter (Atomics.compareExchange) and compute them with their own instance of the same
+// wasm module and their own scratch, until none is left. A worker that is asleep or has
+// no core (a busy machine) simply claims nothing, and the caller does the work; the
+// caller waits only for chunks a worker has actually claimed. No messages: arguments go
+// through a small control block of Int32s in the shared memory. Workers spin briefly
+// before sleeping, because a futex wake-up costs about as much as a small GEMM.
 //
 // Not tied to Node: the host supplies `spawn`, which starts a worker running
 // WORKER_SOURCE (src/io/threads-node.ts does it with node:worker_threads).
 
 /** Control block layout, in Int32 slots. */
-const SEQ = 0, DONE = 1, READY = 2, ERROR = 3, ARGS = 4; // ARGS: 12 gemm arguments
-export const CTRL_INTS = 16;
+const SEQ = 0;    // bumped for every job, wakes the workers
+const NEXT = 1;   // claim word: job tag << 16 | chunk count << 8 | next chunk index
+const DONE = 2;   // chunks finished in the current job
+const ERROR = 3;  // a worker trapped
+const ARGS = 4;   // tA, tB, M, N, K, a, b, c, accumulate, chunk width
+const BY_WORKERS = 14; // chunks computed by workers so far (tests check they took part)
+const READY = 16; // + worker id: 1 once started
+export const CTRL_INTS = 32;
+const MAX_WORKERS = CTRL_INTS - READY;
 
-/** What a worker needs: the shared memory, the compiled module, its control block and scratch. */
-export interface WorkerInit { memory: WebAssembly.Memory; module: WebAssembly.Module; ctrl: number; spin: number }
+/** What a worker needs: the shared memory, the compiled module, the control block, its scratch. */
+export interface WorkerInit { memory: WebAssembly.Memory; module: WebAssembly.Module; ctrl: number; scratch: number; id: number; spin: number }
 export type Spawn = (source: string, init: WorkerInit) => { terminate(): unknown };
+
+// Claim chunks of the current job and compute them; shared, as text, by the caller
+// (through `new Function`) and the workers, so both follow the same protocol.
+const CLAIM_LOOP = `
+for (;;) {
+  const cur = Atomics.load(ctrl, ${NEXT});
+  const idx = cur & 255, cnt = (cur >>> 8) & 255;
+  if (idx >= cnt) break;
+  if (Atomics.compareExchange(ctrl, ${NEXT}, cur, cur + 1) !== cur) continue;
+  // A claimed chunk keeps its job open, so the arguments cannot change under us.
+  const a = ${ARGS}, N = ctrl[a + 3], cw = ctrl[a + 9], j0 = idx * cw, j1 = Math.min(N, j0 + cw);
+  try {
+    gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], N, ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], j0, j1, scratch);
+  } catch (e) { Atomics.store(ctrl, ${ERROR}, 1); }
+  if (isWorker) Atomics.add(ctrl, ${BY_WORKERS}, 1);
+  Atomics.add(ctrl, ${DONE}, 1);
+  Atomics.notify(ctrl, ${DONE});
+}`;
 
 /**
  * The worker's program, as plain JavaScript run in the worker with its init data in
@@ -22,10 +49,10 @@ export type Spawn = (source: string, init: WorkerInit) => { terminate(): unknown
  */
 export const WORKER_SOURCE = `
 const inst = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
-const gemm = inst.exports.gemm;
+const gemm = inst.exports.gemm, scratch = init.scratch, isWorker = true;
 const ctrl = new Int32Array(init.memory.buffer, init.ctrl, ${CTRL_INTS});
 let seen = Atomics.load(ctrl, ${SEQ});
-Atomics.store(ctrl, ${READY}, 1);
+Atomics.store(ctrl, ${READY} + init.id, 1);
 for (;;) {
   let n = 0;
   while (Atomics.load(ctrl, ${SEQ}) === seen) {
@@ -33,51 +60,62 @@ for (;;) {
   }
   seen = Atomics.load(ctrl, ${SEQ});
   if (seen < 0) break;
-  const a = ${ARGS};
-  try {
-    gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6],
-      ctrl[a + 7], ctrl[a + 8], ctrl[a + 9], ctrl[a + 10], ctrl[a + 11]);
-  } catch (e) { Atomics.store(ctrl, ${ERROR}, 1); }
-  Atomics.store(ctrl, ${DONE}, seen);
-  Atomics.notify(ctrl, ${DONE});
+  ${CLAIM_LOOP}
 }
 `;
 
-export class GemmThread {
+type WasmGemm = (...args: number[]) => void;
+
+export class GemmPool {
   private ctrl: Int32Array;
-  private seq = 0;
-  private handle: { terminate(): unknown };
+  private tag = 0;
+  private handles: Array<{ terminate(): unknown }> = [];
+  private claim: (ctrl: Int32Array, gemm: WasmGemm, scratch: number, isWorker: boolean) => void;
   // Main threads of browsers may not block; they spin instead.
   private canWait = typeof (globalThis as { document?: unknown }).document === "undefined";
 
-  constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, ctrlPtr: number, spawn: Spawn, spin: number) {
+  /** Starts `scratch.length` workers; scratch[w] is worker w's scratch area. */
+  constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, ctrlPtr: number, scratch: number[],
+    spawn: Spawn, spin: number, private gemm: WasmGemm, private mainScratch: number) {
+    if (scratch.length > MAX_WORKERS) throw new Error(`GemmPool: at most ${MAX_WORKERS} workers`);
     this.ctrl = new Int32Array(memory.buffer, ctrlPtr, CTRL_INTS);
-    this.handle = spawn(WORKER_SOURCE, { memory, module, ctrl: ctrlPtr, spin });
+    this.claim = new Function("ctrl", "gemm", "scratch", "isWorker", CLAIM_LOOP) as GemmPool["claim"];
+    scratch.forEach((s, id) => this.handles.push(spawn(WORKER_SOURCE, { memory, module, ctrl: ctrlPtr, scratch: s, id, spin })));
   }
 
-  /** True once the worker has started and can take jobs. */
-  get ready(): boolean { return Atomics.load(this.ctrl, READY) === 1 && Atomics.load(this.ctrl, ERROR) === 0; }
-
-  /** Start gemm(args) on the worker; args are the 12 wasm gemm arguments. */
-  start(args: ArrayLike<number>): void {
-    for (let i = 0; i < 12; i++) this.ctrl[ARGS + i] = args[i];
-    this.seq = (this.seq + 1) & 0x3fffffff;
-    Atomics.store(this.ctrl, SEQ, this.seq);
-    Atomics.notify(this.ctrl, SEQ);
-  }
-
-  /** Block until the job given to start() is done; throws if the worker trapped. */
-  finish(): void {
+  /** Workers that have started. */
+  ready(): number {
     let n = 0;
-    while (Atomics.load(this.ctrl, DONE) !== this.seq) {
-      if (this.canWait && ++n > 1000) Atomics.wait(this.ctrl, DONE, Atomics.load(this.ctrl, DONE), 1);
+    for (let w = 0; w < this.handles.length; w++) n += Atomics.load(this.ctrl, READY + w);
+    return n;
+  }
+
+  /** Chunks the workers (not the caller) have computed since the pool started. */
+  chunksByWorkers(): number { return Atomics.load(this.ctrl, BY_WORKERS); }
+
+  /** C (+)= op(A)·op(B) with C's columns cut into `chunks` pieces (multiples of 8) shared out. */
+  run(tA: number, tB: number, M: number, N: number, K: number, a: number, b: number, c: number, acc: number, chunks: number): void {
+    const ctrl = this.ctrl;
+    const cw = Math.ceil(N / Math.min(chunks, 255) / 8) * 8, cnt = Math.ceil(N / cw);
+    ctrl[ARGS] = tA; ctrl[ARGS + 1] = tB; ctrl[ARGS + 2] = M; ctrl[ARGS + 3] = N; ctrl[ARGS + 4] = K;
+    ctrl[ARGS + 5] = a; ctrl[ARGS + 6] = b; ctrl[ARGS + 7] = c; ctrl[ARGS + 8] = acc; ctrl[ARGS + 9] = cw;
+    this.tag = (this.tag + 1) & 0x7fff;
+    Atomics.store(ctrl, DONE, 0);
+    Atomics.store(ctrl, NEXT, (this.tag << 16) | (cnt << 8));
+    Atomics.store(ctrl, SEQ, (Atomics.load(ctrl, SEQ) + 1) & 0x3fffffff);
+    Atomics.notify(ctrl, SEQ);
+    this.claim(ctrl, this.gemm, this.mainScratch, false);
+    // Wait only for chunks that workers claimed and are still computing.
+    let spins = 0, done;
+    while ((done = Atomics.load(ctrl, DONE)) < cnt) {
+      if (this.canWait && ++spins > 1000) Atomics.wait(ctrl, DONE, done, 1);
     }
-    if (Atomics.load(this.ctrl, ERROR) !== 0) throw new Error("gemm worker trapped (bad pointer or size)");
+    if (Atomics.load(ctrl, ERROR) !== 0) throw new Error("gemm worker trapped (bad pointer or size)");
   }
 
   stop(): void {
     Atomics.store(this.ctrl, SEQ, -1);
     Atomics.notify(this.ctrl, SEQ);
-    this.handle.terminate();
+    for (const h of this.handles) h.terminate();
   }
 }
