@@ -192,7 +192,7 @@ function report(total: number, plots: Record<string, string>, when: Date): strin
     "and emitting the whole horizon at once; MSE loss, Adam (lr 0.003), clip 1, early stopping after 20 epochs without a better validation loss, best weights kept. " +
     "Split by time 70/15/15 (ETTh1: the usual 12/4/4 months). Errors are in the series' units over every window of the test part; " +
     "MASE divides by the in-sample one-step naive MAE of the training part. Bold: the best MAE of the row.", "",
-    "| series | window → horizon | season m | budget | epochs | test windows | model MAE | naive MAE | seasonal-naive MAE | model RMSE | naive RMSE | seasonal-naive RMSE | model MASE |",
+    "| series | window → horizon | season m | budget | epochs (stopped by) | test windows | model MAE | naive MAE | seasonal-naive MAE | model RMSE | naive RMSE | seasonal-naive RMSE | model MASE |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const s of series) {
     const j = byName(`forecast-${s.name}`), e = byName(`eval-${s.name}`).json ?? {};
@@ -200,7 +200,7 @@ function report(total: number, plots: Record<string, string>, when: Date): strin
     const maes = [t.model?.mae, t.naive?.mae, t.seasonal_naive?.mae].map((v) => (typeof v === "number" ? v : Infinity));
     const best = Math.min(...maes);
     const b = (v: number) => (v === best ? `**${f2(v)}**` : f2(v));
-    L.push(`| ${s.name}${failed(j)} | ${e.window ?? "–"} → ${e.horizon ?? "–"} | ${t.season ?? "–"} | ${secs(s.budget)} s | ${f2(j.json?.epochs)} | ${t.windows ?? "–"} | ${b(maes[0])} | ${b(maes[1])} | ${b(maes[2])} | ${f2(t.model?.rmse)} | ${f2(t.naive?.rmse)} | ${f2(t.seasonal_naive?.rmse)} | ${f2(t.model?.mase)} |`);
+    L.push(`| ${s.name}${failed(j)} | ${e.window ?? "–"} → ${e.horizon ?? "–"} | ${t.season ?? "–"} | ${secs(s.budget)} s | ${f2(j.json?.epochs)} (${j.json?.stopped ?? "–"}) | ${t.windows ?? "–"} | ${b(maes[0])} | ${b(maes[1])} | ${b(maes[2])} | ${f2(t.model?.rmse)} | ${f2(t.naive?.rmse)} | ${f2(t.seasonal_naive?.rmse)} | ${f2(t.model?.mase)} |`);
   }
   const wins: string[] = [];
   for (const s of series) {
@@ -218,7 +218,7 @@ function report(total: number, plots: Record<string, string>, when: Date): strin
     const v = byName(`eval-${s.name}`).json?.parts?.val ?? {};
     L.push(`| ${s.name} | ${f2(v.model?.mae)} | ${f2(v.naive?.mae)} | ${f2(v.seasonal_naive?.mae)} |`);
   }
-  L.push("", "Forecasts from one origin in the test part (history, forecast, actual):", "");
+  L.push("", "Forecasts from one origin in the test part (history, forecast, actual; the script keeps the plots and drops the CSVs):", "");
   for (const s of series) if (existsSync(`${DOCS}/${s.name}-forecast.svg`)) L.push(`![${s.name} forecast](results/${s.name}-forecast.svg)`);
   L.push("", "```sh", ...series.flatMap((s) => [cmd(byName(`forecast-${s.name}`)), cmd(byName(`eval-${s.name}`)), cmd(byName(`plot-${s.name}`))]), "```", "");
 
@@ -232,7 +232,7 @@ function report(total: number, plots: Record<string, string>, when: Date): strin
     L.push(`| ${part} | ${s.count ?? "–"} | ${f4(s.accuracy)} | ${f4(s.majority)} | ${f4(s.loss)} |`);
   }
   const cm = ce.test?.confusion as number[][] | undefined;
-  if (cm) L.push("", `Test confusion matrix (rows actual, columns predicted; classes −1, 1): ${JSON.stringify(cm)}. Trained ${f2(c.epochs)} epochs in ${f1(c.seconds)} s.`);
+  if (cm) L.push("", `Test confusion matrix (rows actual, columns predicted; classes −1, 1): ${JSON.stringify(cm)}. Trained ${f2(c.epochs)} epochs in ${f1(c.seconds)} s (stopped by ${c.stopped}).`);
   if (plots["classify-indoor"]) L.push("", `![indoor loss](${plots["classify-indoor"]})`);
   L.push("", "```sh", cmd(classify), cmd(byName("eval-indoor")), "```", "");
   return L.join("\n") + "\n";
