@@ -155,3 +155,21 @@ test("useFastBackend installs the wasm gemm and the heap allocator; useReference
   assert.equal(gemmName(), "reference");
   assert.ok(!(zeros(4, "float32").buffer instanceof SharedArrayBuffer));
 });
+
+test("a subarray keeps its heap array's block alive after the array itself is dropped", async () => {
+  const fb3 = createFastBackend();
+  try {
+    let view: Float32Array | null = null;
+    (() => { const a = fb3.heap.allocF32(1 << 16)!; a.fill(3); view = a.subarray(100, 200); })();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    // Make garbage and wait for finalizers; with the parent kept alive nothing is freed.
+    for (let r = 0; r < 5; r++) {
+      gc?.();
+      new Array(1e5).fill(0).map((_, i) => ({ i }));
+      await new Promise((res) => setTimeout(res, 10));
+      fb3.heap.allocF32(1 << 16)!.fill(7);
+    }
+    assert.ok(view!.every((x) => x === 3), "the subarray's memory was reused");
+    assert.equal(view!.constructor, Float32Array, "heap arrays look like plain Float32Arrays");
+  } finally { fb3.stop(); }
+});

@@ -4,11 +4,26 @@
 // the list when the Float32Array it was handed out as is garbage-collected
 // (FinalizationRegistry).
 //
-// Not a general allocator: it hands out Float32Arrays only, and it knows nothing of
-// subarrays. A view made with `.subarray()` (or `new Float32Array(x.buffer, ...)`) must
-// not outlive the array it was cut from, or its memory may be reused. Shared memory never
-// detaches on growth, so views stay valid; each growth gives a new SharedArrayBuffer
-// object, and all of them are remembered to recognise heap arrays.
+// Views: a block belongs to the array allocF32 returned. A `.subarray()` of that array keeps
+// it alive (keepingSubarray below), so `model.get(name)` or a returned `out` stays valid after the
+// model is gone. Views of views, and views made by hand with `new Float32Array(x.buffer, …)`,
+// are not tracked: they must not outlive the array they come from, or the memory may be
+// reused. Shared memory never detaches on growth, so views stay valid; each growth gives a
+// new SharedArrayBuffer object, and all of them are remembered to recognise heap arrays.
+
+// A child view → the heap array it was cut from, so the parent (and its block) lives as
+// long as any direct subarray of it.
+const parentOf = new WeakMap<object, object>();
+
+// Heap arrays get this `subarray` as an own, non-enumerable property (not a subclass: their
+// prototype and constructor stay Float32Array's, so equality checks and dtype tests see a
+// plain Float32Array).
+const plainSubarray = Float32Array.prototype.subarray;
+function keepingSubarray(this: Float32Array, begin?: number, end?: number): Float32Array {
+  const view = plainSubarray.call(this, begin, end);
+  parentOf.set(view, this);
+  return view;
+}
 
 const PAGE = 65536;
 const ALIGN = 64;            // a cache line: SIMD loads never straddle one needlessly
@@ -41,6 +56,7 @@ export class WasmHeap {
     const ptr = this.allocBytes(n * 4);
     if (ptr < 0) return null;
     const v = new Float32Array(this.buf, ptr, n);
+    Object.defineProperty(v, "subarray", { value: keepingSubarray, enumerable: false, writable: true, configurable: true });
     this.registry.register(v, { ptr, size: roundUp(n * 4) });
     return v;
   }
