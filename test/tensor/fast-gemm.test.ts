@@ -175,3 +175,23 @@ test("a subarray keeps its heap array's block alive after the array itself is dr
     assert.equal(view!.constructor, Float32Array, "heap arrays look like plain Float32Arrays");
   } finally { fb3.stop(); }
 });
+
+test("a heap array's block is reused once the array is garbage-collected", async () => {
+  const fb4 = createFastBackend();
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const at = (() => { const a = fb4.heap.allocF32(5000)!; return fb4.heap.addressOf(a, 0); })();
+    const used = fb4.heap.used;
+    let reused = false;
+    for (let r = 0; r < 5 && !reused; r++) {
+      gc();
+      await new Promise((res) => setTimeout(res, 10));
+      reused = fb4.heap.used < used;
+    }
+    assert.ok(reused, "the block was not released");
+    const b = fb4.heap.allocF32(5000)!;
+    assert.equal(fb4.heap.addressOf(b, 0), at);
+    assert.ok(b.every((x) => x === 0));
+  } finally { fb4.stop(); }
+});
