@@ -2,9 +2,9 @@
 // tokens/s and ETA when stderr is a terminal; plain lines (at most one per `interval`
 // seconds, plus every log() line) when it is not, so logs and CI output stay readable.
 //
-// An edge module (Node: it writes to a stream), used by the CLI only. The training loop
-// never imports it; it reports through a callback that the CLI points here. It does not
-// handle Ctrl-C (gracefulExit off): the training loop owns SIGINT for its checkpoint.
+// An edge module (Node: it writes to a stream), used by the CLI's loop (./loop.ts) only; the
+// browser-safe core (src/train) never imports it. It does not handle Ctrl-C (gracefulExit
+// off): the CLI's loop owns SIGINT for its checkpoint.
 // Call stop() in a `finally`: on a terminal the bar redraws on a timer until stopped.
 import cliProgress from "cli-progress";
 

@@ -4,12 +4,12 @@
 // last line, which reading skips. On --resume the log is cut back to the checkpoint's step
 // (rewritten atomically) so the resumed run's records follow on without duplicates.
 //
-// An edge module (Node: it writes files), used by the CLI; the training loop never imports
-// it and reports records through a callback.
+// An edge module (Node: it writes files), used by the CLI's loop (./loop.ts); the
+// browser-safe core (src/train) never imports it.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { writeFileAtomic } from "../io/files.ts";
-import { checkWith } from "../data/problem.ts";
+import { writeFileAtomic } from "../../io/files.ts";
+import { checkWith } from "../../data/problem.ts";
 
 export interface MetricsRecord {
   /** Optimiser steps done when the evaluation ran. */

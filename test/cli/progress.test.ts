@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
-import { Progress, formatDuration } from "../../src/train/progress.ts";
+import { Progress, formatDuration } from "../../src/cli/run/progress.ts";
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];

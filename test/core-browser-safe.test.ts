@@ -1,0 +1,43 @@
+// The numeric core must run unchanged in a browser or a worker: following every import from
+// the core directories must never reach a `node:` module or an npm package (the core has no
+// dependencies at all), nor a file outside the core.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const CORE = ["src/tensor", "src/cells", "src/model", "src/train", "src/evolve", "src/data/tasks"];
+const ALSO_PURE = ["src/errors.ts", "src/rand.ts", "src/io/safetensors.ts", "src/io/model-bytes.ts"];
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const src = readFileSync(file, "utf8");
+  const specs: string[] = [];
+  for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/g)) specs.push(m[1]);
+  for (const m of src.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) specs.push(m[1]);
+  return specs;
+}
+
+test("the numeric core imports no Node module and no package, transitively", () => {
+  const start = [...CORE.flatMap(tsFiles), ...ALSO_PURE];
+  const seen = new Set<string>();
+  const bad: string[] = [];
+  const stack = start.map((f) => resolve(f));
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const spec of imports(f)) {
+      if (!spec.startsWith(".")) { bad.push(`${relative(".", f)} imports ${spec}`); continue; }
+      stack.push(resolve(dirname(f), spec));
+    }
+  }
+  assert.ok(seen.size > 30, `walked ${seen.size} files`);
+  assert.deepEqual(bad, []);
+});
