@@ -155,6 +155,7 @@ export function exportTorchStateDict(model: Sequence, prefix = ""): Record<strin
   if (c.cell === "jordan") err("export: cell jordan: expected elman|lstm|gru (PyTorch has no Jordan network)");
   const out: Record<string, OutTensor> = {};
   const copy = (name: string) => { const e = model.entry(name); return { shape: [...e.shape], data: model.get(name).slice() }; };
+  if (c.embedding > 0) out["embedding.weight"] = copy("embedding.weight");   // an nn.Embedding called `embedding`
   for (let l = 0; l < c.layers; l++) {
     out[`${prefix}weight_ih_l${l}`] = copy(`weight_ih_l${l}`);
     out[`${prefix}weight_hh_l${l}`] = copy(`weight_hh_l${l}`);

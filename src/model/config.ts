@@ -9,8 +9,11 @@ export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
 
 export interface ModelConfig {
   cell: CellKind;
-  /** I: input features per step. */
+  /** I: input features per step; with an embedding, the vocabulary size V (inputs are token ids). */
   input: number;
+  /** E: embedding size. 0 (default) = inputs are feature vectors (T, B, I); E > 0 = inputs are
+   *  token ids (T, B) looked up in `embedding.weight` (V, E), as nn.Embedding. */
+  embedding?: number;
   /** H: hidden units per layer. */
   hidden: number;
   /** Stacked recurrent layers (default 1). */
@@ -39,6 +42,7 @@ export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, wh
   const input = checkInt(c.input, `${where}.input`);
   const hidden = checkInt(c.hidden, `${where}.hidden`);
   const layers = checkInt(c.layers ?? 1, `${where}.layers`);
+  const embedding = checkInt(c.embedding ?? 0, `${where}.embedding`, 0);
   const output = checkInt(c.output ?? 0, `${where}.output`, 0);
   if (cell === "jordan") check(output >= 1, `${where}.output`, "an integer >= 1 (a Jordan network feeds its output back)", output);
   const state = checkInt(c.state ?? (cell === "jordan" ? output : 0), `${where}.state`, cell === "jordan" ? 1 : 0);
@@ -57,5 +61,5 @@ export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, wh
   check(c.resetAfter === undefined || typeof c.resetAfter === "boolean", `${where}.resetAfter`, "true or false", c.resetAfter);
   if (cell !== "gru") check(c.resetAfter === undefined || c.resetAfter === true, `${where}.resetAfter`, "no reset-gate placement (only GRU has a reset gate)", c.resetAfter);
   const resetAfter = c.resetAfter ?? true;
-  return { cell, input, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback, gateActivation, resetAfter };
+  return { cell, input, embedding, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback, gateActivation, resetAfter };
 }

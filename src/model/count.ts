@@ -13,6 +13,11 @@ export const gruLayerCount = (I: number, H: number) => 3 * H * (I + H + 2);
 
 /** Total parameters of a (normalised) configuration. */
 export function paramCount(c: Required<ModelConfig>): number {
+  // An embedding (V, E) feeds E features per step to the first layer.
+  return c.embedding > 0 ? c.input * c.embedding + recurrentCount({ ...c, input: c.embedding }) : recurrentCount(c);
+}
+
+function recurrentCount(c: Required<ModelConfig>): number {
   const { input: I, hidden: H, layers: L, output: O, state: S } = c;
   const head = O > 0 ? O * (H + 1) : 0;
   switch (c.cell) {

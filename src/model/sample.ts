@@ -1,6 +1,6 @@
 // Sampling from a next-token model with the step API: feed the prompt, then draw each next
 // token from softmax(logits / temperature), optionally among the top k only. Inputs are
-// one-hot token vectors (I = vocabulary size), as the language-model tasks use.
+// token ids, one-hot or through the model's embedding (Sequence.tokenInput).
 import { check } from "../errors.ts";
 import type { Rng } from "../rand.ts";
 import type { Vec } from "../tensor/types.ts";
@@ -42,19 +42,14 @@ export function sampleTokens(model: Sequence, o: SampleOptions): number[] {
   check(o.prompt.length >= 1, "sample prompt", "at least one token", o.prompt.length);
   check(temperature > 0 && Number.isFinite(temperature), "--temperature", "a number > 0", temperature);
   check(O === V, "sample", `a model whose output size equals its input size (next-token model), O = I = ${V}`, O);
-  const x = zeros(V, model.dtype);
   model.resetState(1);
-  let logits: Vec = x;
-  for (let i = 0; i < o.prompt.length; i++) {
-    x.fill(0); x[o.prompt[i]] = 1;
-    logits = model.step(x);
-  }
+  let logits: Vec = zeros(O, model.dtype);
+  for (let i = 0; i < o.prompt.length; i++) logits = model.step(model.tokenInput([o.prompt[i]]));
   const out: number[] = [];
   for (let i = 0; i < o.length; i++) {
     const id = sampleLogits(logits, 0, O, temperature, topK, o.rng);
     out.push(id);
-    x.fill(0); x[id] = 1;
-    logits = model.step(x);
+    logits = model.step(model.tokenInput([id]));
   }
   return out;
 }

@@ -33,7 +33,9 @@ export class Sequence {
   readonly tensors: TensorEntry[];
   readonly params: Vec;
   readonly grads: Vec;
-  private lastForward: { T: number; B: number } | null = null;
+  private lastForward: { T: number; B: number; ids: Vec | null } | null = null;
+  /** (T·B, E) embedded inputs of the last forward, when the model has an embedding. */
+  private embedded: Vec;
   private stepState: Vec[][] | null = null;
   private stepB = 0;
 
@@ -42,7 +44,7 @@ export class Sequence {
     this.config = c;
     this.layers = [];
     for (let l = 0; l < c.layers; l++) {
-      const inSize = l === 0 ? c.input : this.layers[l - 1].outputSize;
+      const inSize = l === 0 ? (c.embedding > 0 ? c.embedding : c.input) : this.layers[l - 1].outputSize;
       const top = l === c.layers - 1;
       switch (c.cell) {
         case "elman": this.layers.push(new ElmanLayer(inSize, c.hidden, c.hiddenActivation, dtype)); break;
@@ -68,6 +70,7 @@ export class Sequence {
       this.tensors.push({ name, shape, offset, size });
       offset += size;
     };
+    if (c.embedding > 0) add("embedding.weight", [c.input, c.embedding]);
     const blocks: Array<[number, number]> = [];
     this.layers.forEach((layer, l) => {
       const start = offset;
@@ -78,6 +81,7 @@ export class Sequence {
     if (this.head) for (const t of this.head.tensors) add(`head.${t.name}`, t.shape);
     this.params = zeros(offset, dtype);
     this.grads = zeros(offset, dtype);
+    this.embedded = zeros(0, dtype);
     this.layers.forEach((layer, l) => {
       const [a, b] = blocks[l];
       layer.bind(this.params.subarray(a, b), this.grads.subarray(a, b));
@@ -112,15 +116,16 @@ export class Sequence {
    * `out` is the model's buffer until the next forward.
    */
   forward(x: Vec, T: number, B: number, opts: SequenceForwardOptions = {}): { out: Vec; state: Vec[][] } {
-    const I = this.config.input;
+    const I = this.inputWidth;
     check(Number.isInteger(T) && T >= 1, "forward T", "an integer >= 1", T);
     check(Number.isInteger(B) && B >= 1, "forward B", "an integer >= 1", B);
-    check(x.length === T * B * I, "forward x", `length T·B·I = ${T}·${B}·${I} = ${T * B * I}`, x.length);
+    check(x.length === T * B * I, "forward x", this.config.embedding > 0
+      ? `length T·B = ${T}·${B} = ${T * B} token ids` : `length T·B·I = ${T}·${B}·${I} = ${T * B * I}`, x.length);
     check(x.constructor === this.params.constructor, "forward x", `a ${this.params.constructor.name} (the model's dtype)`, x.constructor.name);
     if (opts.mask) check(opts.mask.length === T * B, "forward mask", `length T·B = ${T * B}`, opts.mask.length);
     if (opts.state0) check(opts.state0.length === this.layers.length, "forward state0", `one entry per layer (${this.layers.length})`, opts.state0.length);
     const state: Vec[][] = [];
-    let h = x;
+    let h = this.config.embedding > 0 ? this.embed(x, T * B) : x;
     this.layers.forEach((layer, l) => {
       const s0 = opts.state0?.[l] ?? null;
       if (s0) layer.stateSizes.forEach((n, k) => check(s0[k]?.length === B * n, `forward state0[${l}][${k}]`, `length B·${n} = ${B * n}`, s0[k]?.length));
@@ -128,7 +133,7 @@ export class Sequence {
       state.push(r.state);
       h = r.out;
     });
-    this.lastForward = { T, B };
+    this.lastForward = { T, B, ids: this.config.embedding > 0 ? x : null };
     return { out: this.head ? this.head.forward(h, T * B) : h, state };
   }
 
@@ -138,7 +143,7 @@ export class Sequence {
    */
   backward(dOut: Vec, dStateT: Vec[][] | null = null): { dx: Vec; dState0: Vec[][] } {
     if (!this.lastForward) throw new Error("model.backward: no cached forward pass; call forward first");
-    const { T, B } = this.lastForward;
+    const { T, B, ids } = this.lastForward;
     check(dOut.length === T * B * this.outputSize, "backward dOut", `length T·B·O = ${T * B * this.outputSize}`, dOut.length);
     let d = this.head ? this.head.backward(dOut) : dOut;
     const dState0: Vec[][] = [];
@@ -147,7 +152,39 @@ export class Sequence {
       dState0[l] = r.dState0;
       d = r.dx;
     }
+    if (ids) {
+      // Scatter-add the first layer's input gradient into the rows of the looked-up tokens.
+      const E = this.config.embedding, dE = this.grad("embedding.weight");
+      for (let n = 0; n < T * B; n++) {
+        const row = ids[n] * E;
+        for (let k = 0; k < E; k++) dE[row + k] += d[n * E + k];
+      }
+    }
     return { dx: d, dState0 };
+  }
+
+  /** Values per step of one sequence's input: I, or 1 (a token id) with an embedding. */
+  get inputWidth(): number { return this.config.embedding > 0 ? 1 : this.config.input; }
+
+  /** The model's input for token ids (T·B): the ids themselves with an embedding, else one-hot (T·B, V). */
+  tokenInput(ids: ArrayLike<number>): Vec {
+    const V = this.config.input;
+    if (this.config.embedding > 0) { const x = zeros(ids.length, this.dtype); for (let i = 0; i < ids.length; i++) x[i] = ids[i]; return x; }
+    const x = zeros(ids.length * V, this.dtype);
+    for (let i = 0; i < ids.length; i++) x[i * V + ids[i]] = 1;
+    return x;
+  }
+
+  /** Looks up N token ids: (N) → (N, E), into a buffer reused across calls of the same size. */
+  private embed(ids: Vec, N: number): Vec {
+    const V = this.config.input, E = this.config.embedding, table = this.get("embedding.weight");
+    if (this.embedded.length !== N * E) this.embedded = zeros(N * E, this.dtype);
+    for (let n = 0; n < N; n++) {
+      const id = ids[n];
+      if (!(Number.isInteger(id) && id >= 0 && id < V)) check(false, `forward x[${n}]`, `a token id in [0, ${V})`, id);
+      for (let k = 0; k < E; k++) this.embedded[n * E + k] = table[id * E + k];
+    }
+    return this.embedded;
   }
 
   /** Zero states for a batch of B, per layer. */
@@ -173,9 +210,9 @@ export class Sequence {
    * network trained with teacher forcing.
    */
   step(x: Vec, teacherPrev?: Vec): Vec {
-    if (!this.stepState) this.resetState(x.length / this.config.input);
+    if (!this.stepState) this.resetState(x.length / this.inputWidth);
     const B = this.stepB;
-    check(x.length === B * this.config.input, "step x", `length B·I = ${B * this.config.input}`, x.length);
+    check(x.length === B * this.inputWidth, "step x", `length B·I = ${B * this.inputWidth}`, x.length);
     if (teacherPrev && this.config.cell === "jordan") {
       const top = this.stepState![this.layers.length - 1];
       top[1] = teacherPrev.slice();
@@ -192,6 +229,7 @@ export class Sequence {
     const extra = c.cell === "jordan" ? `, s=${c.state}` : "";
     const layers = c.layers > 1 ? ` ×${c.layers}` : "";
     const out = c.output > 0 ? ` => ${c.output} ${c.outputActivation}` : "";
-    return `${name}(${c.input} => ${c.hidden}${layers}${extra})${out}  # ${this.paramCount.toLocaleString("en-US")} parameters`;
+    const input = c.embedding > 0 ? `Embedding(${c.input} => ${c.embedding}) => ${c.embedding}` : `${c.input}`;
+    return `${name}(${input} => ${c.hidden}${layers}${extra})${out}  # ${this.paramCount.toLocaleString("en-US")} parameters`;
   }
 }

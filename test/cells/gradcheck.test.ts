@@ -52,6 +52,14 @@ test("elman/lstm/gru without a head: backward matches central differences on the
   }
 });
 
+test("an embedding input (token ids → embedding.weight rows) backpropagates exactly, for every cell", () => {
+  for (const cell of ["elman", "jordan", "lstm", "gru"] as const) {
+    const r = gradCheck({ config: { cell, input: 6, embedding: 3, hidden: 4, layers: 2, output: 6, outputActivation: "softmax" }, T: 5, B: 3, masked: true });
+    worstOverall = Math.max(worstOverall, r.maxRel);
+    assert.ok(r.maxRel < 1e-6, `${cell}: ${r.maxRel} at ${r.worst}`);
+  }
+});
+
 test("report the worst gradient-check error", () => {
   console.log(`# worst gradient-check relative error: ${worstOverall.toExponential(2)}`);
   assert.ok(worstOverall > 0 && worstOverall < 1e-6);

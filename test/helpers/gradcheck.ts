@@ -26,8 +26,9 @@ export function setup(c: Case) {
   const rng = new Rng(c.seed ?? 1);
   const m = new Sequence(c.config, "float64");
   for (let i = 0; i < m.params.length; i++) m.params[i] = rng.normal() * 0.4;
-  const { T, B } = c, I = m.config.input, O = m.outputSize;
-  const x = new Float64Array(T * B * I).map(() => rng.normal());
+  const { T, B } = c, I = m.inputWidth, O = m.outputSize;
+  // With an embedding the inputs are token ids (T, B); otherwise features (T, B, I).
+  const x = new Float64Array(T * B * I).map(() => (m.config.embedding > 0 ? rng.int(m.config.input) : rng.normal()));
   const lengths = Array.from({ length: B }, (_, b) => (c.masked ? Math.max(1, T - (b % T)) : T));
   const mask = c.masked ? new Uint8Array(T * B).map((_, k) => (Math.floor(k / B) < lengths[k % B] ? 1 : 0)) : null;
   const kind = m.head || m.config.cell === "jordan" ? lossForActivation(m.config.outputActivation) : "mse";

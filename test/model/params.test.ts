@@ -10,8 +10,8 @@ test("parameter counts equal the lecture's formulas for every cell over many siz
   for (let k = 0; k < 200; k++) {
     const cell = (["elman", "jordan", "lstm", "gru"] as const)[k % 4];
     const I = 1 + rng.int(20), H = 1 + rng.int(40), O = (cell === "jordan" ? 1 : 0) + rng.int(10), S = 1 + rng.int(9);
-    const layers = 1 + rng.int(3);
-    const cfg = { cell, input: I, hidden: H, output: O, layers, ...(cell === "jordan" ? { state: S } : {}) };
+    const layers = 1 + rng.int(3), embedding = k % 3 === 0 ? 1 + rng.int(8) : 0;
+    const cfg = { cell, input: I, embedding, hidden: H, output: O, layers, ...(cell === "jordan" ? { state: S } : {}) };
     const m = new Sequence(cfg);
     assert.equal(m.paramCount, paramCount(normaliseConfig(cfg)), JSON.stringify(cfg));
   }

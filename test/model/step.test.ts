@@ -12,6 +12,7 @@ const configs: Array<Partial<ModelConfig>> = [
   { cell: "gru", input: 3, hidden: 6, layers: 2, output: 0 },
   { cell: "gru", input: 3, hidden: 6, layers: 2, output: 2, resetAfter: false, gateActivation: "hard_sigmoid" },
   { cell: "lstm", input: 3, hidden: 6, output: 2, gateActivation: "hard_sigmoid" },
+  { cell: "gru", input: 7, embedding: 4, hidden: 6, output: 7 },
 ];
 
 for (const cfg of configs) {
@@ -20,8 +21,9 @@ for (const cfg of configs) {
       const rng = new Rng(9);
       const m = new Sequence(cfg, dtype);
       for (let i = 0; i < m.params.length; i++) m.params[i] = rng.normal() * 0.5;
-      const T = 7, B = 3, I = m.config.input, O = m.outputSize;
-      const x = (dtype === "float32" ? new Float32Array(T * B * I) : new Float64Array(T * B * I)).map(() => rng.normal());
+      const T = 7, B = 3, I = m.inputWidth, O = m.outputSize;
+      const x = (dtype === "float32" ? new Float32Array(T * B * I) : new Float64Array(T * B * I))
+        .map(() => (m.config.embedding > 0 ? rng.int(m.config.input) : rng.normal()));
       const whole = m.forward(x, T, B);
       const out = whole.out.slice();
       const finalState = whole.state.map((s) => s.map((v) => v.slice()));

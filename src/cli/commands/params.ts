@@ -6,13 +6,14 @@ import { paramCount } from "../../model/count.ts";
 import { Sequence } from "../../model/sequence.ts";
 import { choiceOption, intOption } from "../options.ts";
 
-interface ParamsOptions { cell: CellKind; input: number; hidden: number; state?: number; output: number; layers: number; json?: boolean }
+interface ParamsOptions { cell: CellKind; input: number; embedding: number; hidden: number; state?: number; output: number; layers: number; json?: boolean }
 
 export function register(program: Command): void {
   program.command("params")
     .description("print a network's parameter count, tensor by tensor")
     .requiredOption("--cell <cell>", "elman|jordan|lstm|gru", choiceOption("--cell", CELLS))
-    .requiredOption("--input <I>", "input size d_in", intOption("--input"))
+    .requiredOption("--input <I>", "input size d_in (with --embedding: the vocabulary size)", intOption("--input"))
+    .option("--embedding <E>", "embedding size for token inputs (0: none)", intOption("--embedding", 0), 0)
     .requiredOption("--hidden <H>", "hidden size h", intOption("--hidden"))
     .option("--state <S>", "Jordan state size s (default: the output size)", intOption("--state"))
     .option("--output <O>", "output size d_out (0 = no head; Jordan needs >= 1)", intOption("--output", 0), 0)
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     .option("--json", "print one JSON object")
     .addHelpText("after", "\nExample:\n  npx recurrent params --cell jordan --input 3 --hidden 4 --state 3 --output 2\n")
     .action((o: ParamsOptions) => {
-      const config = normaliseConfig({ cell: o.cell, input: o.input, hidden: o.hidden, output: o.output, layers: o.layers, state: o.state }, "params");
+      const config = normaliseConfig({ cell: o.cell, input: o.input, embedding: o.embedding, hidden: o.hidden, output: o.output, layers: o.layers, state: o.state }, "params");
       const m = new Sequence(config);
       const formula = paramCount(config);
       if (formula !== m.paramCount) throw new Error(`params: layout has ${m.paramCount} parameters but the formula gives ${formula}`);
@@ -39,8 +40,9 @@ export function register(program: Command): void {
 }
 
 function formulaText(c: ReturnType<typeof normaliseConfig>): string {
-  const { input: I, hidden: H, output: O, state: S, layers: L } = c;
-  const layers = L > 1 ? ` (first layer; ${L - 1} more with d_in = h)` : "";
+  const { hidden: H, output: O, state: S, layers: L } = c;
+  const I = c.embedding > 0 ? c.embedding : c.input;   // the first layer's d_in
+  const layers = (L > 1 ? ` (first layer; ${L - 1} more with d_in = h)` : "") + (c.embedding > 0 ? `, plus the embedding V·E = ${c.input}·${c.embedding}` : "");
   switch (c.cell) {
     case "elman": return `h(h + d_in + 1) + d_out(h + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
     case "jordan": return `h(s + d_in + 1) + d_out(h + 1) + s(s + d_out + 1) with h=${H}, s=${S}, d_in=${I}, d_out=${O}${L > 1 ? ` (top layer; ${L - 1} lower Jordan layers with s = d_out = h)` : ""}`;

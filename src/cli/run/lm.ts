@@ -1,17 +1,19 @@
 // Language-model tasks (charlm, wordlm): a text tokenised by characters or PTB-style words,
 // split 90/10 by position (or given as separate validation/test files, as PTB is), batched as
 // B parallel streams cut into chunks of --seq steps, with the hidden state carried from chunk
-// to chunk (truncated BPTT; Zaremba et al. 2014). Inputs are one-hot over the vocabulary.
+// to chunk (truncated BPTT; Zaremba et al. 2014). Inputs are token ids through an embedding
+// (--embedding E, the default for words) or one-hot over the vocabulary (characters).
 // Not here: sampling (commands/generate.ts) or the training loop (./loop.ts).
 import { readTextFile } from "../../data/text-file.ts";
 import { prepareText, type TextData } from "../../data/prepare-text.ts";
-import { LmBatches } from "../../data/lm-batches.ts";
+import { LmBatches, type LmChunk } from "../../data/lm-batches.ts";
 import { lmBatch } from "../../data/batches.ts";
 import { Vocab } from "../../data/vocab.ts";
 import { lmScores } from "../../baselines/metrics.ts";
 import { Trainer } from "../../train/trainer.ts";
 import type { Sequence } from "../../model/sequence.ts";
-import type { Vec } from "../../tensor/types.ts";
+import type { DType, Vec } from "../../tensor/types.ts";
+import type { Batch } from "../../train/trainer.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
 import { basename } from "node:path";
@@ -40,11 +42,17 @@ export function streamLoss(model: Sequence, trainer: Trainer, ids: Int32Array, V
   const batches = new LmBatches(ids, B, Tuse, { where: "evaluation text" });
   let state: Vec[][] | null = null, total = 0, count = 0;
   for (const chunk of batches) {
-    const r = trainer.evaluate(lmBatch(chunk, V, model.dtype), state);
+    const r = trainer.evaluate(chunkBatch(chunk, V, model.config.embedding > 0, model.dtype), state);
     total += r.loss * chunk.T * chunk.B; count += chunk.T * chunk.B;
     state = r.state;
   }
   return total / count;
+}
+
+/** A chunk as the model's input: token ids (with an embedding) or one-hot vectors (T, B, V). */
+export function chunkBatch(chunk: LmChunk, V: number, embedded: boolean, dtype: DType): Batch {
+  if (!embedded) return lmBatch(chunk, V, dtype);
+  return { x: dtype === "float64" ? Float64Array.from(chunk.x) : Float32Array.from(chunk.x), T: chunk.T, B: chunk.B, targets: chunk.y };
 }
 
 export function lmEvaluation(nats: number, tokens: number): Evaluation {
@@ -66,11 +74,11 @@ export function lmProblem(o: TrainOptions, saved?: Vocab): TrainProblem {
     task: o.task,
     describe: `${basename(o.text!)}: ${data.train.length.toLocaleString("en-US")} training / ${data.val.length.toLocaleString("en-US")} validation ${unitName}` +
       (data.test.length ? ` / ${data.test.length.toLocaleString("en-US")} test` : "") + `, vocabulary ${V}`,
-    model: { input: V, output: V, outputActivation: "softmax" },
+    model: { input: V, output: V, outputActivation: "softmax", embedding: o.embedding ?? 0 },
     loss: "ce", manyToOne: false, unit: "tok", carry: true,
     batchesPerEpoch: batches.length,
     startEpoch: () => { /* streams are read in order: the carried state needs it */ },
-    batch: (i) => lmBatch(batches.chunk(i), V, "float32"),
+    batch: (i) => chunkBatch(batches.chunk(i), V, (o.embedding ?? 0) > 0, "float32"),
     units: (b) => b.T * b.B,
     validate: (model, trainer) => lmEvaluation(streamLoss(model, trainer, data.val, V, o.seq), data.val.length),
     record: record as unknown as Record<string, unknown>,

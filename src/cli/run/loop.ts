@@ -2,7 +2,8 @@
 // (and every --eval-every updates), early stopping with the best weights kept, an atomic
 // checkpoint at the start, after every epoch, at the time limit and on SIGINT/SIGTERM, resume
 // from any checkpoint with the same bits as an uninterrupted run, metrics.jsonl and a
-// loss-curve plot in the model directory, a progress display on stderr.
+// loss-curve plot in the model directory, a progress display on stderr; with --log-gradients,
+// gradient-flow figures in each metrics record and their plot (./gradient-log.ts).
 //
 // Why a resume is exact: everything random comes from one Rng whose state is saved; an epoch's
 // order is drawn from it at the epoch's start, and that start state is saved too, so a run
@@ -21,6 +22,8 @@ import { Trainer } from "../../train/trainer.ts";
 import { MetricsLog, type MetricsRecord } from "./metrics-log.ts";
 import { Progress } from "./progress.ts";
 import { lossCurveSpec } from "../../plot/loss.ts";
+import { trainingGradientsSpec, type TrainingGradientPoint } from "../../analysis/gradients/training-chart.ts";
+import { STATE_NAMES } from "../../analysis/gradients/state-grads.ts";
 import { writeChart } from "../../plot/chart.ts";
 import type { Vec } from "../../tensor/types.ts";
 import type { TrainOptions } from "./options.ts";
@@ -31,6 +34,7 @@ import { lmProblem } from "./lm.ts";
 import { forecastProblem } from "./forecast.ts";
 import { classifyProblem } from "./classify.ts";
 import { syntheticProblem } from "./synthetic.ts";
+import { probeBatch, TrainingGradients } from "./gradient-log.ts";
 
 export interface RunSummary {
   task: string; out: string; model: string; params: number; backend: string;
@@ -84,6 +88,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     model = new Sequence({
       cell: o.cell, input: problem.model.input, hidden: o.hidden, layers: o.layers, output: problem.model.output,
       outputActivation: problem.model.outputActivation, ...(o.cell === "jordan" && o.state ? { state: o.state } : {}),
+      ...(problem.model.embedding ? { embedding: problem.model.embedding } : {}),
     });
     initialize(model, rng, o.init);
     optimizer = makeOptimizer(o.optimizer, { lr: o.lr });
@@ -93,6 +98,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   trainer.updates = st.step;
   const n = problem.batchesPerEpoch;
   let carried: Vec[][] | null = null;
+  const probe = o.logGradients ? probeBatch(problem, o.seed) : null;   // before the epoch's order is (re)drawn
   if (st.batch > 0) {
     rng.setState(st.rngEpoch as number[]);
     problem.startEpoch(rng); // the same order as before the interruption; rng is where it was
@@ -101,9 +107,17 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
 
   mkdirSync(dir, { recursive: true });
   const metrics = new MetricsLog(join(dir, "metrics.jsonl"));
-  if (resume) metrics.truncateAfter(st.step); else rmSync(metrics.path, { force: true });
-  const checkpoint = () => { st.rng = rng.state(); saveCheckpoint(dir, model, optimizer, problem.record, st, problem.carry ? carried : null); };
+  const kept = resume ? metrics.truncateAfter(st.step) : (rmSync(metrics.path, { force: true }), []);
+  const lossSpec = { loss: problem.loss, manyToOne: problem.manyToOne };
+  const grads = probe ? new TrainingGradients(probe, { clip: o.clip, every: o.logGradientsEvery }, { records: kept, pending: st.gradLog }) : null;
+  const checkpoint = () => {
+    st.rng = rng.state();
+    if (grads) st.gradLog = grads.pending();
+    saveCheckpoint(dir, model, optimizer, problem.record, st, problem.carry ? carried : null);
+  };
   if (!resume) checkpoint();
+  // The gradient flow before the first update, so the plot shows where training started.
+  if (grads && !resume) metrics.append({ step: 0, epoch: 0, seconds: 0, gradients: grads.initial(model, lossSpec) });
 
   log(`${resume ? "resuming" : "training"} ${model.toString()} on ${problem.describe}`);
   log(`  ${o.optimizer} lr ${o.lr}, batch ${o.batch}${problem.carry ? `, ${o.seq} steps per chunk` : ""}, clip ${o.clip || "off"}, ` +
@@ -121,11 +135,13 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   const evaluate = (scheduled: boolean) => {
     const e0 = performance.now();
     const ev = problem.validate(model, trainer);
+    const gradients = grads ? grads.entry(model, lossSpec, scheduled) : undefined;
     evalMs += performance.now() - e0;
     last = ev; lastEvalStep = st.step;
     st.seconds = elapsed();
     const record: MetricsRecord = { step: st.step, epoch: st.epoch + st.batch / n, seconds: Number(st.seconds.toFixed(3)), ...(st.lossUnits > 0 ? { train_loss: st.lossSum / st.lossUnits } : {}), val_loss: ev.loss, ...ev.metrics };
     if (!scheduled) record.final = true;
+    if (gradients) record.gradients = gradients;
     metrics.append(record);
     st.lossSum = 0; st.lossUnits = 0;
     if (!st.best || ev.loss < st.best.loss) {
@@ -164,6 +180,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
         if (o.timeLimit > 0 && elapsed() >= o.timeLimit) { stop = "time-limit"; break outer; }
         const b = problem.batch(st.batch);
         const r = trainer.trainStep(b, problem.carry ? carried : null);
+        grads?.add(r);
         if (problem.carry) carried = r.state;
         const u = problem.units(b);
         st.lossSum += r.loss * u; st.lossUnits += u; st.units += u; sessionUnits += u;
@@ -189,7 +206,12 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     progress.stop();
   }
   const records = metrics.read();
-  await writeChart(dir, "loss", lossCurveSpec(records, { title: `${problem.task}: ${model.toString().split("  #")[0]}`, yTitle: problem.loss === "ce" ? "cross-entropy (nats)" : problem.loss === "mse" ? "MSE (scaled)" : "binary cross-entropy" }));
+  const title = `${problem.task}: ${model.toString().split("  #")[0]}`;
+  await writeChart(dir, "loss", lossCurveSpec(records, { title, yTitle: problem.loss === "ce" ? "cross-entropy (nats)" : problem.loss === "mse" ? "MSE (scaled)" : "binary cross-entropy" }));
+  if (grads) {
+    const state = STATE_NAMES[model.layers[model.layers.length - 1].kind][0];
+    await writeChart(dir, "gradients", trainingGradientsSpec(records as unknown as TrainingGradientPoint[], { title, state, clip: o.clip }));
+  }
   if (stop === "signal") throw new RecurrentError(`interrupted by ${signal}: checkpoint saved at step ${st.step} in ${dir} (continue with --resume ${dir})`);
   const lastRecord = records[records.length - 1];
   const lastEval = last as Evaluation | null;

@@ -21,6 +21,8 @@ export interface TrainOptions {
   layers: number;
   /** Jordan state size S (default: the output size). */
   state?: number;
+  /** Language models: embedding size E (token ids through an embedding); 0 = one-hot inputs. */
+  embedding?: number;
   /** charlm/wordlm: steps per chunk (truncated BPTT length); synthetic: --length. */
   seq: number;
   batch: number;
@@ -61,20 +63,24 @@ export interface TrainOptions {
   trainSize?: number;
   /** Synthetic tasks: batches per epoch. */
   stepsPerEpoch: number;
+  /** Record gradient-flow diagnostics in metrics.jsonl and plot them (gradients.svg/png). */
+  logGradients: boolean;
+  /** With logGradients: the per-step norms every N-th evaluation (the clipping figures at every one). */
+  logGradientsEvery: number;
 }
 
 /** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
-const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "clip",
+const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "clip",
   "seed", "init", "patience", "evalEvery", "threads", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
-  "horizon", "window", "season", "fill", "sequences", "labels", "val", "test", "trainSize", "stepsPerEpoch"]);
+  "horizon", "window", "season", "fill", "sequences", "labels", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
 
 /** Task-specific defaults: sizes that train well in minutes on a laptop CPU. */
 export function defaultsFor(task: string): Omit<TrainOptions, "task"> {
-  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, threads: 0, stepsPerEpoch: 50 };
+  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, threads: 0, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1 };
   switch (task) {
     case "charlm": return { ...common, hidden: 128, seq: 64, batch: 32, epochs: 10, lr: 2e-3, clip: 5, patience: 3 };
     // Zaremba et al.'s small configuration sizes (2 × 200, 35 steps, batch 20), trained with Adam.
-    case "wordlm": return { ...common, hidden: 200, layers: 2, seq: 35, batch: 20, epochs: 13, lr: 2e-3, clip: 5, patience: 3 };
+    case "wordlm": return { ...common, hidden: 200, layers: 2, embedding: 200, seq: 35, batch: 20, epochs: 13, lr: 2e-3, clip: 5, patience: 3 };
     case "forecast": return { ...common, hidden: 32, seq: 0, batch: 32, epochs: 200, lr: 3e-3, clip: 1, patience: 20 };
     case "classify": return { ...common, hidden: 32, seq: 0, batch: 16, epochs: 150, lr: 3e-3, clip: 1, patience: 30 };
     default: return { ...common, hidden: 32, seq: 0, batch: 32, epochs: 40, lr: 3e-3, clip: 1, patience: 0 };
@@ -113,7 +119,10 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   checkInt(o.seq, "--seq", 0); checkInt(o.epochs, "--epochs", 0); checkInt(o.seed, "--seed", 0);
   checkInt(o.patience, "--patience", 0); checkInt(o.evalEvery, "--eval-every", 0); checkInt(o.threads, "--threads", 0);
   checkInt(o.stepsPerEpoch, "--steps-per-epoch");
+  check(typeof o.logGradients === "boolean", "--log-gradients", "true or false", o.logGradients);
+  checkInt(o.logGradientsEvery, "--log-gradients-every");
   if (o.state !== undefined) { checkInt(o.state, "--state"); check(o.cell === "jordan", "--state", "only with --cell jordan", o.state); }
+  if (o.embedding !== undefined) { checkInt(o.embedding, "--embedding", 0); check(o.embedding === 0 || o.task === "charlm" || o.task === "wordlm", "--embedding", "only with --task charlm|wordlm", o.embedding); }
   for (const k of ["lr", "timeLimit", "clip"] as const) {
     check(typeof o[k] === "number" && Number.isFinite(o[k]) && o[k] >= 0, `--${kebab(k)}`, "a finite number >= 0", o[k]);
   }

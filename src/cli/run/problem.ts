@@ -19,7 +19,7 @@ export interface TrainProblem {
   task: string;
   /** One line about the data, printed before training. */
   describe: string;
-  model: { input: number; output: number; outputActivation: OutputActivation };
+  model: { input: number; output: number; outputActivation: OutputActivation; embedding?: number };
   loss: LossKind;
   manyToOne: boolean;
   /** What one unit of throughput is ("tok", "win", "seq"). */

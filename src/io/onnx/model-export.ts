@@ -3,6 +3,7 @@
 // (jordan-graph.ts). Refuses, with one line, what ONNX cannot express. Browser-safe.
 import type { JordanLayer } from "../../cells/jordan.ts";
 import type { Sequence } from "../../model/sequence.ts";
+import { RecurrentError } from "../../errors.ts";
 import { onnxSpecOf } from "../pytorch.ts";
 import { encodeJordanModel, type JordanLayerSpec } from "./jordan-graph.ts";
 import { encodeRnnModel } from "./rnn-graph.ts";
@@ -13,6 +14,9 @@ export interface OnnxExportOptions {
 }
 
 export function modelToOnnx(model: Sequence, opts: OnnxExportOptions = {}): Uint8Array {
+  if (model.config.embedding > 0) {
+    throw new RecurrentError(`export --onnx: a model with an embedding (token-id inputs): expected feature inputs (T, B, I); not supported yet, export --pytorch instead`);
+  }
   if (model.config.cell !== "jordan") return encodeRnnModel(onnxSpecOf(model, opts));
   const layers: JordanLayerSpec[] = model.layers.map((layer, k) => {
     const o = (layer as JordanLayer).o;
