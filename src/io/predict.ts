@@ -33,8 +33,8 @@ export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: numb
     free.params.set(model.params);
     model = free;
   }
-  const I = model.config.input, L = model.layers.length, names = stateNames(model);
-  const xt = zeros(T * B * I, model.dtype); // (T, B, I)
+  const I = model.inputWidth, L = model.layers.length, names = stateNames(model);
+  const xt = zeros(T * B * I, model.dtype); // (T, B, I), or (T, B) token ids with an embedding
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * B + b) * I + i] = x[(b * T + t) * I + i]!;
   const s0: Vec[][] = model.layers.map((layer, l) => layer.stateSizes.map((n, k) => {
     const v = zeros(B * n, model.dtype), src = state0[names[k]!];
@@ -102,12 +102,14 @@ export function parsePredictInput(json: unknown, model: Sequence, source: string
     if (o.x !== undefined) throw new RecurrentError(`${source}: expected "x" or "tokens", got both`);
     const t = flattenNested(o.tokens, 2, `${source}: tokens`, [null, null]);
     [B, T] = t.shape as [number, number];
-    x = new Float64Array(B * T * I);
+    const embedded = model.config.embedding > 0;   // ids go in as they are; otherwise one-hot
+    x = new Float64Array(B * T * (embedded ? 1 : I));
     t.data.forEach((id, k) => {
       if (!Number.isInteger(id) || id < 0 || id >= I) throw new RecurrentError(`${source}: tokens: expected integer ids in [0, ${I}), got ${id}`);
-      x[k * I + id] = 1;
+      if (embedded) x[k] = id; else x[k * I + id] = 1;
     });
   } else {
+    if (model.config.embedding > 0) throw new RecurrentError(`${source}: expected "tokens" (B × T ids) for a model with an embedding, got ${o.x === undefined ? "neither" : "\"x\""}`);
     if (o.x === undefined) throw new RecurrentError(`${source}: missing "x" (B × T × ${I}, batch-first)`);
     const t = flattenNested(o.x, 3, `${source}: x`, [null, null, I]);
     [B, T] = t.shape as [number, number];
