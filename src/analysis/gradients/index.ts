@@ -6,3 +6,4 @@ export { maxSingularValue, spectralRadius, recurrentSpectra, type MatrixSpectrum
 export { GradientLog, type GradNormEntry, type GradNormSummary } from "./clip-log.ts";
 export { gradientRecord, type GradientRecord, type RecordOptions } from "./record.ts";
 export { normsChartSpec, type NormLine } from "./chart.ts";
+export { trainingGradientsSpec, type TrainingGradientPoint } from "./training-chart.ts";

@@ -23,6 +23,7 @@ export function register(program: Command): void {
     .option("--hidden <H>", "hidden units per layer", int("--hidden", 1))
     .option("--layers <L>", "stacked layers", int("--layers", 1))
     .option("--state <S>", "Jordan state size (default: the output size)", int("--state", 1))
+    .option("--embedding <E>", "charlm, wordlm: embedding size for token inputs (0: one-hot; default 200 for wordlm, 0 for charlm)", int("--embedding", 0))
     .option("--seq <T>", "steps per chunk for language models (truncated BPTT length); sequence length for synthetic tasks", int("--seq", 1))
     .option("--length <T>", "synthetic tasks: sequence length (same as --seq)", int("--length", 1))
     .option("--batch <B>", "batch size", int("--batch", 1))
@@ -54,6 +55,8 @@ export function register(program: Command): void {
     .option("--test <share>", "test share (< 1) or count of steps", num("--test"))
     .option("--train-size <n>", "forecast: training steps (the rest after validation and test is left out)", int("--train-size", 1))
     .option("--steps-per-epoch <n>", "synthetic tasks: batches per epoch (default 50)", int("--steps-per-epoch", 1))
+    .option("--log-gradients", "record gradient-flow diagnostics (‖∂L/∂h_t‖ per step, norm before/after clipping, clip rate) in metrics.jsonl; plot them in gradients.svg/png")
+    .option("--log-gradients-every <n>", "with --log-gradients: the per-step norms every n-th evaluation (default 1; implies --log-gradients)", int("--log-gradients-every", 1))
     .option("--json", "print one JSON object with the results on stdout")
     .addHelpText("after", `
 Examples:
@@ -62,10 +65,12 @@ Examples:
   npx recurrent train --task forecast --csv airline_passengers.csv --out runs/airline
   npx recurrent train --task classify --sequences seqs.csv --labels labels.csv --out runs/indoor
   npx recurrent train --task adding --length 50 --out runs/adding
+  npx recurrent train --task adding --length 50 --cell elman --log-gradients --out runs/adding-elman
   npx recurrent train --resume runs/shakespeare --epochs 20`)
     .action(async (flags: Flags) => {
       const { out, resume, config, json, length, ...rest } = flags;
       if (length !== undefined) rest.seq = length;
+      if (rest.logGradientsEvery !== undefined) rest.logGradients = true;
       const fromFile = config ? readConfigFile(config) : {};
       let options: TrainOptions, dir: string;
       if (resume) {

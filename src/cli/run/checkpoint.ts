@@ -39,6 +39,8 @@ export interface TrainingState {
   /** Training-loss sums since the last evaluation, for the next metrics record. */
   lossSum: number;
   lossUnits: number;
+  /** --log-gradients: (norm before clipping, clipped 0/1) of the updates since the last evaluation. */
+  gradLog?: Array<[number, number]> | null;
   /** Why the run stopped last ("epochs", "early-stopping", "time-limit", "signal"), or null while running. */
   stopped: string | null;
 }

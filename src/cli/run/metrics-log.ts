@@ -19,7 +19,8 @@ export interface MetricsRecord {
   seconds: number;
   train_loss?: number;
   val_loss?: number;
-  [key: string]: number | string | boolean | null | undefined;
+  /** Nested objects too, e.g. "gradients" (--log-gradients). */
+  [key: string]: number | string | boolean | null | undefined | object;
 }
 
 export class MetricsLog {
