@@ -73,7 +73,8 @@ for (const cfg of CONFIGS.filter((c) => configs.includes(c.name))) {
 }
 
 if (!o.json) printTable();
-for (const n of notes) console.log(`note: ${n}`);
+// In --json mode stdout holds only the JSON lines; notes go to stderr.
+for (const n of notes) (o.json ? console.error : console.log)(`note: ${n}`);
 
 function fmt(x: number): string {
   return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e4 ? `${(x / 1e3).toFixed(1)}k` : x >= 1e3 ? `${(x / 1e3).toFixed(2)}k` : x.toFixed(0);
