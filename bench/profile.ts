@@ -55,7 +55,7 @@ for (let i = 0; i <= steps; i++) {
   lossAndGrad(c.loss, out, T * B, O, targets, null, dOut);
   parts.loss += cpuMs() - t;
   t = cpuMs(); inGemm = 0;
-  model.backward(dOut);
+  model.backward(dOut, null, { inputGrad: false });   // x needs no gradient, as in PyTorch
   parts.backward += cpuMs() - t; parts.gemmB += inGemm;
   t = cpuMs();
   opt.step(model.params, model.grads);

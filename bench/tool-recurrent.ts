@@ -26,7 +26,7 @@ export function recurrentStep(c: Config, cell: Cell, mode: Mode, batch: Batch): 
     model.zeroGrads();
     const { out } = model.forward(x, T, B);
     const loss = lossAndGrad(c.loss, out, T * B, O, targets, null, dOut);
-    model.backward(dOut);
+    model.backward(dOut, null, { inputGrad: false });   // x needs no gradient, as in PyTorch
     opt.step(model.params, model.grads);
     return loss;
   };

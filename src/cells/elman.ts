@@ -62,7 +62,7 @@ export class ElmanLayer implements Layer {
     return { out, state };
   }
 
-  backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] } {
+  backward(dOut: Vec, dStateT: Vec[] | null, needDx = true): { dx: Vec; dState0: Vec[] } {
     if (!this.cache) noCache("elman");
     const { x, T, B, mask } = this.cache;
     const I = this.inputSize, H = this.hidden;
@@ -85,8 +85,9 @@ export class ElmanLayer implements Layer {
     gemm(true, false, H, H, T * B, dpre, 0, hs, 0, this.dU, 0, true);   // dU += Σ_t dpre_tᵀ h_{t-1}
     gemm(true, false, H, I, T * B, dpre, 0, x, 0, this.dW, 0, true);    // dW += Σ_t dpre_tᵀ x_t
     addBiasBackward(this.db, dpre, 0, T * B, H);
-    const dx = this.ws.get("dx", T * B * I);
-    gemm(false, false, T * B, I, H, dpre, 0, this.W, 0, dx, 0, false);  // dx = dpre W_x
+    // The input gradient costs a GEMM as large as the input projection: skip it when unused.
+    const dx = this.ws.get("dx", needDx ? T * B * I : 0);
+    if (needDx) gemm(false, false, T * B, I, H, dpre, 0, this.W, 0, dx, 0, false);
     return { dx, dState0: [dh.slice()] };
   }
 }

@@ -98,7 +98,7 @@ export class GruLayer implements Layer {
     return { out: hs.subarray(B * H), state: [hs.slice(T * B * H, (T + 1) * B * H)] };
   }
 
-  backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] } {
+  backward(dOut: Vec, dStateT: Vec[] | null, needDx = true): { dx: Vec; dState0: Vec[] } {
     if (!this.cache) noCache("gru");
     const { x, T, B, mask } = this.cache;
     const I = this.inputSize, H = this.hidden, G = 3 * H, hard = this.hard;
@@ -160,8 +160,9 @@ export class GruLayer implements Layer {
     gemm(true, false, G, I, T * B, dxw, 0, x, 0, this.dWih, 0, true);
     addBiasBackward(this.dbih, dxw, 0, T * B, G);
     addBiasBackward(this.dbhh, dhw, 0, T * B, G);
-    const dx = this.ws.get("dx", T * B * I);
-    gemm(false, false, T * B, I, G, dxw, 0, this.Wih, 0, dx, 0, false);
+    // The input gradient costs a GEMM as large as the input projection: skip it when unused.
+    const dx = this.ws.get("dx", needDx ? T * B * I : 0);
+    if (needDx) gemm(false, false, T * B, I, G, dxw, 0, this.Wih, 0, dx, 0, false);
     return { dx, dState0: [dh.slice()] };
   }
 }

@@ -110,7 +110,7 @@ export class JordanLayer implements Layer {
     };
   }
 
-  backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] } {
+  backward(dOut: Vec, dStateT: Vec[] | null, needDx = true): { dx: Vec; dState0: Vec[] } {
     if (!this.cache) noCache("jordan");
     const { x, T, B, mask, teacher } = this.cache;
     const { input: I, hidden: H, state: S, output: O } = this.o;
@@ -167,8 +167,9 @@ export class JordanLayer implements Layer {
     gemm(true, false, S, S, TB, dsp, 0, ss, 0, this.dWss, 0, true);      // with s_{t-1}
     gemm(true, false, S, O, TB, dsp, 0, fb, 0, this.dWsy, 0, true);      // with y_{t-1}
     addBiasBackward(this.dbs, dsp, 0, TB, S);
-    const dx = this.ws.get("dx", TB * I);
-    gemm(false, false, TB, I, H, dhp, 0, this.Wh, 0, dx, 0, false);
+    // The input gradient costs a GEMM as large as the input projection: skip it when unused.
+    const dx = this.ws.get("dx", needDx ? TB * I : 0);
+    if (needDx) gemm(false, false, TB, I, H, dhp, 0, this.Wh, 0, dx, 0, false);
     // In both modes y_0 feeds s_1, so the gradient wrt the initial fed-back output is dfb.
     return { dx, dState0: [ds.slice(), dfb.slice()] };
   }

@@ -44,9 +44,10 @@ export interface Layer {
   /**
    * BPTT through the last forward. dOut: (T, B, outputSize) gradient of the loss wrt the emitted
    * sequence; dStateT: gradient wrt the final states (or null). Adds (+=) into the bound gradient
-   * block; returns dx (T, B, I) and the gradient wrt the initial states.
+   * block; returns dx (T, B, I) (empty when `needDx` is false) and the gradient wrt the
+   * initial states.
    */
-  backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] };
+  backward(dOut: Vec, dStateT: Vec[] | null, needDx?: boolean): { dx: Vec; dState0: Vec[] };
 }
 
 /** Throws the same clear error from every cell when backward has no forward to reverse. */

@@ -93,7 +93,7 @@ export class LstmLayer implements Layer {
     };
   }
 
-  backward(dOut: Vec, dStateT: Vec[] | null): { dx: Vec; dState0: Vec[] } {
+  backward(dOut: Vec, dStateT: Vec[] | null, needDx = true): { dx: Vec; dState0: Vec[] } {
     if (!this.cache) noCache("lstm");
     const { x, T, B, mask } = this.cache;
     const I = this.inputSize, H = this.hidden, G = 4 * H;
@@ -129,8 +129,9 @@ export class LstmLayer implements Layer {
     gemm(true, false, G, I, T * B, dg, 0, x, 0, this.dWih, 0, true);    // dW_ih += Σ dgᵀ x_t
     addBiasBackward(this.dbih, dg, 0, T * B, G);
     addBiasBackward(this.dbhh, dg, 0, T * B, G);
-    const dx = this.ws.get("dx", T * B * I);
-    gemm(false, false, T * B, I, G, dg, 0, this.Wih, 0, dx, 0, false);
+    // The input gradient costs a GEMM as large as the input projection: skip it when unused.
+    const dx = this.ws.get("dx", needDx ? T * B * I : 0);
+    if (needDx) gemm(false, false, T * B, I, G, dg, 0, this.Wih, 0, dx, 0, false);
     return { dx, dState0: [dh.slice(), dc.slice()] };
   }
 }

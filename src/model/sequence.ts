@@ -140,15 +140,18 @@ export class Sequence {
   /**
    * BPTT through the last forward. dOut: (T, B, outputSize); dStateT: per layer gradients wrt
    * the final states, or null. Adds into `grads`; returns dx (T, B, I) and dState0 per layer.
+   * `inputGrad: false` skips dx (training needs only the weights' gradients); dx is then empty.
    */
-  backward(dOut: Vec, dStateT: Vec[][] | null = null): { dx: Vec; dState0: Vec[][] } {
+  backward(dOut: Vec, dStateT: Vec[][] | null = null, opts: { inputGrad?: boolean } = {}): { dx: Vec; dState0: Vec[][] } {
     if (!this.lastForward) throw new Error("model.backward: no cached forward pass; call forward first");
     const { T, B, ids } = this.lastForward;
     check(dOut.length === T * B * this.outputSize, "backward dOut", `length T·B·O = ${T * B * this.outputSize}`, dOut.length);
     let d = this.head ? this.head.backward(dOut) : dOut;
     const dState0: Vec[][] = [];
     for (let l = this.layers.length - 1; l >= 0; l--) {
-      const r = this.layers[l].backward(d, dStateT?.[l] ?? null);
+      // Layer 0's input gradient is needed for the embedding, or when the caller asks (default).
+      const needDx = l > 0 || ids !== null || opts.inputGrad !== false;
+      const r = this.layers[l].backward(d, dStateT?.[l] ?? null, needDx);
       dState0[l] = r.dState0;
       d = r.dx;
     }

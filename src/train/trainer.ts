@@ -64,7 +64,7 @@ export class Trainer {
     if (this.opts.manyToOne) {
       const last = zeros(B * O, m.dtype), dLast = grad ? zeros(B * O, m.dtype) : null;
       const loss = lossAndGrad(this.opts.loss, gatherLast(out, T, B, O, lengths, last), B, O, batch.targets, null, dLast);
-      if (grad) m.backward(scatterLast(dLast!, T, B, O, lengths, zeros(T * B * O, m.dtype)));
+      if (grad) m.backward(scatterLast(dLast!, T, B, O, lengths, zeros(T * B * O, m.dtype)), null, { inputGrad: false });
       return { loss, state: detached };
     }
     let rowMask = batch.mask ?? null;
@@ -74,7 +74,7 @@ export class Trainer {
     }
     const dOut = grad ? zeros(T * B * O, m.dtype) : null;
     const loss = lossAndGrad(this.opts.loss, out, T * B, O, batch.targets, rowMask, dOut);
-    if (grad) m.backward(dOut!);
+    if (grad) m.backward(dOut!, null, { inputGrad: false });
     return { loss, state: detached };
   }
 

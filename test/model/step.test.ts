@@ -66,3 +66,21 @@ test("forward refuses a wrongly sized input, naming the argument and both sizes"
   const m = new Sequence({ cell: "gru", input: 2, hidden: 3 });
   assert.throws(() => m.forward(new Float32Array(5), 2, 2), /forward x: expected length T·B·I = 2·2·2 = 8, got 5/);
 });
+
+test("backward with inputGrad: false gives the same weight and state gradients, and no dx", () => {
+  for (const cell of ["elman", "jordan", "lstm", "gru"] as const) {
+    const rng = new Rng(12);
+    const m = new Sequence({ cell, input: 3, hidden: 5, layers: 2, output: 2 }, "float64");
+    for (let i = 0; i < m.params.length; i++) m.params[i] = rng.normal() * 0.5;
+    const x = new Float64Array(4 * 2 * 3).map(() => rng.normal()), d = new Float64Array(4 * 2 * 2).map(() => rng.normal());
+    m.forward(x, 4, 2); m.zeroGrads();
+    const full = m.backward(d);
+    const g = m.grads.slice(), s0 = full.dState0.map((s) => s.map((v) => Array.from(v)));
+    assert.equal(full.dx.length, 4 * 2 * 3);
+    m.forward(x, 4, 2); m.zeroGrads();
+    const lean = m.backward(d, null, { inputGrad: false });
+    assert.equal(lean.dx.length, 0);
+    assert.deepEqual(Array.from(m.grads), Array.from(g), cell);
+    assert.deepEqual(lean.dState0.map((s) => s.map((v) => Array.from(v))), s0, cell);
+  }
+});
