@@ -9,7 +9,7 @@
 import { gemm } from "../tensor/gemm.ts";
 import { activate, activateBackward, addBias, addBiasBackward, copyRow, type Activation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
-import { noCache, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
 
 export class ElmanLayer implements Layer {
@@ -35,12 +35,7 @@ export class ElmanLayer implements Layer {
   }
 
   bind(p: Vec, g: Vec): void {
-    const I = this.inputSize, H = this.hidden;
-    let o = 0;
-    const take = (n: number) => { const v = [p.subarray(o, o + n), g.subarray(o, o + n)]; o += n; return v; };
-    [this.W, this.dW] = take(H * I);
-    [this.U, this.dU] = take(H * H);
-    [this.b, this.db] = take(H);
+    [[this.W, this.dW], [this.U, this.dU], [this.b, this.db]] = viewsOf(p, g, this.tensors);
   }
 
   forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {

@@ -16,7 +16,7 @@
 import { gemm } from "../tensor/gemm.ts";
 import { activate, activateBackward, addBias, addBiasBackward, copyRow, softmaxRows, softmaxRowsBackwardAdd, type Activation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
-import { noCache, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
 
 /** σ_y: the head activations, or (for a layer stacked below another) a hidden activation. */
@@ -56,12 +56,8 @@ export class JordanLayer implements Layer {
   }
 
   bind(p: Vec, g: Vec): void {
-    let off = 0;
-    const take = (n: number) => { const v = [p.subarray(off, off + n), g.subarray(off, off + n)]; off += n; return v; };
-    const { input: I, hidden: H, state: S, output: O } = this.o;
-    [this.Wh, this.dWh] = take(H * I); [this.Uh, this.dUh] = take(H * S); [this.bh, this.dbh] = take(H);
-    [this.Wy, this.dWy] = take(O * H); [this.by, this.dby] = take(O);
-    [this.Wss, this.dWss] = take(S * S); [this.Wsy, this.dWsy] = take(S * O); [this.bs, this.dbs] = take(S);
+    [[this.Wh, this.dWh], [this.Uh, this.dUh], [this.bh, this.dbh], [this.Wy, this.dWy], [this.by, this.dby],
+      [this.Wss, this.dWss], [this.Wsy, this.dWsy], [this.bs, this.dbs]] = viewsOf(p, g, this.tensors);
   }
 
   forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {

@@ -54,3 +54,25 @@ export interface Layer {
 export function noCache(kind: string): never {
   throw new Error(`${kind}.backward: no cached forward pass; call forward first (backward reverses the last forward)`);
 }
+
+/** Cuts a layer's parameter and gradient blocks into [param, grad] views, one per tensor in
+ *  layout order (the blocks are the tensors' concatenation). */
+export function viewsOf(p: Vec, g: Vec, tensors: TensorSpec[]): Array<[Vec, Vec]> {
+  let o = 0;
+  return tensors.map((t) => {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    const v: [Vec, Vec] = [p.subarray(o, o + n), g.subarray(o, o + n)];
+    o += n;
+    return v;
+  });
+}
+
+/** The four tensors of a gated layer with G gates (LSTM 4, GRU 3), as PyTorch names them. */
+export function gatedTensors(G: number, I: number, H: number): TensorSpec[] {
+  return [
+    { name: "weight_ih", shape: [G * H, I] },
+    { name: "weight_hh", shape: [G * H, H] },
+    { name: "bias_ih", shape: [G * H] },
+    { name: "bias_hh", shape: [G * H] },
+  ];
+}

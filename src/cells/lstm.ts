@@ -10,7 +10,7 @@
 import { gemm } from "../tensor/gemm.ts";
 import { addBias, addBiasBackward, copyRow, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
-import { noCache, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { gatedTensors, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
 
 export class LstmLayer implements Layer {
@@ -30,23 +30,12 @@ export class LstmLayer implements Layer {
     const I = inputSize, H = hidden;
     this.outputSize = H;
     this.stateSizes = [H, H];
-    this.tensors = [
-      { name: "weight_ih", shape: [4 * H, I] },
-      { name: "weight_hh", shape: [4 * H, H] },
-      { name: "bias_ih", shape: [4 * H] },
-      { name: "bias_hh", shape: [4 * H] },
-    ];
+    this.tensors = gatedTensors(4, I, H);
     this.ws = new Workspace(dtype);
   }
 
   bind(p: Vec, g: Vec): void {
-    const I = this.inputSize, H = this.hidden;
-    let o = 0;
-    const take = (n: number) => { const v = [p.subarray(o, o + n), g.subarray(o, o + n)]; o += n; return v; };
-    [this.Wih, this.dWih] = take(4 * H * I);
-    [this.Whh, this.dWhh] = take(4 * H * H);
-    [this.bih, this.dbih] = take(4 * H);
-    [this.bhh, this.dbhh] = take(4 * H);
+    [[this.Wih, this.dWih], [this.Whh, this.dWhh], [this.bih, this.dbih], [this.bhh, this.dbhh]] = viewsOf(p, g, this.tensors);
   }
 
   forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {
