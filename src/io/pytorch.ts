@@ -190,7 +190,8 @@ export function onnxSpecOf(model: Sequence, opts: { initialState?: boolean } = {
     cell,
     nonlinearity: act, // ONNX RNN also has Sigmoid, which nn.RNN lacks
     gateActivation: c.gateActivation, resetAfter: c.resetAfter,
-    inputSize: c.input, hiddenSize: c.hidden, layers,
+    inputSize: c.embedding > 0 ? c.embedding : c.input, hiddenSize: c.hidden, layers,
+    embedding: c.embedding > 0 ? { weight: sd["embedding.weight"]!.data, vocab: c.input } : undefined,
     head: model.head ? { weight: sd["head.weight"]!.data, bias: sd["head.bias"]!.data, outputSize: c.output, activation: c.outputActivation } : undefined,
     initialState: opts.initialState ?? true,
     doc: `recurrent: ${model.toString()}`,

@@ -14,8 +14,8 @@ export interface OnnxExportOptions {
 }
 
 export function modelToOnnx(model: Sequence, opts: OnnxExportOptions = {}): Uint8Array {
-  if (model.config.embedding > 0) {
-    throw new RecurrentError(`export --onnx: a model with an embedding (token-id inputs): expected feature inputs (T, B, I); not supported yet, export --pytorch instead`);
+  if (model.config.embedding > 0 && model.config.cell === "jordan") {
+    throw new RecurrentError(`export --onnx: a Jordan network with an embedding: expected feature inputs (T, B, I) for the Scan export; export an elman|lstm|gru model, or train without --embedding`);
   }
   if (model.config.cell !== "jordan") return encodeRnnModel(onnxSpecOf(model, opts));
   const layers: JordanLayerSpec[] = model.layers.map((layer, k) => {

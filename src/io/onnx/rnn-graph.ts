@@ -23,8 +23,10 @@ export interface OnnxRnnSpec {
   nonlinearity?: "tanh" | "relu" | "sigmoid"; // Elman only (default tanh)
   gateActivation?: "sigmoid" | "hard_sigmoid"; // LSTM/GRU gates (default sigmoid)
   resetAfter?: boolean; // GRU: linear_before_reset = 1 when true (default, PyTorch), 0 when false
-  inputSize: number; // I
+  inputSize: number; // I (with an embedding: its size E)
   hiddenSize: number; // H
+  /** nn.Embedding before the first layer: weight (V, E); the graph then takes int64 "tokens" (T, B). */
+  embedding?: { weight: ArrayLike<number>; vocab: number };
   layers: TorchLayerWeights[];
   /** nn.Linear on every step: weight (O, H), bias (O). */
   head?: { weight: ArrayLike<number>; bias: ArrayLike<number>; outputSize: number; activation?: "linear" | "softmax" | "sigmoid" };
@@ -76,7 +78,15 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
   const axes1 = int64("axes_1", [1]);
 
   let x = "x";
-  inputs.push({ name: "x", dataType: f32, dims: ["T", "B", spec.inputSize] });
+  if (spec.embedding) {
+    // Token ids (T, B) → Gather rows of the (V, E) table → (T, B, E).
+    checkLen(spec.embedding.weight, spec.embedding.vocab * spec.inputSize, "embedding.weight");
+    inputs.push({ name: "tokens", dataType: DataType.INT64, dims: ["T", "B"] });
+    inits.push({ name: "embedding_weight", dims: [spec.embedding.vocab, spec.inputSize], dataType: f32, data: spec.embedding.weight });
+    nodes.push({ opType: "Gather", inputs: ["embedding_weight", "tokens"], outputs: [x], attributes: { axis: { kind: "int", value: 0 } } });
+  } else {
+    inputs.push({ name: "x", dataType: f32, dims: ["T", "B", spec.inputSize] });
+  }
   if (spec.initialState) {
     inputs.push({ name: "h0", dataType: f32, dims: [L, "B", H] });
     if (cell === "lstm") inputs.push({ name: "c0", dataType: f32, dims: [L, "B", H] });
