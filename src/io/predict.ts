@@ -27,12 +27,7 @@ export interface Prediction {
 /** x: (B, T, I) batch-first; state0[name]: (L, B, size) or absent for zeros. */
 export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: number, T: number,
   state0: Record<string, ArrayLike<number>> = {}): Prediction {
-  if (model.config.feedback === "teacher" && model.config.cell === "jordan") {
-    // Teacher forcing is a training mode; at prediction time a Jordan network feeds back its own output.
-    const free = new Sequence({ ...model.config, feedback: "output" }, model.dtype);
-    free.params.set(model.params);
-    model = free;
-  }
+  model = model.freeRunning();   // teacher forcing is a training mode
   const I = model.inputWidth, L = model.layers.length, names = stateNames(model);
   const xt = zeros(T * B * I, model.dtype); // (T, B, I), or (T, B) token ids with an embedding
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * B + b) * I + i] = x[(b * T + t) * I + i]!;

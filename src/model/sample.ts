@@ -36,7 +36,8 @@ export function sampleLogits(logits: Vec, off: number, n: number, temperature: n
 }
 
 /** Generates `length` token ids after the prompt (batch of one, step by step). */
-export function sampleTokens(model: Sequence, o: SampleOptions): number[] {
+export function sampleTokens(trained: Sequence, o: SampleOptions): number[] {
+  const model = trained.freeRunning();   // no targets to force: a teacher-forced Jordan net runs free
   const V = model.config.input, O = model.outputSize;
   const temperature = o.temperature ?? 1, topK = o.topK ?? 0;
   check(o.prompt.length >= 1, "sample prompt", "at least one token", o.prompt.length);

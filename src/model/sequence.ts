@@ -4,7 +4,7 @@
 //
 // forward/backward work on whole time-major batches (T, B, ·); `step` runs one time step
 // at a time with the state kept inside, and gives the same bits as the whole-sequence pass.
-import { check } from "../errors.ts";
+import { check, RecurrentError } from "../errors.ts";
 import { ElmanLayer } from "../cells/elman.ts";
 import { GruLayer } from "../cells/gru.ts";
 import { JordanLayer } from "../cells/jordan.ts";
@@ -38,6 +38,8 @@ export class Sequence {
   private embedded: Vec;
   private stepState: Vec[][] | null = null;
   private stepB = 0;
+  /** Steps taken since resetState. */
+  private steps = 0;
 
   constructor(config: Partial<ModelConfig>, readonly dtype: DType = "float32") {
     const c = normaliseConfig(config);
@@ -198,6 +200,7 @@ export class Sequence {
   /** Starts (or restarts) step-by-step mode for a batch of B, from zero or given states. */
   resetState(B = 1, state0: Vec[][] | null = null): void {
     this.stepB = B;
+    this.steps = 0;
     this.stepState = state0 ? state0.map((s) => s.map((v) => v.slice())) : this.zeroState(B);
   }
 
@@ -216,13 +219,36 @@ export class Sequence {
     if (!this.stepState) this.resetState(x.length / this.inputWidth);
     const B = this.stepB;
     check(x.length === B * this.inputWidth, "step x", `length B·I = ${B * this.inputWidth}`, x.length);
-    if (teacherPrev && this.config.cell === "jordan") {
+    let teacher: Vec | null = null;
+    if (this.config.cell === "jordan" && this.config.feedback === "teacher") {
+      // The fed-back output of this step is the previous target: it replaces the state's y.
+      // Without one (after the first step) the run would silently reuse a stale target.
       const top = this.stepState![this.layers.length - 1];
-      top[1] = teacherPrev.slice();
+      if (teacherPrev) {
+        check(teacherPrev.length === B * this.config.output, "step teacherPrev", `length B·O = ${B * this.config.output}`, teacherPrev.length);
+        top[1] = teacherPrev.slice();
+      } else if (this.steps > 0) {
+        throw new RecurrentError("step: a Jordan network trained with teacher forcing needs the previous target (teacherPrev) at every step after the first; to run it free, copy it with feedback \"output\"");
+      }
+      teacher = top[1];   // forward feeds teacher[0] onward; the next step replaces it again
     }
-    const r = this.forward(x, 1, B, { state0: this.stepState, teacher: this.config.feedback === "teacher" ? (this.stepState![this.layers.length - 1][1]) : null });
+    const r = this.forward(x, 1, B, { state0: this.stepState, teacher });
     this.stepState = r.state;
+    this.steps++;
     return r.out.slice();
+  }
+
+
+  /**
+   * The model as it runs at prediction time: a Jordan network trained with teacher forcing
+   * feeds back its own output once there are no targets, so it gets a copy with feedback
+   * "output" and the same weights; every other model is returned as it is.
+   */
+  freeRunning(): Sequence {
+    if (this.config.cell !== "jordan" || this.config.feedback !== "teacher") return this;
+    const free = new Sequence({ ...this.config, feedback: "output" }, this.dtype);
+    free.params.set(this.params);
+    return free;
   }
 
   /** One line: `LSTM(65 => 128 ×2) => 65  # 216,641 parameters` (Flux style). */

@@ -84,3 +84,33 @@ test("backward with inputGrad: false gives the same weight and state gradients, 
     assert.deepEqual(lean.dState0.map((s) => s.map((v) => Array.from(v))), s0, cell);
   }
 });
+
+test("a teacher-forced Jordan net steps with the previous targets, equal to the teacher-forced forward, and refuses to go on without them", () => {
+  const rng = new Rng(6);
+  const m = new Sequence({ cell: "jordan", input: 2, hidden: 4, state: 3, output: 3, feedback: "teacher" }, "float64");
+  for (let i = 0; i < m.params.length; i++) m.params[i] = rng.normal() * 0.5;
+  const T = 5, B = 2, O = 3;
+  const x = new Float64Array(T * B * 2).map(() => rng.normal()), y = new Float64Array(T * B * O).map(() => rng.uniform());
+  const whole = m.forward(x, T, B, { teacher: y }).out.slice();
+  m.resetState(B);
+  for (let t = 0; t < T; t++) {
+    const prev = t === 0 ? undefined : y.subarray((t - 1) * B * O, t * B * O);
+    const s = m.step(x.subarray(t * B * 2, (t + 1) * B * 2), prev);
+    assert.deepEqual(Array.from(s), Array.from(whole.subarray(t * B * O, (t + 1) * B * O)), `step ${t}`);
+  }
+  assert.throws(() => m.step(x.subarray(0, B * 2)), /needs the previous target \(teacherPrev\)/);
+});
+
+test("sampling from a teacher-forced Jordan net runs it free, as the same weights with feedback 'output'", async () => {
+  const { sampleTokens } = await import("../../src/model/sample.ts");
+  const m = new Sequence({ cell: "jordan", input: 4, hidden: 5, output: 4, outputActivation: "softmax", feedback: "teacher" });
+  const rng = new Rng(2);
+  for (let i = 0; i < m.params.length; i++) m.params[i] = rng.normal();
+  const free = m.freeRunning();
+  assert.equal(free.config.feedback, "output");
+  assert.deepEqual(Array.from(free.params), Array.from(m.params));
+  const a = sampleTokens(m, { prompt: [1, 2], length: 12, rng: new Rng(9) });
+  const b = sampleTokens(free, { prompt: [1, 2], length: 12, rng: new Rng(9) });
+  assert.deepEqual(a, b);
+  assert.equal(new Sequence({ cell: "gru", input: 2, hidden: 3 }).freeRunning().config.cell, "gru");
+});
