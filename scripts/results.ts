@@ -165,7 +165,7 @@ function report(total: number, plots: Record<string, string>, when: Date): strin
     `${availableParallelism()} cores (${cpu}), in ${(total / 60).toFixed(1)} minutes${SCALE !== 1 ? ` with every budget scaled by ${SCALE}` : ""}. ` +
     "Every figure below comes from the commands shown, run by the script as child processes, two at a time, each with one GEMM thread " +
     "(the WebAssembly SIMD kernel). Budgets are wall-clock training time (`--time-limit`; validation passes are not counted in it). " +
-    "The machine was shared with other jobs while this ran, so throughput (and how far each run got in its budget) is lower than on an idle machine; " +
+    "Throughput, and so how far each run gets in its budget, depends on what else the machine runs at the time: " +
     "compare runs within this page, not with other machines.", "");
 
   L.push("## Character model: tinyshakespeare, one budget per cell", "",
