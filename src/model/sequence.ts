@@ -1,5 +1,6 @@
-// The Sequence model: stacked recurrent layers and an optional linear head, with all
-// parameters in one flat array viewed by name (STYLE §3) and gradients in the same layout.
+// The Sequence model: an optional embedding, stacked recurrent layers and an optional linear
+// head, with all parameters in one flat array viewed by name (STYLE §3) and gradients in the
+// same layout.
 // Optimisers, clipping, gradient-free trainers and safetensors each see one array.
 //
 // forward/backward work on whole time-major batches (T, B, ·); `step` runs one time step
