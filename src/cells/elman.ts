@@ -8,6 +8,7 @@
 // Not here: stacking, heads, losses (src/model), optimisation (src/train).
 import { gemm } from "../tensor/gemm.ts";
 import { activate, activateBackward, addBias, addBiasBackward, copyRow, type Activation } from "../tensor/ops.ts";
+import { gateKernelsFor } from "../tensor/gate-kernels.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -44,11 +45,14 @@ export class ElmanLayer implements Layer {
     if (state0) hs.set(state0[0].subarray(0, B * H)); else hs.fill(0, 0, B * H);
     // Input projection for all steps at once: (T·B, I) · W_xᵀ → (T·B, H), written at hs[1..].
     gemm(false, true, T * B, H, I, x, 0, this.W, 0, hs, B * H, false);
+    addBias(hs, B * H, T * B, this.b, H);
+    const act = this.activation;
+    const k = act === "tanh" || act === "sigmoid" ? gateKernelsFor(hs) : null;  // WebAssembly SIMD when installed
     for (let t = 0; t < T; t++) {
       const prev = t * B * H, cur = (t + 1) * B * H;
-      addBias(hs, cur, B, this.b, H);
       gemm(false, true, B, H, H, hs, prev, this.U, 0, hs, cur, true);   // + h_{t-1} U_hᵀ
-      activate(this.activation, hs, hs, cur, B * H);
+      if (k) k.activate(hs, cur, hs, cur, B * H, act as "tanh" | "sigmoid");
+      else activate(act, hs, hs, cur, B * H);
       if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) copyRow(hs, prev + b * H, hs, cur + b * H, H);
     }
     this.cache = { x, T, B, mask };
@@ -65,10 +69,14 @@ export class ElmanLayer implements Layer {
     const dpre = this.ws.get("dpre", T * B * H);              // (T, B, H) gradient wrt pre-activations
     const dh = this.ws.get("dh", B * H);                      // (B, H) carried gradient wrt h_t
     if (dStateT) dh.set(dStateT[0]); else dh.fill(0);
+    const act = this.activation;
+    const k = act === "tanh" || act === "sigmoid" ? gateKernelsFor(hs, dpre, dh) : null;
+    const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
     for (let t = T - 1; t >= 0; t--) {
       const cur = (t + 1) * B * H, o = t * B * H;
-      for (let i = 0; i < B * H; i++) dh[i] += dOut[o + i];
-      activateBackward(this.activation, hs, cur, dh, 0, dpre, o, B * H);
+      if (!fuseOut) for (let i = 0; i < B * H; i++) dh[i] += dOut[o + i];
+      if (k) k.activateBackward(hs, cur, dh, 0, fuseOut ? dOut : null, o, dpre, o, B * H, act as "tanh" | "sigmoid");
+      else activateBackward(act, hs, cur, dh, 0, dpre, o, B * H);
       if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) dpre.fill(0, o + b * H, o + (b + 1) * H);
       // dh_{t-1} = dpre_t U_h, except padded rows, whose h_t was h_{t-1}: their gradient passes through.
       const keep = mask ? this.ws.get("keep", B * H) : null;

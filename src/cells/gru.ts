@@ -12,6 +12,7 @@
 // 3H(I + H + 2) per layer. State: h (B, H).
 import { gemm } from "../tensor/gemm.ts";
 import { addBias, addBiasBackward, copyRow, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
+import { gateKernelsFor } from "../tensor/gate-kernels.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { gatedTensors, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -50,41 +51,52 @@ export class GruLayer implements Layer {
     if (state0) hs.set(state0[0].subarray(0, B * H)); else hs.fill(0, 0, B * H);
     gemm(false, true, T * B, G, I, x, 0, this.Wih, 0, xw, 0, false);
     addBias(xw, 0, T * B, this.bih, G);
+    // WebAssembly SIMD gates when installed (reset-after only); they add b_hh themselves.
+    const k = this.resetAfter ? gateKernelsFor(xw, hn, hw, hs, this.bhh) : null;
     for (let t = 0; t < T; t++) {
       const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
-      hw.fill(0);
-      addBias(hw, 0, B, this.bhh, G);
-      if (this.resetAfter) {
-        gemm(false, true, B, G, H, hs, prev, this.Whh, 0, hw, 0, true);
-      } else {
-        // r and z see h_{t-1}; the n block sees r ⊙ h_{t-1}, so it waits for r.
-        for (let b = 0; b < B; b++) gemm(false, true, 1, 2 * H, H, hs, prev + b * H, this.Whh, 0, hw, b * G, true);
-        for (let b = 0; b < B; b++) {
-          const gr = go + b * G, wr = b * G, hr = b * H;
-          for (let j = 0; j < H; j++) {
-            const a = xw[gr + j] + hw[wr + j];
-            hn[prev + hr + j] = (hard ? hardSigmoid(a) : sigmoid(a)) * hs[prev + hr + j];
-          }
-          gemm(false, true, 1, H, H, hn, prev + hr, this.Whh, 2 * H * H, hw, wr + 2 * H, true);
-        }
-      }
-      for (let b = 0; b < B; b++) {
-        const gr = go + b * G, wr = b * G, hr = b * H;
-        for (let j = 0; j < H; j++) {
-          const ar = xw[gr + j] + hw[wr + j], az = xw[gr + H + j] + hw[wr + H + j];
-          const r = hard ? hardSigmoid(ar) : sigmoid(ar);
-          const z = hard ? hardSigmoid(az) : sigmoid(az);
-          const hnj = hw[wr + 2 * H + j];
-          const n = Math.tanh(xw[gr + 2 * H + j] + (this.resetAfter ? r * hnj : hnj));
-          xw[gr + j] = r; xw[gr + H + j] = z; xw[gr + 2 * H + j] = n;
-          if (this.resetAfter) hn[prev + hr + j] = hnj;
-          hs[cur + hr + j] = (1 - z) * n + z * hs[prev + hr + j];
-        }
-      }
+      if (k) {
+        gemm(false, true, B, G, H, hs, prev, this.Whh, 0, hw, 0, false);
+        k.gruForward(xw, go, hw, 0, this.bhh, hs, prev, cur, hn, prev, B, H, hard);
+      } else this.gatesForward(xw, hn, hw, hs, go, prev, cur, B);
       if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) copyRow(hs, prev + b * H, hs, cur + b * H, H);
     }
     this.cache = { x, T, B, mask };
     return { out: hs.subarray(B * H), state: [hs.slice(T * B * H, (T + 1) * B * H)] };
+  }
+
+  /** The JavaScript reference of one forward step's gates (and, reset before, the n block's GEMMs). */
+  private gatesForward(xw: Vec, hn: Vec, hw: Vec, hs: Vec, go: number, prev: number, cur: number, B: number): void {
+    const H = this.hidden, G = 3 * H, hard = this.hard;
+    hw.fill(0);
+    addBias(hw, 0, B, this.bhh, G);
+    if (this.resetAfter) {
+      gemm(false, true, B, G, H, hs, prev, this.Whh, 0, hw, 0, true);
+    } else {
+      // r and z see h_{t-1}; the n block sees r ⊙ h_{t-1}, so it waits for r.
+      for (let b = 0; b < B; b++) gemm(false, true, 1, 2 * H, H, hs, prev + b * H, this.Whh, 0, hw, b * G, true);
+      for (let b = 0; b < B; b++) {
+        const gr = go + b * G, wr = b * G, hr = b * H;
+        for (let j = 0; j < H; j++) {
+          const a = xw[gr + j] + hw[wr + j];
+          hn[prev + hr + j] = (hard ? hardSigmoid(a) : sigmoid(a)) * hs[prev + hr + j];
+        }
+        gemm(false, true, 1, H, H, hn, prev + hr, this.Whh, 2 * H * H, hw, wr + 2 * H, true);
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      const gr = go + b * G, wr = b * G, hr = b * H;
+      for (let j = 0; j < H; j++) {
+        const ar = xw[gr + j] + hw[wr + j], az = xw[gr + H + j] + hw[wr + H + j];
+        const r = hard ? hardSigmoid(ar) : sigmoid(ar);
+        const z = hard ? hardSigmoid(az) : sigmoid(az);
+        const hnj = hw[wr + 2 * H + j];
+        const n = Math.tanh(xw[gr + 2 * H + j] + (this.resetAfter ? r * hnj : hnj));
+        xw[gr + j] = r; xw[gr + H + j] = z; xw[gr + 2 * H + j] = n;
+        if (this.resetAfter) hn[prev + hr + j] = hnj;
+        hs[cur + hr + j] = (1 - z) * n + z * hs[prev + hr + j];
+      }
+    }
   }
 
   backward(dOut: Vec, dStateT: Vec[] | null, needDx = true): { dx: Vec; dState0: Vec[] } {
@@ -92,17 +104,23 @@ export class GruLayer implements Layer {
     const { x, T, B, mask } = this.cache;
     const I = this.inputSize, H = this.hidden, G = 3 * H, hard = this.hard;
     const act = this.ws.get("xw", T * B * G), hn = this.ws.get("hn", T * B * H), hs = this.ws.get("hs", (T + 1) * B * H);
-    const dxw = this.ws.get("dxw", T * B * G);    // (T, B, 3H) gradient wrt W_ih x + b_ih
+    // The gradient wrt W_ih x + b_ih overwrites the activations in place (step t's are read
+    // only at step t), which saves a (T, B, 3H) buffer.
+    const dxw = act;
     const dhw = this.ws.get("dhw", T * B * G);    // (T, B, 3H) gradient wrt W_hh (·) + b_hh
     const drh = this.ws.get("drh", B * H);        // (B, H) gradient wrt r ⊙ h_{t-1} (reset before)
     const dh = this.ws.get("dh", B * H);
     if (dStateT) dh.set(dStateT[0]); else dh.fill(0);
+    const k = this.resetAfter ? gateKernelsFor(act, hn, hs, dh, dhw) : null;
+    const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
     for (let t = T - 1; t >= 0; t--) {
       const go = t * B * G, prev = t * B * H, o0 = t * B * H;
-      for (let k = 0; k < B * H; k++) dh[k] += dOut[o0 + k];
-      for (let b = 0; b < B; b++) {
+      if (!fuseOut) for (let q = 0; q < B * H; q++) dh[q] += dOut[o0 + q];
+      if (k && !mask) k.gruBackward(act, go, hn, prev, hs, prev, dh, 0, fuseOut ? dOut : null, o0, dhw, go, B, H, hard);
+      else for (let b = 0; b < B; b++) {
         const gr = go + b * G, hr = b * H;
         if (mask && !mask[t * B + b]) { dxw.fill(0, gr, gr + G); dhw.fill(0, gr, gr + G); continue; }
+        if (k) { k.gruBackward(act, gr, hn, prev + hr, hs, prev + hr, dh, hr, null, 0, dhw, gr, 1, H, hard); continue; }
         for (let j = 0; j < H; j++) {
           const z = act[gr + H + j], n = act[gr + 2 * H + j];
           const d = dh[hr + j], hp = hs[prev + hr + j];
@@ -141,9 +159,9 @@ export class GruLayer implements Layer {
       gemm(true, false, G, H, T * B, dhw, 0, hs, 0, this.dWhh, 0, true);
     } else {
       // Row blocks of dW_hh: r and z against h_{t-1}, n against r ⊙ h_{t-1}; per row of (T·B).
-      for (let k = 0; k < T * B; k++) {
-        gemm(true, false, 2 * H, H, 1, dhw, k * G, hs, k * H, this.dWhh, 0, true);
-        gemm(true, false, H, H, 1, dhw, k * G + 2 * H, hn, k * H, this.dWhh, 2 * H * H, true);
+      for (let row = 0; row < T * B; row++) {
+        gemm(true, false, 2 * H, H, 1, dhw, row * G, hs, row * H, this.dWhh, 0, true);
+        gemm(true, false, H, H, 1, dhw, row * G + 2 * H, hn, row * H, this.dWhh, 2 * H * H, true);
       }
     }
     gemm(true, false, G, I, T * B, dxw, 0, x, 0, this.dWih, 0, true);
@@ -152,6 +170,7 @@ export class GruLayer implements Layer {
     // The input gradient costs a GEMM as large as the input projection: skip it when unused.
     const dx = this.ws.get("dx", needDx ? T * B * I : 0);
     if (needDx) gemm(false, false, T * B, I, G, dxw, 0, this.Wih, 0, dx, 0, false);
+    this.cache = null;   // the activations are gone: a second backward needs a new forward
     return { dx, dState0: [dh.slice()] };
   }
 }

@@ -9,6 +9,7 @@
 // 4H(I + H + 2) per layer. State: h (B, H) and c (B, H).
 import { gemm } from "../tensor/gemm.ts";
 import { addBias, addBiasBackward, copyRow, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
+import { gateKernelsFor } from "../tensor/gate-kernels.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { gatedTensors, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -50,24 +51,28 @@ export class LstmLayer implements Layer {
     gemm(false, true, T * B, G, I, x, 0, this.Wih, 0, gates, 0, false);
     addBias(gates, 0, T * B, this.bih, G);
     addBias(gates, 0, T * B, this.bhh, G);
+    const k = gateKernelsFor(gates, hs, cs, tc);   // WebAssembly SIMD gates when installed
     for (let t = 0; t < T; t++) {
       const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
       gemm(false, true, B, G, H, hs, prev, this.Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
       // Fused gate kernel: activations, cell and hidden update for the whole (B, H) block.
-      const hard = this.hard;
-      for (let b = 0; b < B; b++) {
-        const gr = go + b * G, hr = b * H;
-        for (let j = 0; j < H; j++) {
-          const i = hard ? hardSigmoid(gates[gr + j]) : sigmoid(gates[gr + j]);
-          const f = hard ? hardSigmoid(gates[gr + H + j]) : sigmoid(gates[gr + H + j]);
-          const g = Math.tanh(gates[gr + 2 * H + j]);
-          const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
-          gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
-          const c = f * cs[prev + hr + j] + i * g;
-          const th = Math.tanh(c);
-          cs[cur + hr + j] = c;
-          tc[t * B * H + hr + j] = th;
-          hs[cur + hr + j] = o * th;
+      if (k) k.lstmForward(gates, go, cs, prev, cur, tc, t * B * H, hs, cur, B, H, this.hard);
+      else {
+        const hard = this.hard;
+        for (let b = 0; b < B; b++) {
+          const gr = go + b * G, hr = b * H;
+          for (let j = 0; j < H; j++) {
+            const i = hard ? hardSigmoid(gates[gr + j]) : sigmoid(gates[gr + j]);
+            const f = hard ? hardSigmoid(gates[gr + H + j]) : sigmoid(gates[gr + H + j]);
+            const g = Math.tanh(gates[gr + 2 * H + j]);
+            const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
+            gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
+            const c = f * cs[prev + hr + j] + i * g;
+            const th = Math.tanh(c);
+            cs[cur + hr + j] = c;
+            tc[t * B * H + hr + j] = th;
+            hs[cur + hr + j] = o * th;
+          }
         }
       }
       if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) {
@@ -88,17 +93,23 @@ export class LstmLayer implements Layer {
     const I = this.inputSize, H = this.hidden, G = 4 * H;
     const gates = this.ws.get("gates", T * B * G), hs = this.ws.get("hs", (T + 1) * B * H);
     const cs = this.ws.get("cs", (T + 1) * B * H), tc = this.ws.get("tc", T * B * H);
-    const dg = this.ws.get("dgates", T * B * G);      // (T, B, 4H) gradient wrt gate pre-activations
+    // The gradient wrt the gate pre-activations overwrites the gates in place: step t's gates
+    // are read only at step t, and this saves a (T, B, 4H) buffer (a third of the cache).
+    const dg = gates;
     const dh = this.ws.get("dh", B * H), dc = this.ws.get("dc", B * H);
     if (dStateT) { dh.set(dStateT[0]); dc.set(dStateT[1]); } else { dh.fill(0); dc.fill(0); }
     const keep = mask ? this.ws.get("keep", B * H) : null;
     const hard = this.hard;
+    const k = gateKernelsFor(gates, tc, cs, dh, dc);
+    const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
     for (let t = T - 1; t >= 0; t--) {
       const go = t * B * G, prev = t * B * H, o0 = t * B * H;
-      for (let k = 0; k < B * H; k++) dh[k] += dOut[o0 + k];
-      for (let b = 0; b < B; b++) {
+      if (!fuseOut) for (let q = 0; q < B * H; q++) dh[q] += dOut[o0 + q];
+      if (k && !mask) k.lstmBackward(gates, go, tc, o0, cs, prev, dh, 0, fuseOut ? dOut : null, o0, dc, 0, B, H, hard);
+      else for (let b = 0; b < B; b++) {
         const gr = go + b * G, hr = b * H;
         if (mask && !mask[t * B + b]) { dg.fill(0, gr, gr + G); continue; }  // padding: state passes through
+        if (k) { k.lstmBackward(gates, gr, tc, o0 + hr, cs, prev + hr, dh, hr, null, 0, dc, hr, 1, H, hard); continue; }
         for (let j = 0; j < H; j++) {
           const i = gates[gr + j], f = gates[gr + H + j], g = gates[gr + 2 * H + j], o = gates[gr + 3 * H + j];
           const th = tc[o0 + hr + j], dhj = dh[hr + j];
@@ -121,6 +132,7 @@ export class LstmLayer implements Layer {
     // The input gradient costs a GEMM as large as the input projection: skip it when unused.
     const dx = this.ws.get("dx", needDx ? T * B * I : 0);
     if (needDx) gemm(false, false, T * B, I, G, dg, 0, this.Wih, 0, dx, 0, false);
+    this.cache = null;   // the gates are gone: a second backward needs a new forward
     return { dx, dState0: [dh.slice(), dc.slice()] };
   }
 }

@@ -1,13 +1,15 @@
 // The fast backend: installs the WebAssembly SIMD GEMM (wasm/assembly/gemm.ts) through
-// setGemm and places every float32 buffer in its shared memory through setF32Allocator,
-// so the GEMM reads operands in place. One call: `useFastBackend()`; `useReferenceBackend()`
+// setGemm, the fused gate kernels (wasm/assembly/gates.ts) through setGateKernels, and
+// places every float32 buffer in its shared memory through setF32Allocator, so both read
+// operands in place. One call: `useFastBackend()`; `useReferenceBackend()`
 // undoes it (buffers already handed out stay valid).
 //
 // Float32Arrays outside the heap still work: they are copied into a staging area and the
 // result copied back. Float64Arrays (gradient checks) go to gemmReference. Every float32
 // GEMM goes to wasm whatever its size, because a row's bits must not depend on M (the
 // step API and the whole-sequence forward must agree bit for bit), and the wasm and
-// reference kernels round differently. Threads split C's columns, which changes no bits.
+// reference kernels round differently. The gate kernels likewise run for every float32
+// heap array, whatever the batch, and compute each row independently of the others.
 //
 // Threads claim chunks of C's columns (threads.ts), which changes no bits.
 //
@@ -17,6 +19,8 @@ import { setF32Allocator } from "./types.ts";
 import { WasmHeap } from "./wasm/heap.ts";
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.ts";
 import { GemmPool, CTRL_INTS, type Spawn } from "./threads.ts";
+import { setGateKernels, type GateKernels } from "./gate-kernels.ts";
+import { createGateKernels } from "./wasm/gates.ts";
 
 type WasmGemm = (tA: number, tB: number, M: number, N: number, K: number, a: number, b: number,
   c: number, acc: number, j0: number, j1: number, scratch: number) => void;
@@ -30,6 +34,9 @@ export interface FastOptions {
   threadMinFlops?: number;
   /** Iterations a worker spins before it sleeps. */
   spin?: number;
+  /** Install the WebAssembly SIMD gate kernels (default true; false keeps the JavaScript
+   *  gate loops, for ablations). */
+  fusedGates?: boolean;
 }
 
 /** Default hand-off threshold in flops (2·M·N·K); measured by bench/gemm.ts on 2 cores. */
@@ -41,6 +48,8 @@ export interface FastBackend {
   gemm: Gemm;
   /** The wasm GEMM on the calling thread only, for benchmarks and tests. */
   gemmSingle: Gemm;
+  /** The fused gate kernels over this heap (installed by useFastBackend unless fusedGates is false). */
+  gates: GateKernels;
   threads: number;
   /** Threads that have started (workers start asynchronously). */
   readyThreads(): number;
@@ -131,6 +140,7 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
     heap,
     gemm: makeGemm(true),
     gemmSingle: makeGemm(false),
+    gates: createGateKernels(heap),
     threads,
     readyThreads: () => 1 + (pool ? pool.ready() : 0),
     chunksByWorkers: () => pool ? pool.chunksByWorkers() : 0,
@@ -147,6 +157,7 @@ export function useFastBackend(opts: FastOptions = {}): FastBackend {
   const fb = createFastBackend(opts);
   setGemm(fb.gemm, fb.threads > 1 ? `wasm-simd×${fb.threads}` : "wasm-simd");
   setF32Allocator((n) => fb.heap.allocF32(n) ?? new Float32Array(n));
+  setGateKernels(opts.fusedGates === false ? null : fb.gates);
   current = fb;
   return fb;
 }
@@ -156,6 +167,7 @@ export function useReferenceBackend(): void {
   if (current) { current.stop(); current = null; }
   setGemm(gemmReference, "reference");
   setF32Allocator((n) => new Float32Array(n));
+  setGateKernels(null);
 }
 
 /** The installed fast backend, if any. */

@@ -3,6 +3,7 @@
 // takes the forward's output, because σ' = y(1−y), tanh' = 1−y², relu' = [y > 0].
 // Offsets index into the arrays, so the time loop slices without allocating views.
 import type { Vec } from "./types.ts";
+import { gateKernelsFor } from "./gate-kernels.ts";
 
 export type Activation = "tanh" | "sigmoid" | "relu" | "linear";
 export const HIDDEN_ACTIVATIONS = ["tanh", "sigmoid", "relu"] as const;
@@ -53,6 +54,8 @@ export function activateBackward(act: Activation, y: Vec, yOff: number, dy: Vec,
 
 /** x[rows, n] += bias[n], row by row from offset `off`. */
 export function addBias(x: Vec, off: number, rows: number, bias: Vec, n: number): void {
+  const k = rows * n >= 256 ? gateKernelsFor(x, bias) : null;   // WebAssembly SIMD, same bits
+  if (k) { k.addBias(x, off, rows, bias, n); return; }
   for (let r = 0; r < rows; r++) {
     const o = off + r * n;
     for (let j = 0; j < n; j++) x[o + j] += bias[j];
@@ -61,6 +64,8 @@ export function addBias(x: Vec, off: number, rows: number, bias: Vec, n: number)
 
 /** dbias[n] += Σ_rows dx[rows, n]: the backward of addBias. */
 export function addBiasBackward(dbias: Vec, dx: Vec, off: number, rows: number, n: number): void {
+  const k = rows * n >= 256 ? gateKernelsFor(dbias, dx) : null;  // WebAssembly SIMD, same bits
+  if (k) { k.addBiasBackward(dbias, dx, off, rows, n); return; }
   for (let r = 0; r < rows; r++) {
     const o = off + r * n;
     for (let j = 0; j < n; j++) dbias[j] += dx[o + j];

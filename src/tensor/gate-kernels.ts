@@ -1,0 +1,43 @@
+// The fused gate kernels' hook: a backend (fast.ts) may install WebAssembly SIMD versions of
+// the per-step element-wise work of the LSTM, GRU and Elman layers. The JavaScript loops in
+// src/cells stay the reference, and run whenever no kernels are installed or an array is not
+// one the kernels can address (float64, or float32 outside the wasm heap).
+//
+// Offsets are in elements, as everywhere in the core; `rows` consecutive batch rows are done
+// per call (see wasm/assembly/gates.ts for what each kernel reads and writes).
+import type { Vec } from "./types.ts";
+
+export type KernelActivation = "tanh" | "sigmoid";
+
+export interface GateKernels {
+  /** True when the kernels can address v in place. */
+  has(v: Vec): boolean;
+  lstmForward(gates: Vec, gOff: number, cs: Vec, cPrevOff: number, cCurOff: number, tc: Vec, tcOff: number,
+    hs: Vec, hCurOff: number, rows: number, H: number, hard: boolean): void;
+  /** dOut null: already added into dh by the caller. */
+  lstmBackward(gates: Vec, gOff: number, tc: Vec, tcOff: number, cs: Vec, cPrevOff: number, dh: Vec, dhOff: number,
+    dOut: Vec | null, dOutOff: number, dc: Vec, dcOff: number, rows: number, H: number, hard: boolean): void;
+  gruForward(xw: Vec, xwOff: number, hw: Vec, hwOff: number, bhh: Vec, hs: Vec, hPrevOff: number, hCurOff: number,
+    hn: Vec, hnOff: number, rows: number, H: number, hard: boolean): void;
+  gruBackward(act: Vec, actOff: number, hn: Vec, hnOff: number, hs: Vec, hPrevOff: number, dh: Vec, dhOff: number,
+    dOut: Vec | null, dOutOff: number, dhw: Vec, dhwOff: number, rows: number, H: number, hard: boolean): void;
+  /** x (rows, n) += bias, and dbias += column sums of dx: the same bits as ops.ts's loops. */
+  addBias(x: Vec, off: number, rows: number, bias: Vec, n: number): void;
+  addBiasBackward(dbias: Vec, dx: Vec, off: number, rows: number, n: number): void;
+  activate(x: Vec, xOff: number, y: Vec, yOff: number, n: number, act: KernelActivation): void;
+  activateBackward(y: Vec, yOff: number, dh: Vec, dhOff: number, dOut: Vec | null, dOutOff: number,
+    dpre: Vec, dpreOff: number, n: number, act: KernelActivation): void;
+}
+
+let installed: GateKernels | null = null;
+
+/** Installs (or, with null, removes) the fused gate kernels. */
+export function setGateKernels(k: GateKernels | null): void { installed = k; }
+
+/** The installed kernels when every array given is one they can address in place, else null
+ *  (the caller then runs its JavaScript reference loop). */
+export function gateKernelsFor(...arrays: Vec[]): GateKernels | null {
+  if (!installed) return null;
+  for (const v of arrays) if (!installed.has(v)) return null;
+  return installed;
+}

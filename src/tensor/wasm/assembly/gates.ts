@@ -1,0 +1,255 @@
+// AssemblyScript source of the fused gate kernels (compiled to WebAssembly with SIMD by
+// ../build.mjs; the compiled bytes are committed as ../gates.wasm and ../gates-wasm.ts).
+// It is NOT TypeScript for tsc: it uses AssemblyScript's types (i32, usize, v128).
+//
+// One call does one time step of one layer for `rows` consecutive batch rows: the gate
+// activations, the cell and hidden update (forward), or the gate gradients (backward).
+// The equations are those of src/cells/{lstm,gru,elman}.ts, whose JavaScript loops stay the
+// reference (and the float64 path); see there for the maths. All arrays are float32,
+// addressed by byte pointers into the one shared linear memory; rows are contiguous
+// (gates 4H or 3H floats a row, states H floats a row).
+//
+// exp and tanh are Cephes's single-precision algorithms (expf, tanhf): within 2 ulp of
+// the true value over the range used. Each lane is computed with plain f32 mul/add/div (no
+// FMA), so the scalar tail (a splat, one lane kept) gives the same bits as a full vector,
+// and a row's result never depends on how many rows a call covers. That keeps the step API
+// (T = 1, one call per step) bit-identical to the whole-sequence forward.
+//
+// No static data: the module shares memory with the GEMM module and the heap's allocator.
+
+const LOG2E = f32x4.splat(1.44269504088896341);
+const EXP_C1 = f32x4.splat(0.693359375);
+const EXP_C2 = f32x4.splat(-2.12194440e-4);
+const EXP_HI = f32x4.splat(88.0);     // 2^127 ≈ e^88.03: the largest finite power below
+const EXP_LO = f32x4.splat(-87.3);    // 2^-126 ≈ e^-87.34: the smallest normal power above
+const ONE = f32x4.splat(1.0);
+const HALF = f32x4.splat(0.5);
+const ZERO = f32x4.splat(0.0);
+const TANH_SMALL = f32x4.splat(0.625);
+
+/** e^x, lane-wise (Cephes expf: x = n·ln2 + r, a degree-6 polynomial in r, times 2^n). */
+// @ts-ignore: decorator
+@inline function expv(x: v128): v128 {
+  x = f32x4.pmin(f32x4.pmax(x, EXP_LO), EXP_HI);
+  const n = f32x4.floor(f32x4.add(f32x4.mul(x, LOG2E), HALF));
+  x = f32x4.sub(x, f32x4.mul(n, EXP_C1));
+  x = f32x4.sub(x, f32x4.mul(n, EXP_C2));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), ONE);
+  // 2^n built in the exponent field: n ∈ [-126, 127] after the clamp, so always normal.
+  const p = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, p);
+}
+
+/** The logistic sigmoid 1 / (1 + e^−x). */
+// @ts-ignore: decorator
+@inline function sigmoidv(x: v128): v128 {
+  return f32x4.div(ONE, f32x4.add(ONE, expv(f32x4.neg(x))));
+}
+
+/** tfjs's hard sigmoid clip(0.2·x + 0.5, 0, 1). */
+// @ts-ignore: decorator
+@inline function hardSigmoidv(x: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), HALF), ZERO), ONE);
+}
+
+// @ts-ignore: decorator
+@inline function gatev(x: v128, hard: bool): v128 { return hard ? hardSigmoidv(x) : sigmoidv(x); }
+
+/** d gate / d pre-activation from the gate's output y: y(1 − y), or 0.2 inside (0, 1) when hard. */
+// @ts-ignore: decorator
+@inline function slopev(y: v128, hard: bool): v128 {
+  if (!hard) return f32x4.mul(y, f32x4.sub(ONE, y));
+  return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(y, ZERO), f32x4.lt(y, ONE)));
+}
+
+/** tanh (Cephes tanhf) of |x|: an odd polynomial below 0.625 (no cancellation near 0),
+ *  else 1 − 2/(e^{2|x|} + 1); then x's sign. */
+// @ts-ignore: decorator
+@inline function tanhv(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const s = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, s), a), a);   // ≥ 0: |p·s| < 0.14 here
+  const e = expv(f32x4.add(a, a));
+  const big = f32x4.sub(ONE, f32x4.div(f32x4.splat(2.0), f32x4.add(e, ONE)));
+  // |tanh x| from either branch, then x's sign bit (so tanh(−0) = −0).
+  const mag = v128.bitselect(small, big, f32x4.lt(a, TANH_SMALL));
+  return v128.or(mag, v128.and(x, f32x4.splat(-0.0)));
+}
+
+// ---- loads and stores of a 4-lane chunk, or of the 1-lane tail (lane 0 of a splat) ----
+// @ts-ignore: decorator
+@inline function ld(p: usize, full: bool): v128 { return full ? v128.load(p) : f32x4.splat(load<f32>(p)); }
+// @ts-ignore: decorator
+@inline function st(p: usize, v: v128, full: bool): void {
+  if (full) v128.store(p, v); else store<f32>(p, f32x4.extract_lane(v, 0));
+}
+
+/**
+ * LSTM forward, one step. gates (rows, 4H): in, i|f|g|o pre-activations; out, activations.
+ * cPrev → cCur (rows, H); tc (rows, H) gets tanh(c_t); hCur (rows, H) gets o ⊙ tanh(c_t).
+ */
+export function lstmForward(gates: usize, cPrev: usize, cCur: usize, tc: usize, hCur: usize,
+  rows: i32, H: i32, hard: i32): void {
+  const hb = <usize>H * 4;
+  for (let b = 0; b < rows; b++) {
+    const g0 = gates + <usize>b * 4 * hb, r = <usize>b * hb;
+    for (let j = 0; j < H; ) {
+      const full = j + 4 <= H, o = <usize>j * 4;
+      const i = gatev(ld(g0 + o, full), hard != 0);
+      const f = gatev(ld(g0 + hb + o, full), hard != 0);
+      const g = tanhv(ld(g0 + 2 * hb + o, full));
+      const og = gatev(ld(g0 + 3 * hb + o, full), hard != 0);
+      st(g0 + o, i, full); st(g0 + hb + o, f, full); st(g0 + 2 * hb + o, g, full); st(g0 + 3 * hb + o, og, full);
+      const c = f32x4.add(f32x4.mul(f, ld(cPrev + r + o, full)), f32x4.mul(i, g));
+      const th = tanhv(c);
+      st(cCur + r + o, c, full);
+      st(tc + r + o, th, full);
+      st(hCur + r + o, f32x4.mul(og, th), full);
+      j += full ? 4 : 1;
+    }
+  }
+}
+
+/**
+ * LSTM backward, one step. gates (rows, 4H): in, the activations; out, the gradient wrt the
+ * pre-activations (in place). dh (rows, H): ∂L/∂h_t from later steps; dOut (0 for none) is
+ * added to it. dc (rows, H): in ∂L/∂c_t from later steps, out ∂L/∂c_{t-1}.
+ */
+export function lstmBackward(gates: usize, tc: usize, cPrev: usize, dh: usize, dOut: usize, dc: usize,
+  rows: i32, H: i32, hard: i32): void {
+  const hb = <usize>H * 4, soft = hard == 0;
+  for (let b = 0; b < rows; b++) {
+    const g0 = gates + <usize>b * 4 * hb, r = <usize>b * hb;
+    for (let j = 0; j < H; ) {
+      const full = j + 4 <= H, o = <usize>j * 4;
+      const i = ld(g0 + o, full), f = ld(g0 + hb + o, full), g = ld(g0 + 2 * hb + o, full), og = ld(g0 + 3 * hb + o, full);
+      const th = ld(tc + r + o, full);
+      let d = ld(dh + r + o, full);
+      if (dOut) d = f32x4.add(d, ld(dOut + r + o, full));
+      const dcj = f32x4.add(ld(dc + r + o, full), f32x4.mul(f32x4.mul(d, og), f32x4.sub(ONE, f32x4.mul(th, th))));
+      st(g0 + o, f32x4.mul(f32x4.mul(dcj, g), slopev(i, !soft)), full);
+      st(g0 + hb + o, f32x4.mul(f32x4.mul(dcj, ld(cPrev + r + o, full)), slopev(f, !soft)), full);
+      st(g0 + 2 * hb + o, f32x4.mul(f32x4.mul(dcj, i), f32x4.sub(ONE, f32x4.mul(g, g))), full);
+      st(g0 + 3 * hb + o, f32x4.mul(f32x4.mul(d, th), slopev(og, !soft)), full);
+      st(dc + r + o, f32x4.mul(dcj, f), full);
+      j += full ? 4 : 1;
+    }
+  }
+}
+
+/**
+ * GRU forward (reset after, PyTorch's), one step. xw (rows, 3H): in, W_ih x + b_ih; out,
+ * the activations r|z|n. hw (rows, 3H): W_hh h_{t-1} without its bias, which is bhh (3H).
+ * hn (rows, H) gets W_hn h_{t-1} + b_hn; hCur (rows, H) gets h_t.
+ */
+export function gruForward(xw: usize, hw: usize, bhh: usize, hPrev: usize, hCur: usize, hn: usize,
+  rows: i32, H: i32, hard: i32): void {
+  const hb = <usize>H * 4;
+  for (let b = 0; b < rows; b++) {
+    const x0 = xw + <usize>b * 3 * hb, w0 = hw + <usize>b * 3 * hb, r0 = <usize>b * hb;
+    for (let j = 0; j < H; ) {
+      const full = j + 4 <= H, o = <usize>j * 4;
+      const ar = f32x4.add(ld(x0 + o, full), f32x4.add(ld(w0 + o, full), ld(bhh + o, full)));
+      const az = f32x4.add(ld(x0 + hb + o, full), f32x4.add(ld(w0 + hb + o, full), ld(bhh + hb + o, full)));
+      const r = gatev(ar, hard != 0), z = gatev(az, hard != 0);
+      const hnj = f32x4.add(ld(w0 + 2 * hb + o, full), ld(bhh + 2 * hb + o, full));
+      const n = tanhv(f32x4.add(ld(x0 + 2 * hb + o, full), f32x4.mul(r, hnj)));
+      st(x0 + o, r, full); st(x0 + hb + o, z, full); st(x0 + 2 * hb + o, n, full);
+      st(hn + r0 + o, hnj, full);
+      const h = f32x4.add(f32x4.mul(f32x4.sub(ONE, z), n), f32x4.mul(z, ld(hPrev + r0 + o, full)));
+      st(hCur + r0 + o, h, full);
+      j += full ? 4 : 1;
+    }
+  }
+}
+
+/**
+ * GRU backward (reset after), one step. act (rows, 3H): in, the activations r|z|n; out, the
+ * gradient wrt W_ih x + b_ih (in place). dhw (rows, 3H) gets the gradient wrt W_hh h + b_hh.
+ * dh (rows, H): in ∂L/∂h_t from later steps (plus dOut unless 0); out, its direct part of
+ * ∂L/∂h_{t-1} (d ⊙ z; the caller adds dhw W_hh).
+ */
+export function gruBackward(act: usize, hn: usize, hPrev: usize, dh: usize, dOut: usize, dhw: usize,
+  rows: i32, H: i32, hard: i32): void {
+  const hb = <usize>H * 4, soft = hard == 0;
+  for (let b = 0; b < rows; b++) {
+    const a0 = act + <usize>b * 3 * hb, w0 = dhw + <usize>b * 3 * hb, r0 = <usize>b * hb;
+    for (let j = 0; j < H; ) {
+      const full = j + 4 <= H, o = <usize>j * 4;
+      const r = ld(a0 + o, full), z = ld(a0 + hb + o, full), n = ld(a0 + 2 * hb + o, full);
+      let d = ld(dh + r0 + o, full);
+      if (dOut) d = f32x4.add(d, ld(dOut + r0 + o, full));
+      const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, z)), f32x4.sub(ONE, f32x4.mul(n, n)));
+      const dz = f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hPrev + r0 + o, full), n)), slopev(z, !soft));
+      const dr = f32x4.mul(f32x4.mul(dn, ld(hn + r0 + o, full)), slopev(r, !soft));
+      st(a0 + o, dr, full); st(a0 + hb + o, dz, full); st(a0 + 2 * hb + o, dn, full);
+      st(w0 + o, dr, full); st(w0 + hb + o, dz, full); st(w0 + 2 * hb + o, f32x4.mul(dn, r), full);
+      st(dh + r0 + o, f32x4.mul(d, z), full);
+      j += full ? 4 : 1;
+    }
+  }
+}
+
+/** y = act(x) over n floats (x and y may be the same); act 0 tanh, 1 sigmoid. */
+export function activate(x: usize, y: usize, n: i32, act: i32): void {
+  for (let j = 0; j < n; ) {
+    const full = j + 4 <= n, o = <usize>j * 4;
+    const v = ld(x + o, full);
+    st(y + o, act == 0 ? tanhv(v) : sigmoidv(v), full);
+    j += full ? 4 : 1;
+  }
+}
+
+/**
+ * Elman backward, one step over n floats: d = dh (+ dOut unless 0); dpre = d · act'(y)
+ * from the activation's output y; act 0 tanh (1 − y²), 1 sigmoid (y(1 − y)).
+ */
+export function activateBackward(y: usize, dh: usize, dOut: usize, dpre: usize, n: i32, act: i32): void {
+  for (let j = 0; j < n; ) {
+    const full = j + 4 <= n, o = <usize>j * 4;
+    const v = ld(y + o, full);
+    let d = ld(dh + o, full);
+    if (dOut) d = f32x4.add(d, ld(dOut + o, full));
+    const s = act == 0 ? f32x4.sub(ONE, f32x4.mul(v, v)) : f32x4.mul(v, f32x4.sub(ONE, v));
+    st(dpre + o, f32x4.mul(d, s), full);
+    j += full ? 4 : 1;
+  }
+}
+
+/** x (rows, n) += bias (n), row by row. f32 adds, so the same bits as the JavaScript loop. */
+export function addBias(x: usize, rows: i32, bias: usize, n: i32): void {
+  const rb = <usize>n * 4;
+  for (let r = 0; r < rows; r++) {
+    const row = x + <usize>r * rb;
+    for (let j = 0; j < n; ) {
+      const full = j + 4 <= n, o = <usize>j * 4;
+      st(row + o, f32x4.add(ld(row + o, full), ld(bias + o, full)), full);
+      j += full ? 4 : 1;
+    }
+  }
+}
+
+/** dbias (n) += Σ_rows dx (rows, n), accumulated row by row in order into dbias's value, as
+ *  the JavaScript loop does (so the same bits); four columns at a time down the rows. */
+export function addBiasBackward(dbias: usize, dx: usize, rows: i32, n: i32): void {
+  const rb = <usize>n * 4;
+  for (let j = 0; j < n; ) {
+    const full = j + 4 <= n, o = <usize>j * 4;
+    let acc = ld(dbias + o, full);
+    for (let r = 0; r < rows; r++) acc = f32x4.add(acc, ld(dx + <usize>r * rb + o, full));
+    st(dbias + o, acc, full);
+    j += full ? 4 : 1;
+  }
+}
