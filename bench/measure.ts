@@ -16,14 +16,18 @@ function medianOf(v: number[]): number {
 }
 
 /**
- * Runs `step` (synchronous or async) `warmup` times untimed, then times repetitions until
+ * Runs `step` (synchronous or async) untimed `warmup` times and for at least `warmupSeconds`,
+ * then times repetitions until
  * `reps` are done and at least `minSeconds` have passed (at most `maxReps`).
  * Returns tokens/s statistics for `tokens` tokens per step.
  */
 export async function timeSteps(step: () => unknown, tokens: number,
-  opts: { warmup?: number; reps?: number; minSeconds?: number; maxReps?: number } = {}): Promise<Timing> {
-  const { warmup = 1, reps = 3, minSeconds = 1, maxReps = 50 } = opts;
-  for (let i = 0; i < warmup; i++) await step();
+  opts: { warmup?: number; warmupSeconds?: number; reps?: number; minSeconds?: number; maxReps?: number } = {}): Promise<Timing> {
+  const { warmup = 1, warmupSeconds = 0.5, reps = 3, minSeconds = 1, maxReps = 1000 } = opts;
+  // Warm up for `warmup` steps and at least `warmupSeconds`: a small step takes a millisecond,
+  // and the JIT and WebAssembly's tier-up (baseline → optimised code) need many of them.
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || performance.now() - w0 < warmupSeconds * 1000; i++) await step();
   const rates: number[] = [], cpuRates: number[] = [];
   const start = performance.now();
   while (rates.length < reps || (performance.now() - start < minSeconds * 1000 && rates.length < maxReps)) {

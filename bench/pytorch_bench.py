@@ -24,6 +24,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--min-seconds", type=float, default=1.0)
+    p.add_argument("--warmup-seconds", type=float, default=0.5)
     a = p.parse_args()
     c = CONFIGS[a.config]
     torch.set_num_threads(a.threads)
@@ -62,10 +63,14 @@ def main():
             forward()
 
     step = train if a.mode == "train" else infer
+    # Warm-up exactly as bench/measure.ts does: at least one step, and at least warmup_seconds.
+    start = time.perf_counter()
     step()
+    while time.perf_counter() - start < a.warmup_seconds:
+        step()
     rates, cpu_rates = [], []
     start = time.perf_counter()
-    while len(rates) < a.reps or (time.perf_counter() - start < a.min_seconds and len(rates) < 50):
+    while len(rates) < a.reps or (time.perf_counter() - start < a.min_seconds and len(rates) < 1000):
         t0, c0 = time.perf_counter(), time.process_time()
         step()
         rates.append(T * B / (time.perf_counter() - t0))

@@ -23,6 +23,7 @@ const program = new Command("bench")
   .option("--backend <name>", "fast (wasm SIMD) or reference (plain TypeScript GEMM)", "fast")
   .option("--reps <n>", "timed repetitions (at least)", "3")
   .option("--min-seconds <s>", "keep repeating until this much time has passed", "1")
+  .option("--warmup-seconds <s>", "untimed steps first, for at least this long (JIT and wasm tier-up)", "0.5")
   .option("--json", "one JSON object per line instead of the table")
   .option("--child <tool>", "internal: measure one tool in this process");
 program.parse();
@@ -32,7 +33,7 @@ const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 if (o.child) {
   const a: ChildArgs = {
     tool: o.child as Tool, config: o.config, cell: o.cell as Cell, mode: o.mode as Mode, threads: Number(o.threads),
-    reps: Number(o.reps), minSeconds: Number(o.minSeconds), backend: o.backend,
+    reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend,
   };
   console.log(JSON.stringify(await measureChild(a)));
   process.exit(0);
@@ -48,7 +49,7 @@ const notes: string[] = [];
 if (compare.includes("pytorch") && !python) notes.push("PyTorch skipped: no python3 here can `import torch` (apt-get install -y python3-torch).");
 
 const results: Result[] = [];
-const base = { reps: Number(o.reps), minSeconds: Number(o.minSeconds), backend: o.backend as "fast" | "reference" };
+const base = { reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend as "fast" | "reference" };
 function record(a: ChildArgs): void {
   const r = runChild(a, python);
   if ("error" in r) { notes.push(r.error); if (!o.json) console.error(`  ! ${r.error}`); return; }

@@ -19,7 +19,7 @@ export interface Result {
 
 export interface ChildArgs {
   tool: Tool; config: string; cell: Cell; mode: Mode; threads: number;
-  reps: number; minSeconds: number; backend: "fast" | "reference";
+  reps: number; minSeconds: number; warmupSeconds: number; backend: "fast" | "reference";
 }
 
 /** Measure in this process and return the result (the child's side). */
@@ -48,7 +48,7 @@ export async function measureChild(a: ChildArgs): Promise<Result> {
   } else {
     throw new Error(`measureChild: ${a.tool} runs in python`);
   }
-  const t = await timeSteps(step, tokens, { reps: a.reps, minSeconds: a.minSeconds });
+  const t = await timeSteps(step, tokens, { reps: a.reps, minSeconds: a.minSeconds, warmupSeconds: a.warmupSeconds });
   return {
     tool: a.tool, config: a.config, cell: a.cell, mode: a.mode, threads: a.threads,
     tokens_per_s: t.median, min: t.min, max: t.max, reps: t.reps, cpu_tokens_per_s: t.cpuMedian,
@@ -73,12 +73,12 @@ export function runChild(a: ChildArgs, python: string | null): Result | { error:
   let r;
   if (a.tool === "pytorch") {
     r = spawnSync(python!, [PY, "--config", a.config, "--cell", a.cell, "--mode", a.mode, "--threads", String(a.threads),
-      "--reps", String(a.reps), "--min-seconds", String(a.minSeconds)],
+      "--reps", String(a.reps), "--min-seconds", String(a.minSeconds), "--warmup-seconds", String(a.warmupSeconds)],
     { encoding: "utf8", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(a.threads) } });
   } else {
     r = spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", a.tool, "--config", a.config, "--cell", a.cell,
       "--mode", a.mode, "--threads", String(a.threads), "--reps", String(a.reps), "--min-seconds", String(a.minSeconds),
-      "--backend", a.backend], { encoding: "utf8", maxBuffer: 1 << 24 });
+      "--warmup-seconds", String(a.warmupSeconds), "--backend", a.backend], { encoding: "utf8", maxBuffer: 1 << 24 });
   }
   const line = (r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{"));
   if (r.status !== 0 || !line) {

@@ -41,6 +41,10 @@ export interface FastOptions {
 
 /** Default hand-off threshold in flops (2·M·N·K); measured by bench/gemm.ts on 2 cores. */
 export const THREAD_MIN_FLOPS = 2_000_000;
+/** Fewest columns of C worth splitting: threads split C by columns, and below this the chunks
+ *  are too narrow to repay the hand-off and the repacking of A each chunk does (C2's weight
+ *  gradients, 32 columns, ran 13–20 % slower split; measured in docs/performance.md). */
+export const THREAD_MIN_COLUMNS = 64;
 
 export interface FastBackend {
   heap: WasmHeap;
@@ -92,7 +96,7 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   let stage = -1, stageBytes = 0;
 
   function run(tA: boolean, tB: boolean, M: number, N: number, K: number, a: number, b: number, c: number, acc: boolean): void {
-    if (pool && 2 * M * N * K >= minFlops && N >= 16) {
+    if (pool && 2 * M * N * K >= minFlops && N >= THREAD_MIN_COLUMNS) {
       // Chunks of C's columns, claimed by whichever thread is free. Four per thread balance a
       // busy machine; a transposed A without transposed B is repacked by every chunk (M·K
       // each), so there one chunk per thread.

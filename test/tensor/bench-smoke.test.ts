@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 
 test("npm run bench --json prints one result line per measurement with tool, config, cell, mode, threads, tokens_per_s", () => {
   const r = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "--config", "C2", "--cell", "elman", "--mode", "infer",
-    "--compare", "none", "--threads", "1", "--reps", "1", "--min-seconds", "0", "--json"], { encoding: "utf8" });
+    "--compare", "none", "--threads", "1", "--reps", "1", "--min-seconds", "0", "--warmup-seconds", "0", "--json"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split("\n").filter((l) => l.startsWith("{"));
   assert.equal(lines.length, 1, r.stdout);
