@@ -12,7 +12,7 @@
 import { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { CONFIGS, flopsPerToken, minTrainBytes, type Cell, type Mode } from "./configs.ts";
-import { findTorchPython, measureChild, runChild, type ChildArgs, type Result, type Tool } from "./tools.ts";
+import { findTorchPython, measureChild, runChild, type Backend, type ChildArgs, type Result, type Tool } from "./tools.ts";
 
 const program = new Command("bench")
   .option("--config <list>", "configurations, comma-separated", "C1,C2,C3")
@@ -20,7 +20,7 @@ const program = new Command("bench")
   .option("--mode <list>", "train, infer or both", "train,infer")
   .option("--threads <list>", "thread counts for this toolkit (and PyTorch)", `1,${availableParallelism()}`)
   .option("--compare <list>", "none, or some of pytorch,tfjs,brain", "pytorch,tfjs,brain")
-  .option("--backend <name>", "fast (wasm SIMD) or reference (plain TypeScript GEMM)", "fast")
+  .option("--backend <name>", "fast (wasm SIMD GEMM and gate kernels), fast-js-gates (wasm GEMM, JavaScript gate loops) or reference (plain TypeScript)", "fast")
   .option("--reps <n>", "timed repetitions (at least)", "3")
   .option("--min-seconds <s>", "keep repeating until this much time has passed", "1")
   .option("--warmup-seconds <s>", "untimed steps first, for at least this long (JIT and wasm tier-up)", "0.5")
@@ -49,7 +49,8 @@ const notes: string[] = [];
 if (compare.includes("pytorch") && !python) notes.push("PyTorch skipped: no python3 here can `import torch` (apt-get install -y python3-torch).");
 
 const results: Result[] = [];
-const base = { reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend as "fast" | "reference" };
+if (!["fast", "fast-js-gates", "reference"].includes(o.backend)) { console.error(`bench: unknown --backend ${o.backend} (fast, fast-js-gates, reference)`); process.exit(1); }
+const base = { reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend as Backend };
 function record(a: ChildArgs): void {
   const r = runChild(a, python);
   if ("error" in r) { notes.push(r.error); if (!o.json) console.error(`  ! ${r.error}`); return; }

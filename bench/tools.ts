@@ -9,6 +9,10 @@ import { timeSteps } from "./measure.ts";
 
 export type Tool = "recurrent" | "pytorch" | "tfjs" | "brain";
 
+/** fast: wasm SIMD GEMM and gate kernels; fast-js-gates: wasm GEMM with the JavaScript gate
+ *  loops (the ablation of the gate kernels); reference: plain TypeScript throughout. */
+export type Backend = "fast" | "fast-js-gates" | "reference";
+
 export interface Result {
   tool: Tool; config: string; cell: Cell; mode: Mode; threads: number;
   tokens_per_s: number; min: number; max: number; reps: number; peak_rss_mb: number;
@@ -19,7 +23,7 @@ export interface Result {
 
 export interface ChildArgs {
   tool: Tool; config: string; cell: Cell; mode: Mode; threads: number;
-  reps: number; minSeconds: number; warmupSeconds: number; backend: "fast" | "reference";
+  reps: number; minSeconds: number; warmupSeconds: number; backend: Backend;
 }
 
 /** Measure in this process and return the result (the child's side). */
@@ -29,12 +33,12 @@ export async function measureChild(a: ChildArgs): Promise<Result> {
   let step: () => unknown, tokens = c.T * c.B, backend: string | undefined;
   if (a.tool === "recurrent") {
     const { recurrentStep } = await import("./tool-recurrent.ts");
-    if (a.backend === "fast") {
+    if (a.backend !== "reference") {
       const { useFastBackendNode, threadsReady } = await import("../src/io/threads-node.ts");
-      const fb = useFastBackendNode({ threads: a.threads });
+      const fb = useFastBackendNode({ threads: a.threads, fusedGates: a.backend === "fast" });
       if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
     }
-    backend = (await import("../src/tensor/gemm.ts")).gemmName();
+    backend = (await import("../src/tensor/gemm.ts")).gemmName() + (a.backend === "fast-js-gates" ? ", JS gates" : "");
     step = recurrentStep(c, a.cell, a.mode, batch);
   } else if (a.tool === "tfjs") {
     const { tfjsStep } = await import("./tool-tfjs.ts");

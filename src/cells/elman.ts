@@ -48,7 +48,9 @@ export class ElmanLayer implements Layer {
     addBias(hs, B * H, T * B, this.b, H);
     const act = this.activation;
     const k = act === "tanh" || act === "sigmoid" ? gateKernelsFor(hs) : null;  // WebAssembly SIMD when installed
-    for (let t = 0; t < T; t++) {
+    // Without masks the whole loop may run in WebAssembly (same bits; batch rows over threads).
+    const done = k !== null && !mask && k.has(this.U) && k.sequence("elmanForward", T, B, H, act === "tanh" ? 0 : 1, [hs, this.U]);
+    for (let t = 0; t < T && !done; t++) {
       const prev = t * B * H, cur = (t + 1) * B * H;
       gemm(false, true, B, H, H, hs, prev, this.U, 0, hs, cur, true);   // + h_{t-1} U_hᵀ
       if (k) k.activate(hs, cur, hs, cur, B * H, act as "tanh" | "sigmoid");
@@ -72,7 +74,8 @@ export class ElmanLayer implements Layer {
     const act = this.activation;
     const k = act === "tanh" || act === "sigmoid" ? gateKernelsFor(hs, dpre, dh) : null;
     const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
-    for (let t = T - 1; t >= 0; t--) {
+    const done = fuseOut && k.has(this.U) && k.sequence("elmanBackward", T, B, H, act === "tanh" ? 0 : 1, [hs, dh, dOut, dpre, this.U]);
+    for (let t = T - 1; t >= 0 && !done; t--) {
       const cur = (t + 1) * B * H, o = t * B * H;
       if (!fuseOut) for (let i = 0; i < B * H; i++) dh[i] += dOut[o + i];
       if (k) k.activateBackward(hs, cur, dh, 0, fuseOut ? dOut : null, o, dpre, o, B * H, act as "tanh" | "sigmoid");

@@ -53,7 +53,9 @@ export class GruLayer implements Layer {
     addBias(xw, 0, T * B, this.bih, G);
     // WebAssembly SIMD gates when installed (reset-after only); they add b_hh themselves.
     const k = this.resetAfter ? gateKernelsFor(xw, hn, hw, hs, this.bhh) : null;
-    for (let t = 0; t < T; t++) {
+    // Without masks the whole loop may run in WebAssembly (same bits; batch rows over threads).
+    const done = k !== null && !mask && k.has(this.Whh) && k.sequence("gruForward", T, B, H, +hard, [xw, hw, hs, hn, this.Whh, this.bhh]);
+    for (let t = 0; t < T && !done; t++) {
       const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
       if (k) {
         gemm(false, true, B, G, H, hs, prev, this.Whh, 0, hw, 0, false);
@@ -113,7 +115,8 @@ export class GruLayer implements Layer {
     if (dStateT) dh.set(dStateT[0]); else dh.fill(0);
     const k = this.resetAfter ? gateKernelsFor(act, hn, hs, dh, dhw) : null;
     const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
-    for (let t = T - 1; t >= 0; t--) {
+    const done = fuseOut && k.has(this.Whh) && k.sequence("gruBackward", T, B, H, +hard, [act, hn, hs, dh, dOut, dhw, this.Whh]);
+    for (let t = T - 1; t >= 0 && !done; t--) {
       const go = t * B * G, prev = t * B * H, o0 = t * B * H;
       if (!fuseOut) for (let q = 0; q < B * H; q++) dh[q] += dOut[o0 + q];
       if (k && !mask) k.gruBackward(act, go, hn, prev, hs, prev, dh, 0, fuseOut ? dOut : null, o0, dhw, go, B, H, hard);

@@ -52,7 +52,9 @@ export class LstmLayer implements Layer {
     addBias(gates, 0, T * B, this.bih, G);
     addBias(gates, 0, T * B, this.bhh, G);
     const k = gateKernelsFor(gates, hs, cs, tc);   // WebAssembly SIMD gates when installed
-    for (let t = 0; t < T; t++) {
+    // Without masks the whole loop may run in WebAssembly (same bits; batch rows over threads).
+    const done = k !== null && !mask && k.has(this.Whh) && k.sequence("lstmForward", T, B, H, +this.hard, [gates, hs, cs, tc, this.Whh]);
+    for (let t = 0; t < T && !done; t++) {
       const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
       gemm(false, true, B, G, H, hs, prev, this.Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
       // Fused gate kernel: activations, cell and hidden update for the whole (B, H) block.
@@ -102,7 +104,8 @@ export class LstmLayer implements Layer {
     const hard = this.hard;
     const k = gateKernelsFor(gates, tc, cs, dh, dc);
     const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
-    for (let t = T - 1; t >= 0; t--) {
+    const done = fuseOut && k.has(this.Whh) && k.sequence("lstmBackward", T, B, H, +hard, [gates, tc, cs, dh, dc, dOut, this.Whh]);
+    for (let t = T - 1; t >= 0 && !done; t--) {
       const go = t * B * G, prev = t * B * H, o0 = t * B * H;
       if (!fuseOut) for (let q = 0; q < B * H; q++) dh[q] += dOut[o0 + q];
       if (k && !mask) k.lstmBackward(gates, go, tc, o0, cs, prev, dh, 0, fuseOut ? dOut : null, o0, dc, 0, B, H, hard);

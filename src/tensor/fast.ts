@@ -18,9 +18,9 @@ import { gemmReference, setGemm, type Gemm } from "./gemm.ts";
 import { setF32Allocator } from "./types.ts";
 import { WasmHeap } from "./wasm/heap.ts";
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.ts";
-import { GemmPool, CTRL_INTS, type Spawn } from "./threads.ts";
+import { GemmPool, CTRL_INTS, SEQ_ARGS, type Spawn } from "./threads.ts";
 import { setGateKernels, type GateKernels } from "./gate-kernels.ts";
-import { createGateKernels } from "./wasm/gates.ts";
+import { createGateKernels, gatesModule } from "./wasm/gates.ts";
 
 type WasmGemm = (tA: number, tB: number, M: number, N: number, K: number, a: number, b: number,
   c: number, acc: number, j0: number, j1: number, scratch: number) => void;
@@ -37,6 +37,10 @@ export interface FastOptions {
   /** Install the WebAssembly SIMD gate kernels (default true; false keeps the JavaScript
    *  gate loops, for ablations). */
   fusedGates?: boolean;
+  /** With threads: the largest recurrent weight matrix (bytes) for which a layer's time loop
+   *  is split by batch rows rather than each step's GEMM by columns (default
+   *  SEQUENCE_SPLIT_MAX_WEIGHT_BYTES in wasm/gates.ts). */
+  sequenceSplitMaxWeightBytes?: number;
 }
 
 /** Default hand-off threshold in flops (2·M·N·K); measured by bench/gemm.ts on 2 cores. */
@@ -89,8 +93,12 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   const workerScratch: number[] = [];
   for (let t = 1; t < threads; t++) workerScratch.push(heap.allocBytes(scratchBytes));
   const ctrl = threads > 1 ? heap.allocBytes(CTRL_INTS * 4) : -1;
-  if (mainScratch < 0 || ctrl < -1 || workerScratch.some((p) => p < 0)) throw new Error("useFastBackend: no wasm memory for scratch");
-  const pool = threads > 1 ? new GemmPool(heap.memory, module, ctrl, workerScratch, opts.spawn!, opts.spin ?? 20000, wgemm, mainScratch) : null;
+  const seqArgs = heap.allocBytes(SEQ_ARGS * 4);
+  if (mainScratch < 0 || ctrl < -1 || seqArgs < 0 || workerScratch.some((p) => p < 0)) throw new Error("useFastBackend: no wasm memory for scratch");
+  // The gate kernels' module calls this thread's GEMM for its whole-sequence loops.
+  const gates = new WebAssembly.Instance(gatesModule(), { env: { memory: heap.memory, gemm: wgemm } }).exports;
+  const pool = threads > 1 ? new GemmPool(heap.memory, module, gatesModule(), ctrl, workerScratch, opts.spawn!, opts.spin ?? 20000,
+    wgemm, gates.sequence as WasmGemm, mainScratch) : null;
 
   // Staging for operands that are not in the heap; grown on demand, never shrunk.
   let stage = -1, stageBytes = 0;
@@ -144,7 +152,8 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
     heap,
     gemm: makeGemm(true),
     gemmSingle: makeGemm(false),
-    gates: createGateKernels(heap),
+    gates: createGateKernels(heap, { exports: gates, scratch: mainScratch, args: seqArgs, pool, threads,
+      splitMaxWeightBytes: opts.sequenceSplitMaxWeightBytes }),
     threads,
     readyThreads: () => 1 + (pool ? pool.ready() : 0),
     chunksByWorkers: () => pool ? pool.chunksByWorkers() : 0,

@@ -9,6 +9,12 @@ import type { Vec } from "./types.ts";
 
 export type KernelActivation = "tanh" | "sigmoid";
 
+/** A layer's whole time loop (wasm/assembly/gates.ts `sequence`); the arrays it takes, in order:
+ *  lstmForward gates, hs, cs, tc, W_hh · lstmBackward gates, tc, cs, dh, dc, dOut, W_hh ·
+ *  gruForward xw, hw, hs, hn, W_hh, b_hh · gruBackward act, hn, hs, dh, dOut, dhw, W_hh ·
+ *  elmanForward hs, U · elmanBackward hs, dh, dOut, dpre, U. */
+export type SequenceJob = "lstmForward" | "lstmBackward" | "gruForward" | "gruBackward" | "elmanForward" | "elmanBackward";
+
 export interface GateKernels {
   /** True when the kernels can address v in place. */
   has(v: Vec): boolean;
@@ -25,6 +31,15 @@ export interface GateKernels {
   addBias(x: Vec, off: number, rows: number, bias: Vec, n: number): void;
   addBiasBackward(dbias: Vec, dx: Vec, off: number, rows: number, n: number): void;
   activate(x: Vec, xOff: number, y: Vec, yOff: number, n: number, act: KernelActivation): void;
+  /**
+   * Runs a layer's whole time loop (no masks) in WebAssembly: per step the recurrent GEMM and
+   * the gate kernel above, the same bits as the cell's per-step loop over them. With threads it
+   * cuts the batch into row ranges, one per thread, when the recurrent weights are small enough
+   * for that to beat splitting each step's GEMM; otherwise it declines (returns false) and the
+   * caller runs its per-step loop. Arrays are whole buffers, in the job's order (SequenceJob);
+   * null for an absent dOut. flag: gates hard (1) or not (0); Elman 0 tanh, 1 sigmoid.
+   */
+  sequence(job: SequenceJob, T: number, B: number, H: number, flag: number, arrays: Array<Vec | null>): boolean;
   activateBackward(y: Vec, yOff: number, dh: Vec, dhOff: number, dOut: Vec | null, dOutOff: number,
     dpre: Vec, dpreOff: number, n: number, act: KernelActivation): void;
 }

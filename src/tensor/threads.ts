@@ -1,5 +1,6 @@
 // A pool of GEMM worker threads over shared WebAssembly memory. A job is C's columns cut
-// into a few chunks; the caller and every worker claim chunks one at a time from a shared
+// into a few chunks (a GEMM job), or a batch's rows cut into chunks that each run a layer's
+// whole time loop (a sequence job: wasm/assembly/gates.ts `sequence`); the caller and every worker claim chunks one at a time from a shared
 // counter (Atomics.compareExchange) and compute them with their own instance of the same
 // wasm module and their own scratch, until none is left. A worker that is asleep or has
 // no core (a busy machine) simply claims nothing, and the caller does the work; the
@@ -15,14 +16,20 @@ const SEQ = 0;    // bumped for every job, wakes the workers
 const NEXT = 1;   // claim word: job tag << 16 | chunk count << 8 | next chunk index
 const DONE = 2;   // chunks finished in the current job
 const ERROR = 3;  // a worker trapped
-const ARGS = 4;   // tA, tB, M, N, K, a, b, c, accumulate, chunk width
+const ARGS = 4;   // tA, tB, M, N, K, a, b, c, accumulate, chunk width (a sequence job: only the width, in rows)
 const BY_WORKERS = 14; // chunks computed by workers so far (tests check they took part)
-const READY = 16; // + worker id: 1 once started
-export const CTRL_INTS = 32;
+const JOB = 15;   // 0: GEMM job; 1: sequence job
+const SEQ_ARGS_AT = 16; // a sequence job's argument block (gates.ts SEQ_*; row count at + 2)
+export const SEQ_ARGS = 12;
+const READY = 32; // + worker id: 1 once started
+export const CTRL_INTS = 48;
 const MAX_WORKERS = CTRL_INTS - READY;
 
 /** What a worker needs: the shared memory, the compiled module, the control block, its scratch. */
-export interface WorkerInit { memory: WebAssembly.Memory; module: WebAssembly.Module; ctrl: number; scratch: number; id: number; spin: number }
+export interface WorkerInit {
+  memory: WebAssembly.Memory; module: WebAssembly.Module; gates: WebAssembly.Module;
+  ctrl: number; scratch: number; id: number; spin: number;
+}
 export type Spawn = (source: string, init: WorkerInit) => { terminate(): unknown };
 
 // Claim chunks of the current job and compute them; shared, as text, by the caller
@@ -34,9 +41,15 @@ for (;;) {
   if (idx >= cnt) break;
   if (Atomics.compareExchange(ctrl, ${NEXT}, cur, cur + 1) !== cur) continue;
   // A claimed chunk keeps its job open, so the arguments cannot change under us.
-  const a = ${ARGS}, N = ctrl[a + 3], cw = ctrl[a + 9], j0 = idx * cw, j1 = Math.min(N, j0 + cw);
+  const a = ${ARGS}, cw = ctrl[a + 9];
   try {
-    gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], N, ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], j0, j1, scratch);
+    if (ctrl[${JOB}] === 0) {
+      const N = ctrl[a + 3], j0 = idx * cw, j1 = Math.min(N, j0 + cw);
+      gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], N, ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], j0, j1, scratch);
+    } else {
+      const B = ctrl[${SEQ_ARGS_AT} + 2], b0 = idx * cw;
+      sequence(ctrlPtr + ${SEQ_ARGS_AT} * 4, b0, Math.min(B, b0 + cw), scratch);
+    }
   } catch (e) { Atomics.store(ctrl, ${ERROR}, 1); }
   if (isWorker) Atomics.add(ctrl, ${BY_WORKERS}, 1);
   Atomics.add(ctrl, ${DONE}, 1);
@@ -49,7 +62,8 @@ for (;;) {
  */
 export const WORKER_SOURCE = `
 const inst = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
-const gemm = inst.exports.gemm, scratch = init.scratch, isWorker = true;
+const gemm = inst.exports.gemm, scratch = init.scratch, isWorker = true, ctrlPtr = init.ctrl;
+const sequence = new WebAssembly.Instance(init.gates, { env: { memory: init.memory, gemm } }).exports.sequence;
 const ctrl = new Int32Array(init.memory.buffer, init.ctrl, ${CTRL_INTS});
 let seen = Atomics.load(ctrl, ${SEQ});
 Atomics.store(ctrl, ${READY} + init.id, 1);
@@ -64,23 +78,23 @@ for (;;) {
 }
 `;
 
-type WasmGemm = (...args: number[]) => void;
+type WasmFn = (...args: number[]) => void;
 
 export class GemmPool {
   private ctrl: Int32Array;
   private tag = 0;
   private handles: Array<{ terminate(): unknown }> = [];
-  private claim: (ctrl: Int32Array, gemm: WasmGemm, scratch: number, isWorker: boolean) => void;
+  private claim: (ctrl: Int32Array, gemm: WasmFn, sequence: WasmFn, ctrlPtr: number, scratch: number, isWorker: boolean) => void;
   // Main threads of browsers may not block; they spin instead.
   private canWait = typeof (globalThis as { document?: unknown }).document === "undefined";
 
   /** Starts `scratch.length` workers; scratch[w] is worker w's scratch area. */
-  constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, ctrlPtr: number, scratch: number[],
-    spawn: Spawn, spin: number, private gemm: WasmGemm, private mainScratch: number) {
+  constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, gates: WebAssembly.Module, private ctrlPtr: number,
+    scratch: number[], spawn: Spawn, spin: number, private gemm: WasmFn, private sequence: WasmFn, private mainScratch: number) {
     if (scratch.length > MAX_WORKERS) throw new Error(`GemmPool: at most ${MAX_WORKERS} workers`);
     this.ctrl = new Int32Array(memory.buffer, ctrlPtr, CTRL_INTS);
-    this.claim = new Function("ctrl", "gemm", "scratch", "isWorker", CLAIM_LOOP) as GemmPool["claim"];
-    scratch.forEach((s, id) => this.handles.push(spawn(WORKER_SOURCE, { memory, module, ctrl: ctrlPtr, scratch: s, id, spin })));
+    this.claim = new Function("ctrl", "gemm", "sequence", "ctrlPtr", "scratch", "isWorker", CLAIM_LOOP) as GemmPool["claim"];
+    scratch.forEach((s, id) => this.handles.push(spawn(WORKER_SOURCE, { memory, module, gates, ctrl: ctrlPtr, scratch: s, id, spin })));
   }
 
   /** Workers that have started. */
@@ -97,20 +111,39 @@ export class GemmPool {
   run(tA: number, tB: number, M: number, N: number, K: number, a: number, b: number, c: number, acc: number, chunks: number): void {
     const ctrl = this.ctrl;
     const cw = Math.ceil(N / Math.min(chunks, 255) / 8) * 8, cnt = Math.ceil(N / cw);
+    ctrl[JOB] = 0;
     ctrl[ARGS] = tA; ctrl[ARGS + 1] = tB; ctrl[ARGS + 2] = M; ctrl[ARGS + 3] = N; ctrl[ARGS + 4] = K;
     ctrl[ARGS + 5] = a; ctrl[ARGS + 6] = b; ctrl[ARGS + 7] = c; ctrl[ARGS + 8] = acc; ctrl[ARGS + 9] = cw;
+    this.go(cnt);
+  }
+
+  /**
+   * A sequence job (gates.ts `sequence`): `args` is its argument block (kind, T, B, H, flag,
+   * pointers), and the B rows are cut into `chunks` ranges shared out like GEMM chunks.
+   */
+  runSequence(args: ArrayLike<number>, chunks: number): void {
+    const ctrl = this.ctrl, B = args[2];
+    const cw = Math.ceil(B / Math.min(chunks, 255)), cnt = Math.ceil(B / cw);
+    ctrl[JOB] = 1;
+    for (let i = 0; i < SEQ_ARGS; i++) ctrl[SEQ_ARGS_AT + i] = i < args.length ? args[i] : 0;
+    ctrl[ARGS + 9] = cw;
+    this.go(cnt);
+  }
+
+  private go(cnt: number): void {
+    const ctrl = this.ctrl;
     this.tag = (this.tag + 1) & 0x7fff;
     Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, NEXT, (this.tag << 16) | (cnt << 8));
     Atomics.store(ctrl, SEQ, (Atomics.load(ctrl, SEQ) + 1) & 0x3fffffff);
     Atomics.notify(ctrl, SEQ);
-    this.claim(ctrl, this.gemm, this.mainScratch, false);
+    this.claim(ctrl, this.gemm, this.sequence, this.ctrlPtr, this.mainScratch, false);
     // Wait only for chunks that workers claimed and are still computing.
     let spins = 0, done;
     while ((done = Atomics.load(ctrl, DONE)) < cnt) {
       if (this.canWait && ++spins > 1000) Atomics.wait(ctrl, DONE, done, 1);
     }
-    if (Atomics.load(ctrl, ERROR) !== 0) throw new Error("gemm worker trapped (bad pointer or size)");
+    if (Atomics.load(ctrl, ERROR) !== 0) throw new Error("wasm worker trapped (bad pointer or size)");
   }
 
   stop(): void {

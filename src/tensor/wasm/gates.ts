@@ -1,6 +1,8 @@
-// The WebAssembly side of the fused gate kernels: instantiates assembly/gates.ts on the wasm
-// heap's memory and turns (array, element offset) pairs into the byte pointers it takes.
-import type { GateKernels, KernelActivation } from "../gate-kernels.ts";
+// The WebAssembly side of the fused gate kernels: wraps an instance of assembly/gates.ts on the
+// wasm heap's memory, turning (array, element offset) pairs into the byte pointers it takes,
+// and decides where a whole-sequence job runs (the caller, or row ranges over the threads).
+import type { GateKernels, KernelActivation, SequenceJob } from "../gate-kernels.ts";
+import { SEQ_ARGS, type GemmPool } from "../threads.ts";
 import type { Vec } from "../types.ts";
 import { GATES_WASM_BASE64 } from "./gates-wasm.ts";
 import type { WasmHeap } from "./heap.ts";
@@ -8,7 +10,8 @@ import type { WasmHeap } from "./heap.ts";
 type Fn = (...args: number[]) => void;
 
 let compiled: WebAssembly.Module | null = null;
-function gatesModule(): WebAssembly.Module {
+/** The compiled gates module (imports env.memory and env.gemm). */
+export function gatesModule(): WebAssembly.Module {
   if (!compiled) {
     const bin = atob(GATES_WASM_BASE64);
     const bytes = new Uint8Array(bin.length);
@@ -20,9 +23,42 @@ function gatesModule(): WebAssembly.Module {
 
 const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 
+/** Largest recurrent weight matrix (bytes) for which a threaded sequence job splits the batch:
+ *  each thread then streams the whole matrix every step, which pays while it sits in the
+ *  core's own cache; above it, splitting each step's GEMM by columns wins (measured in
+ *  docs/performance.md). */
+export const SEQUENCE_SPLIT_MAX_WEIGHT_BYTES = 256 * 1024;
+/** Fewest batch rows per thread for a split sequence job. */
+const SEQUENCE_MIN_ROWS = 4;
+
+const GATE_BLOCKS: Record<SequenceJob, number> = {
+  lstmForward: 4, lstmBackward: 4, gruForward: 3, gruBackward: 3, elmanForward: 1, elmanBackward: 1,
+};
+
+export interface GateKernelsSetup {
+  /** The gates instance's exports (instantiated with env.gemm, the caller's GEMM). */
+  exports: WebAssembly.Exports;
+  /** The caller's GEMM scratch, and an argument block of SEQ_ARGS Int32s, both in the heap. */
+  scratch: number; args: number;
+  /** The thread pool, if any, and how many threads it has with the caller. */
+  pool: GemmPool | null; threads: number;
+  /** Overrides SEQUENCE_SPLIT_MAX_WEIGHT_BYTES. */
+  splitMaxWeightBytes?: number;
+}
+
 /** The gate kernels over `heap`; they address only float32 arrays that live in it. */
-export function createGateKernels(heap: WasmHeap): GateKernels {
-  const ex = new WebAssembly.Instance(gatesModule(), { env: { memory: heap.memory } }).exports as Record<string, Fn>;
+export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): GateKernels {
+  const ex = setup.exports as Record<string, Fn>;
+  const glob = (name: string): number => (setup.exports[name] as WebAssembly.Global).value as number;
+  const JOBS: Record<SequenceJob, number> = {
+    lstmForward: glob("SEQ_LSTM_FORWARD"), lstmBackward: glob("SEQ_LSTM_BACKWARD"),
+    gruForward: glob("SEQ_GRU_FORWARD"), gruBackward: glob("SEQ_GRU_BACKWARD"),
+    elmanForward: glob("SEQ_ELMAN_FORWARD"), elmanBackward: glob("SEQ_ELMAN_BACKWARD"),
+  };
+  const nArgs = glob("SEQ_ARGS");
+  if (nArgs !== SEQ_ARGS) throw new Error(`gates.wasm takes ${nArgs} sequence arguments, threads.ts passes ${SEQ_ARGS}: rebuild`);
+  const maxWeight = setup.splitMaxWeightBytes ?? SEQUENCE_SPLIT_MAX_WEIGHT_BYTES;
+  const argBlock = (): Int32Array => new Int32Array(heap.memory.buffer, setup.args, nArgs);
   const p = (v: Vec, off: number): number => heap.addressOf(v, off);
   return {
     has: (v) => v instanceof Float32Array && heap.addressOf(v, 0) >= 0,
@@ -39,6 +75,19 @@ export function createGateKernels(heap: WasmHeap): GateKernels {
     addBias: (x, off, rows, bias, n) => ex.addBias(p(x, off), rows, p(bias, 0), n),
     addBiasBackward: (dbias, dx, off, rows, n) => ex.addBiasBackward(p(dbias, 0), p(dx, off), rows, n),
     activate: (x, xOff, y, yOff, n, act) => ex.activate(p(x, xOff), p(y, yOff), n, ACT[act]),
+    sequence: (job, T, B, H, flag, arrays) => {
+      const { pool, threads } = setup;
+      const split = pool !== null && B >= 2 * SEQUENCE_MIN_ROWS;
+      if (pool && !(split && GATE_BLOCKS[job] * H * H * 4 <= maxWeight)) return false;
+      const args = [JOBS[job], T, B, H, flag, ...arrays.map((v) => (v ? p(v, 0) : 0))];
+      if (pool) {
+        pool.runSequence(args, Math.min(threads, Math.floor(B / SEQUENCE_MIN_ROWS)));
+      } else {
+        argBlock().set(args);   // a fresh view: the memory's buffer changes when it grows
+        ex.sequence(setup.args, 0, B, setup.scratch);
+      }
+      return true;
+    },
     activateBackward: (y, yOff, dh, dhOff, dOut, dOutOff, dpre, dpreOff, n, act) =>
       ex.activateBackward(p(y, yOff), p(dh, dhOff), dOut ? p(dOut, dOutOff) : 0, p(dpre, dpreOff), n, ACT[act]),
   };

@@ -16,6 +16,12 @@
 // (T = 1, one call per step) bit-identical to the whole-sequence forward.
 //
 // No static data: the module shares memory with the GEMM module and the heap's allocator.
+// It imports the GEMM module's `gemm` for the whole-sequence loops at the end of this file.
+
+// @ts-ignore: decorator
+@external("env", "gemm")
+declare function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32,
+  a: usize, b: usize, c: usize, accumulate: i32, j0: i32, j1: i32, scratch: usize): void;
 
 const LOG2E = f32x4.splat(1.44269504088896341);
 const EXP_C1 = f32x4.splat(0.693359375);
@@ -251,5 +257,90 @@ export function addBiasBackward(dbias: usize, dx: usize, rows: i32, n: i32): voi
     for (let r = 0; r < rows; r++) acc = f32x4.add(acc, ld(dx + <usize>r * rb + o, full));
     st(dbias + o, acc, full);
     j += full ? 4 : 1;
+  }
+}
+
+// ---- Whole-sequence loops over a range of batch rows -------------------------------------
+//
+// The time loop of a layer (without masks) for rows [b0, b1) of the batch: per step the
+// recurrent GEMM on those rows, then the step's gate kernel on them. Batch rows never meet
+// inside a layer's time loop, and a GEMM row's bits do not depend on how many rows it is
+// computed with (gemm.ts's contract), so any split of the rows between threads gives the
+// same bits as one call over all of them, and as the per-step loop in the cells.
+//
+// Arguments come as an i32 block in memory (the thread pool's control block, or the
+// caller's), so a worker can run the same job: see SEQ_* below for the layout.
+
+const SEQ_KIND = 0, SEQ_T = 1, SEQ_B = 2, SEQ_H = 3, SEQ_FLAG = 4, SEQ_P = 5;  // SEQ_P.. pointers
+export const SEQ_LSTM_FORWARD = 1;  // gates, hs, cs, tc, W_hh
+export const SEQ_LSTM_BACKWARD = 2; // gates (→ gradients), tc, cs, dh, dc, dOut, W_hh
+export const SEQ_GRU_FORWARD = 3;   // xw, hw, hs, hn, W_hh, b_hh
+export const SEQ_GRU_BACKWARD = 4;  // act (→ gradients), hn, hs, dh, dOut, dhw, W_hh
+export const SEQ_ELMAN_FORWARD = 5; // hs, U
+export const SEQ_ELMAN_BACKWARD = 6; // hs, dh, dOut, dpre, U
+/** i32 slots a job's argument block needs. */
+export const SEQ_ARGS = 12;
+
+// @ts-ignore: decorator
+@inline function arg(args: usize, i: i32): i32 { return load<i32>(args + <usize>i * 4); }
+// @ts-ignore: decorator
+@inline function ptr(args: usize, i: i32): usize { return <usize>load<i32>(args + <usize>(SEQ_P + i) * 4); }
+
+/** Runs the job in the argument block at `args` for batch rows [b0, b1), with this thread's scratch. */
+export function sequence(args: usize, b0: i32, b1: i32, scratch: usize): void {
+  const kind = arg(args, SEQ_KIND), T = arg(args, SEQ_T), B = arg(args, SEQ_B), H = arg(args, SEQ_H);
+  const flag = arg(args, SEQ_FLAG), rows = b1 - b0;
+  if (rows <= 0) return;
+  const hb = <usize>H * 4;                 // bytes of one row of a (·, H) array
+  const bo = <usize>b0 * hb;               // byte offset of row b0 in a (B, H) block
+  const step = <usize>B * hb;              // bytes of one step of a (·, B, H) array
+  if (kind == SEQ_LSTM_FORWARD) {
+    const gates = ptr(args, 0), hs = ptr(args, 1), cs = ptr(args, 2), tc = ptr(args, 3), W = ptr(args, 4);
+    const G = 4 * H, gb = <usize>G * 4;
+    for (let t = 0; t < T; t++) {
+      const g = gates + <usize>t * B * gb + <usize>b0 * gb, prev = <usize>t * step + bo, cur = prev + step;
+      gemm(0, 1, rows, G, H, hs + prev, W, g, 1, 0, G, scratch);
+      lstmForward(g, cs + prev, cs + cur, tc + prev, hs + cur, rows, H, flag);
+    }
+  } else if (kind == SEQ_LSTM_BACKWARD) {
+    const gates = ptr(args, 0), tc = ptr(args, 1), cs = ptr(args, 2), dh = ptr(args, 3) + bo, dc = ptr(args, 4) + bo;
+    const dOut = ptr(args, 5), W = ptr(args, 6);
+    const G = 4 * H, gb = <usize>G * 4;
+    for (let t = T - 1; t >= 0; t--) {
+      const g = gates + <usize>t * B * gb + <usize>b0 * gb, prev = <usize>t * step + bo;
+      lstmBackward(g, tc + prev, cs + prev, dh, dOut ? dOut + prev : 0, dc, rows, H, flag);
+      gemm(0, 0, rows, H, G, g, W, dh, 0, 0, H, scratch);            // dh_{t-1} = dg_t W_hh
+    }
+  } else if (kind == SEQ_GRU_FORWARD) {
+    const xw = ptr(args, 0), hw = ptr(args, 1), hs = ptr(args, 2), hn = ptr(args, 3), W = ptr(args, 4), bhh = ptr(args, 5);
+    const G = 3 * H, gb = <usize>G * 4, w = hw + <usize>b0 * gb;
+    for (let t = 0; t < T; t++) {
+      const x = xw + <usize>t * B * gb + <usize>b0 * gb, prev = <usize>t * step + bo;
+      gemm(0, 1, rows, G, H, hs + prev, W, w, 0, 0, G, scratch);
+      gruForward(x, w, bhh, hs + prev, hs + prev + step, hn + prev, rows, H, flag);
+    }
+  } else if (kind == SEQ_GRU_BACKWARD) {
+    const act = ptr(args, 0), hn = ptr(args, 1), hs = ptr(args, 2), dh = ptr(args, 3) + bo, dOut = ptr(args, 4);
+    const dhw = ptr(args, 5), W = ptr(args, 6);
+    const G = 3 * H, gb = <usize>G * 4;
+    for (let t = T - 1; t >= 0; t--) {
+      const off = <usize>t * B * gb + <usize>b0 * gb, prev = <usize>t * step + bo;
+      gruBackward(act + off, hn + prev, hs + prev, dh, dOut ? dOut + prev : 0, dhw + off, rows, H, flag);
+      gemm(0, 0, rows, H, G, dhw + off, W, dh, 1, 0, H, scratch);     // dh_{t-1} += dhw_t W_hh
+    }
+  } else if (kind == SEQ_ELMAN_FORWARD) {
+    const hs = ptr(args, 0), U = ptr(args, 1);
+    for (let t = 0; t < T; t++) {
+      const prev = <usize>t * step + bo, cur = prev + step;
+      gemm(0, 1, rows, H, H, hs + prev, U, hs + cur, 1, 0, H, scratch);
+      activate(hs + cur, hs + cur, rows * H, flag);
+    }
+  } else if (kind == SEQ_ELMAN_BACKWARD) {
+    const hs = ptr(args, 0), dh = ptr(args, 1) + bo, dOut = ptr(args, 2), dpre = ptr(args, 3), U = ptr(args, 4);
+    for (let t = T - 1; t >= 0; t--) {
+      const o = <usize>t * step + bo;
+      activateBackward(hs + o + step, dh, dOut ? dOut + o : 0, dpre + o, rows * H, flag);
+      gemm(0, 0, rows, H, H, dpre + o, U, dh, 0, 0, H, scratch);       // dh_{t-1} = dpre_t U
+    }
   }
 }
