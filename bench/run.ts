@@ -24,6 +24,7 @@ const program = new Command("bench")
   .option("--reps <n>", "timed repetitions (at least)", "3")
   .option("--min-seconds <s>", "keep repeating until this much time has passed", "1")
   .option("--warmup-seconds <s>", "untimed steps first, for at least this long (JIT and wasm tier-up)", "0.5")
+  .option("--runs <n>", "processes per measurement, keeping the fastest (every tool alike)", "1")
   .option("--json", "one JSON object per line instead of the table")
   .option("--child <tool>", "internal: measure one tool in this process");
 program.parse();
@@ -51,8 +52,15 @@ if (compare.includes("pytorch") && !python) notes.push("PyTorch skipped: no pyth
 const results: Result[] = [];
 if (!["fast", "fast-js-gates", "reference"].includes(o.backend)) { console.error(`bench: unknown --backend ${o.backend} (fast, fast-js-gates, reference)`); process.exit(1); }
 const base = { reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend as Backend };
+const runs = Math.max(1, Math.floor(Number(o.runs)));
 function record(a: ChildArgs): void {
-  const r = runChild(a, python);
+  // A process's speed on this kind of shared VM can differ from the next one's by 1.5× for the
+  // same code; with --runs N each measurement is the fastest of N processes, for every tool.
+  let r = runChild(a, python);
+  for (let i = 1; i < runs && !("error" in r); i++) {
+    const again = runChild(a, python);
+    if (!("error" in again) && again.tokens_per_s > r.tokens_per_s) r = again;
+  }
   if ("error" in r) { notes.push(r.error); if (!o.json) console.error(`  ! ${r.error}`); return; }
   results.push(r);
   if (o.json) console.log(JSON.stringify(r));

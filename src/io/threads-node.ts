@@ -3,8 +3,16 @@
 // modules, so worker creation lives here at the edge and is handed in as `spawn`.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { setFlagsFromString } from "node:v8";
 import type { Spawn } from "../tensor/threads.ts";
 import { useFastBackend, type FastBackend, type FastOptions } from "../tensor/fast.ts";
+
+// Compile WebAssembly with the optimising compiler up front. By default V8 starts wasm on its
+// baseline compiler and tiers hot functions up as they run, but a worker thread that never
+// returns to its event loop (ours block in Atomics.wait between jobs) kept running baseline
+// code: two threads then gave 1.1× of one on C2 instead of 1.5× (docs/performance.md). This
+// must run before the modules are compiled (src/tensor/fast.ts compiles them on first use).
+setFlagsFromString("--no-wasm-dynamic-tiering");
 
 /** Start a worker running `source` (plain JavaScript) with `init` in scope. */
 export const spawnNode: Spawn = (source, init) => {

@@ -23,11 +23,11 @@ export function gatesModule(): WebAssembly.Module {
 
 const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 
-/** Largest recurrent weight matrix (bytes) for which a threaded sequence job splits the batch:
- *  each thread then streams the whole matrix every step, which pays while it sits in the
- *  core's own cache; above it, splitting each step's GEMM by columns wins (measured in
- *  docs/performance.md). */
-export const SEQUENCE_SPLIT_MAX_WEIGHT_BYTES = 256 * 1024;
+/** Largest recurrent weight matrix (bytes) for which a threaded sequence job splits the batch
+ *  (each thread then streams the whole matrix every step) rather than leaving the threads to
+ *  split each step's GEMMs by columns. Splitting rows won on C1 and C3 too (up to 4 MiB, C3's
+ *  W_hh; docs/performance.md); above that it is unmeasured, so the column split stays. */
+export const SEQUENCE_SPLIT_MAX_WEIGHT_BYTES = 4 * 1024 * 1024;
 /** Fewest batch rows per thread for a split sequence job. */
 const SEQUENCE_MIN_ROWS = 4;
 
