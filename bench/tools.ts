@@ -29,7 +29,6 @@ export interface ChildArgs {
 /** Measure in this process and return the result (the child's side). */
 export async function measureChild(a: ChildArgs): Promise<Result> {
   const c = CONFIGS.find((x) => x.name === a.config)!;
-  const batch = makeBatch(c);
   let step: () => unknown, tokens = c.T * c.B, backend: string | undefined;
   if (a.tool === "recurrent") {
     const { recurrentStep } = await import("./tool-recurrent.ts");
@@ -39,16 +38,16 @@ export async function measureChild(a: ChildArgs): Promise<Result> {
       if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
     }
     backend = (await import("../src/tensor/gemm.ts")).gemmName() + (a.backend === "fast-js-gates" ? ", JS gates" : "");
-    step = recurrentStep(c, a.cell, a.mode, batch);
+    step = recurrentStep(c, a.cell, a.mode, makeBatch(c));   // the batch is not kept: one copy of the data
   } else if (a.tool === "tfjs") {
     const { tfjsStep } = await import("./tool-tfjs.ts");
-    step = await tfjsStep(c, a.cell, a.mode, batch);
+    step = await tfjsStep(c, a.cell, a.mode, makeBatch(c));
   } else if (a.tool === "brain") {
     const { brainStep } = await import("./tool-brain.ts");
     // Sequences per step: enough for ~0.2 s at brain.js's speed.
     const S = c.name === "C1" ? 2 : 16;
     tokens = S * c.T;
-    step = await brainStep(c, a.cell, a.mode, batch, S);
+    step = await brainStep(c, a.cell, a.mode, makeBatch(c), S);
   } else {
     throw new Error(`measureChild: ${a.tool} runs in python`);
   }

@@ -44,21 +44,20 @@ export class LstmLayer implements Layer {
     const gates = this.ws.get("gates", T * B * G);   // (T, B, 4H) activated gates i|f|g|o
     const hs = this.ws.get("hs", (T + 1) * B * H);   // (T+1, B, H), hs[0] = h_0
     const cs = this.ws.get("cs", (T + 1) * B * H);   // (T+1, B, H), cs[0] = c_0
-    const tc = this.ws.get("tc", T * B * H);         // (T, B, H) tanh(c_t)
     if (state0) { hs.set(state0[0].subarray(0, B * H)); cs.set(state0[1].subarray(0, B * H)); }
     else { hs.fill(0, 0, B * H); cs.fill(0, 0, B * H); }
     // Input projection of every step in one GEMM, then both biases.
     gemm(false, true, T * B, G, I, x, 0, this.Wih, 0, gates, 0, false);
     addBias(gates, 0, T * B, this.bih, G);
     addBias(gates, 0, T * B, this.bhh, G);
-    const k = gateKernelsFor(gates, hs, cs, tc);   // WebAssembly SIMD gates when installed
+    const k = gateKernelsFor(gates, hs, cs);   // WebAssembly SIMD gates when installed
     // Without masks the whole loop may run in WebAssembly (same bits; batch rows over threads).
-    const done = k !== null && !mask && k.has(this.Whh) && k.sequence("lstmForward", T, B, H, +this.hard, [gates, hs, cs, tc, this.Whh]);
+    const done = k !== null && !mask && k.has(this.Whh) && k.sequence("lstmForward", T, B, H, +this.hard, [gates, hs, cs, this.Whh]);
     for (let t = 0; t < T && !done; t++) {
       const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
       gemm(false, true, B, G, H, hs, prev, this.Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
       // Fused gate kernel: activations, cell and hidden update for the whole (B, H) block.
-      if (k) k.lstmForward(gates, go, cs, prev, cur, tc, t * B * H, hs, cur, B, H, this.hard);
+      if (k) k.lstmForward(gates, go, cs, prev, cur, hs, cur, B, H, this.hard);
       else {
         const hard = this.hard;
         for (let b = 0; b < B; b++) {
@@ -69,11 +68,10 @@ export class LstmLayer implements Layer {
             const g = Math.tanh(gates[gr + 2 * H + j]);
             const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
             gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
-            const c = f * cs[prev + hr + j] + i * g;
-            const th = Math.tanh(c);
-            cs[cur + hr + j] = c;
-            tc[t * B * H + hr + j] = th;
-            hs[cur + hr + j] = o * th;
+            cs[cur + hr + j] = f * cs[prev + hr + j] + i * g;
+            // tanh of c_t as stored (rounded to the dtype), so the backward can recompute it
+            // from cs instead of caching a (T, B, H) array of it.
+            hs[cur + hr + j] = o * Math.tanh(cs[cur + hr + j]);
           }
         }
       }
@@ -94,7 +92,7 @@ export class LstmLayer implements Layer {
     const { x, T, B, mask } = this.cache;
     const I = this.inputSize, H = this.hidden, G = 4 * H;
     const gates = this.ws.get("gates", T * B * G), hs = this.ws.get("hs", (T + 1) * B * H);
-    const cs = this.ws.get("cs", (T + 1) * B * H), tc = this.ws.get("tc", T * B * H);
+    const cs = this.ws.get("cs", (T + 1) * B * H);
     // The gradient wrt the gate pre-activations overwrites the gates in place: step t's gates
     // are read only at step t, and this saves a (T, B, 4H) buffer (a third of the cache).
     const dg = gates;
@@ -102,20 +100,20 @@ export class LstmLayer implements Layer {
     if (dStateT) { dh.set(dStateT[0]); dc.set(dStateT[1]); } else { dh.fill(0); dc.fill(0); }
     const keep = mask ? this.ws.get("keep", B * H) : null;
     const hard = this.hard;
-    const k = gateKernelsFor(gates, tc, cs, dh, dc);
+    const k = gateKernelsFor(gates, cs, dh, dc);
     const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
-    const done = fuseOut && k.has(this.Whh) && k.sequence("lstmBackward", T, B, H, +hard, [gates, tc, cs, dh, dc, dOut, this.Whh]);
+    const done = fuseOut && k.has(this.Whh) && k.sequence("lstmBackward", T, B, H, +hard, [gates, cs, dh, dc, dOut, this.Whh]);
     for (let t = T - 1; t >= 0 && !done; t--) {
       const go = t * B * G, prev = t * B * H, o0 = t * B * H;
       if (!fuseOut) for (let q = 0; q < B * H; q++) dh[q] += dOut[o0 + q];
-      if (k && !mask) k.lstmBackward(gates, go, tc, o0, cs, prev, dh, 0, fuseOut ? dOut : null, o0, dc, 0, B, H, hard);
+      if (k && !mask) k.lstmBackward(gates, go, cs, prev, prev + B * H, dh, 0, fuseOut ? dOut : null, o0, dc, 0, B, H, hard);
       else for (let b = 0; b < B; b++) {
         const gr = go + b * G, hr = b * H;
         if (mask && !mask[t * B + b]) { dg.fill(0, gr, gr + G); continue; }  // padding: state passes through
-        if (k) { k.lstmBackward(gates, gr, tc, o0 + hr, cs, prev + hr, dh, hr, null, 0, dc, hr, 1, H, hard); continue; }
+        if (k) { k.lstmBackward(gates, gr, cs, prev + hr, prev + B * H + hr, dh, hr, null, 0, dc, hr, 1, H, hard); continue; }
         for (let j = 0; j < H; j++) {
           const i = gates[gr + j], f = gates[gr + H + j], g = gates[gr + 2 * H + j], o = gates[gr + 3 * H + j];
-          const th = tc[o0 + hr + j], dhj = dh[hr + j];
+          const th = Math.tanh(cs[prev + B * H + hr + j]), dhj = dh[hr + j];
           const dcj = dc[hr + j] + dhj * o * (1 - th * th);
           dg[gr + j] = dcj * g * gateSlope(hard, i);
           dg[gr + H + j] = dcj * cs[prev + hr + j] * gateSlope(hard, f);

@@ -7,12 +7,15 @@ import { setFlagsFromString } from "node:v8";
 import type { Spawn } from "../tensor/threads.ts";
 import { useFastBackend, type FastBackend, type FastOptions } from "../tensor/fast.ts";
 
-// Compile WebAssembly with the optimising compiler up front. By default V8 starts wasm on its
-// baseline compiler and tiers hot functions up as they run, but a worker thread that never
-// returns to its event loop (ours block in Atomics.wait between jobs) kept running baseline
-// code: two threads then gave 1.1× of one on C2 instead of 1.5× (docs/performance.md). This
-// must run before the modules are compiled (src/tensor/fast.ts compiles them on first use).
-setFlagsFromString("--no-wasm-dynamic-tiering");
+/**
+ * Compile WebAssembly with the optimising compiler up front. By default V8 starts wasm on its
+ * baseline compiler and tiers hot functions up as they run, but our worker threads (which
+ * never return to their event loop: they block in Atomics.wait between jobs) kept running
+ * baseline code, and two threads gave 1.1× of one instead of 1.5× (bench/threads.ts,
+ * docs/performance.md). It must run before the modules are compiled: src/tensor/fast.ts
+ * compiles them on first use, so useFastBackendNode calls it first.
+ */
+export function compileWasmEagerly(): void { setFlagsFromString("--no-wasm-dynamic-tiering"); }
 
 /** Start a worker running `source` (plain JavaScript) with `init` in scope. */
 export const spawnNode: Spawn = (source, init) => {
@@ -25,6 +28,7 @@ export const spawnNode: Spawn = (source, init) => {
 
 /** useFastBackend with worker threads; threads defaults to the number of cores. */
 export function useFastBackendNode(opts: FastOptions = {}): FastBackend {
+  compileWasmEagerly();
   return useFastBackend({ threads: availableParallelism(), ...opts, spawn: spawnNode });
 }
 

@@ -10,7 +10,7 @@ import type { Vec } from "./types.ts";
 export type KernelActivation = "tanh" | "sigmoid";
 
 /** A layer's whole time loop (wasm/assembly/gates.ts `sequence`); the arrays it takes, in order:
- *  lstmForward gates, hs, cs, tc, W_hh · lstmBackward gates, tc, cs, dh, dc, dOut, W_hh ·
+ *  lstmForward gates, hs, cs, W_hh · lstmBackward gates, cs, dh, dc, dOut, W_hh ·
  *  gruForward xw, hw, hs, hn, W_hh, b_hh · gruBackward act, hn, hs, dh, dOut, dhw, W_hh ·
  *  elmanForward hs, U · elmanBackward hs, dh, dOut, dpre, U. */
 export type SequenceJob = "lstmForward" | "lstmBackward" | "gruForward" | "gruBackward" | "elmanForward" | "elmanBackward";
@@ -18,10 +18,10 @@ export type SequenceJob = "lstmForward" | "lstmBackward" | "gruForward" | "gruBa
 export interface GateKernels {
   /** True when the kernels can address v in place. */
   has(v: Vec): boolean;
-  lstmForward(gates: Vec, gOff: number, cs: Vec, cPrevOff: number, cCurOff: number, tc: Vec, tcOff: number,
+  lstmForward(gates: Vec, gOff: number, cs: Vec, cPrevOff: number, cCurOff: number,
     hs: Vec, hCurOff: number, rows: number, H: number, hard: boolean): void;
   /** dOut null: already added into dh by the caller. */
-  lstmBackward(gates: Vec, gOff: number, tc: Vec, tcOff: number, cs: Vec, cPrevOff: number, dh: Vec, dhOff: number,
+  lstmBackward(gates: Vec, gOff: number, cs: Vec, cPrevOff: number, cCurOff: number, dh: Vec, dhOff: number,
     dOut: Vec | null, dOutOff: number, dc: Vec, dcOff: number, rows: number, H: number, hard: boolean): void;
   gruForward(xw: Vec, xwOff: number, hw: Vec, hwOff: number, bhh: Vec, hs: Vec, hPrevOff: number, hCurOff: number,
     hn: Vec, hnOff: number, rows: number, H: number, hard: boolean): void;

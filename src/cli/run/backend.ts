@@ -1,5 +1,6 @@
-// The CLI's GEMM backend: the WebAssembly SIMD kernel (src/tensor/fast.ts, tested against
-// the reference in test/tensor/fast-gemm.test.ts), with worker threads when asked. Installed
+// The CLI's backend: the WebAssembly SIMD GEMM and gate kernels (src/tensor/fast.ts, tested
+// against the reference in test/tensor/fast-gemm.test.ts and fast-gates.test.ts), with worker
+// threads when asked. Installed
 // once, before any model is built, because it also places float32 buffers in wasm memory.
 // A run and its resume must use the same backend: the two kernels round differently.
 import { useFastBackend } from "../../tensor/fast.ts";

@@ -62,10 +62,10 @@ export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): Gate
   const p = (v: Vec, off: number): number => heap.addressOf(v, off);
   return {
     has: (v) => v instanceof Float32Array && heap.addressOf(v, 0) >= 0,
-    lstmForward: (gates, gOff, cs, cPrevOff, cCurOff, tc, tcOff, hs, hCurOff, rows, H, hard) =>
-      ex.lstmForward(p(gates, gOff), p(cs, cPrevOff), p(cs, cCurOff), p(tc, tcOff), p(hs, hCurOff), rows, H, +hard),
-    lstmBackward: (gates, gOff, tc, tcOff, cs, cPrevOff, dh, dhOff, dOut, dOutOff, dc, dcOff, rows, H, hard) =>
-      ex.lstmBackward(p(gates, gOff), p(tc, tcOff), p(cs, cPrevOff), p(dh, dhOff), dOut ? p(dOut, dOutOff) : 0,
+    lstmForward: (gates, gOff, cs, cPrevOff, cCurOff, hs, hCurOff, rows, H, hard) =>
+      ex.lstmForward(p(gates, gOff), p(cs, cPrevOff), p(cs, cCurOff), p(hs, hCurOff), rows, H, +hard),
+    lstmBackward: (gates, gOff, cs, cPrevOff, cCurOff, dh, dhOff, dOut, dOutOff, dc, dcOff, rows, H, hard) =>
+      ex.lstmBackward(p(gates, gOff), p(cs, cPrevOff), p(cs, cCurOff), p(dh, dhOff), dOut ? p(dOut, dOutOff) : 0,
         p(dc, dcOff), rows, H, +hard),
     gruForward: (xw, xwOff, hw, hwOff, bhh, hs, hPrevOff, hCurOff, hn, hnOff, rows, H, hard) =>
       ex.gruForward(p(xw, xwOff), p(hw, hwOff), p(bhh, 0), p(hs, hPrevOff), p(hs, hCurOff), p(hn, hnOff), rows, H, +hard),

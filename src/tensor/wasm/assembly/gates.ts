@@ -104,9 +104,10 @@ const TANH_SMALL = f32x4.splat(0.625);
 
 /**
  * LSTM forward, one step. gates (rows, 4H): in, i|f|g|o pre-activations; out, activations.
- * cPrev → cCur (rows, H); tc (rows, H) gets tanh(c_t); hCur (rows, H) gets o ⊙ tanh(c_t).
+ * cPrev → cCur (rows, H); hCur (rows, H) gets o ⊙ tanh(c_t). tanh(c_t) is not kept: the
+ * backward recomputes it from c_t, the same bits, and the cache is a (T, B, H) array smaller.
  */
-export function lstmForward(gates: usize, cPrev: usize, cCur: usize, tc: usize, hCur: usize,
+export function lstmForward(gates: usize, cPrev: usize, cCur: usize, hCur: usize,
   rows: i32, H: i32, hard: i32): void {
   const hb = <usize>H * 4;
   for (let b = 0; b < rows; b++) {
@@ -121,7 +122,6 @@ export function lstmForward(gates: usize, cPrev: usize, cCur: usize, tc: usize, 
       const c = f32x4.add(f32x4.mul(f, ld(cPrev + r + o, full)), f32x4.mul(i, g));
       const th = tanhv(c);
       st(cCur + r + o, c, full);
-      st(tc + r + o, th, full);
       st(hCur + r + o, f32x4.mul(og, th), full);
       j += full ? 4 : 1;
     }
@@ -130,10 +130,11 @@ export function lstmForward(gates: usize, cPrev: usize, cCur: usize, tc: usize, 
 
 /**
  * LSTM backward, one step. gates (rows, 4H): in, the activations; out, the gradient wrt the
- * pre-activations (in place). dh (rows, H): ∂L/∂h_t from later steps; dOut (0 for none) is
- * added to it. dc (rows, H): in ∂L/∂c_t from later steps, out ∂L/∂c_{t-1}.
+ * pre-activations (in place). cPrev, cCur (rows, H): c_{t-1} and c_t. dh (rows, H): ∂L/∂h_t
+ * from later steps; dOut (0 for none) is added to it. dc (rows, H): in ∂L/∂c_t from later
+ * steps, out ∂L/∂c_{t-1}.
  */
-export function lstmBackward(gates: usize, tc: usize, cPrev: usize, dh: usize, dOut: usize, dc: usize,
+export function lstmBackward(gates: usize, cPrev: usize, cCur: usize, dh: usize, dOut: usize, dc: usize,
   rows: i32, H: i32, hard: i32): void {
   const hb = <usize>H * 4, soft = hard == 0;
   for (let b = 0; b < rows; b++) {
@@ -141,7 +142,7 @@ export function lstmBackward(gates: usize, tc: usize, cPrev: usize, dh: usize, d
     for (let j = 0; j < H; ) {
       const full = j + 4 <= H, o = <usize>j * 4;
       const i = ld(g0 + o, full), f = ld(g0 + hb + o, full), g = ld(g0 + 2 * hb + o, full), og = ld(g0 + 3 * hb + o, full);
-      const th = ld(tc + r + o, full);
+      const th = tanhv(ld(cCur + r + o, full));   // as the forward computed it
       let d = ld(dh + r + o, full);
       if (dOut) d = f32x4.add(d, ld(dOut + r + o, full));
       const dcj = f32x4.add(ld(dc + r + o, full), f32x4.mul(f32x4.mul(d, og), f32x4.sub(ONE, f32x4.mul(th, th))));
@@ -272,8 +273,8 @@ export function addBiasBackward(dbias: usize, dx: usize, rows: i32, n: i32): voi
 // caller's), so a worker can run the same job: see SEQ_* below for the layout.
 
 const SEQ_KIND = 0, SEQ_T = 1, SEQ_B = 2, SEQ_H = 3, SEQ_FLAG = 4, SEQ_P = 5;  // SEQ_P.. pointers
-export const SEQ_LSTM_FORWARD = 1;  // gates, hs, cs, tc, W_hh
-export const SEQ_LSTM_BACKWARD = 2; // gates (→ gradients), tc, cs, dh, dc, dOut, W_hh
+export const SEQ_LSTM_FORWARD = 1;  // gates, hs, cs, W_hh
+export const SEQ_LSTM_BACKWARD = 2; // gates (→ gradients), cs, dh, dc, dOut, W_hh
 export const SEQ_GRU_FORWARD = 3;   // xw, hw, hs, hn, W_hh, b_hh
 export const SEQ_GRU_BACKWARD = 4;  // act (→ gradients), hn, hs, dh, dOut, dhw, W_hh
 export const SEQ_ELMAN_FORWARD = 5; // hs, U
@@ -295,20 +296,20 @@ export function sequence(args: usize, b0: i32, b1: i32, scratch: usize): void {
   const bo = <usize>b0 * hb;               // byte offset of row b0 in a (B, H) block
   const step = <usize>B * hb;              // bytes of one step of a (·, B, H) array
   if (kind == SEQ_LSTM_FORWARD) {
-    const gates = ptr(args, 0), hs = ptr(args, 1), cs = ptr(args, 2), tc = ptr(args, 3), W = ptr(args, 4);
+    const gates = ptr(args, 0), hs = ptr(args, 1), cs = ptr(args, 2), W = ptr(args, 3);
     const G = 4 * H, gb = <usize>G * 4;
     for (let t = 0; t < T; t++) {
       const g = gates + <usize>t * B * gb + <usize>b0 * gb, prev = <usize>t * step + bo, cur = prev + step;
       gemm(0, 1, rows, G, H, hs + prev, W, g, 1, 0, G, scratch);
-      lstmForward(g, cs + prev, cs + cur, tc + prev, hs + cur, rows, H, flag);
+      lstmForward(g, cs + prev, cs + cur, hs + cur, rows, H, flag);
     }
   } else if (kind == SEQ_LSTM_BACKWARD) {
-    const gates = ptr(args, 0), tc = ptr(args, 1), cs = ptr(args, 2), dh = ptr(args, 3) + bo, dc = ptr(args, 4) + bo;
-    const dOut = ptr(args, 5), W = ptr(args, 6);
+    const gates = ptr(args, 0), cs = ptr(args, 1), dh = ptr(args, 2) + bo, dc = ptr(args, 3) + bo;
+    const dOut = ptr(args, 4), W = ptr(args, 5);
     const G = 4 * H, gb = <usize>G * 4;
     for (let t = T - 1; t >= 0; t--) {
       const g = gates + <usize>t * B * gb + <usize>b0 * gb, prev = <usize>t * step + bo;
-      lstmBackward(g, tc + prev, cs + prev, dh, dOut ? dOut + prev : 0, dc, rows, H, flag);
+      lstmBackward(g, cs + prev, cs + prev + step, dh, dOut ? dOut + prev : 0, dc, rows, H, flag);
       gemm(0, 0, rows, H, G, g, W, dh, 0, 0, H, scratch);            // dh_{t-1} = dg_t W_hh
     }
   } else if (kind == SEQ_GRU_FORWARD) {
