@@ -3,7 +3,10 @@
 // compileWasmEagerly in src/io/threads-node.ts. Each variant runs in its own process, since
 // the V8 flag holds for a process's life.
 //
-//   node --import tsx bench/threads.ts [--cell lstm] [--batch 64,512] [--hidden 32] [--seconds 2]
+// Every figure is the median (and range) of --repeat processes: on this kind of shared VM one
+// process can run 1.5× faster than the next, and a second thread's gain swings more still.
+//
+//   node --import tsx bench/threads.ts [--cell lstm] [--batch 64,512] [--hidden 32] [--seconds 2] [--repeat 3]
 import { Command } from "commander";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -11,6 +14,7 @@ import { fileURLToPath } from "node:url";
 const o = new Command("threads").option("--cell <cell>", "elman, lstm or gru", "lstm")
   .option("--batch <list>", "batch sizes", "64,512").option("--hidden <n>", "hidden size", "32")
   .option("--seconds <s>", "timed seconds per measurement", "2")
+  .option("--repeat <n>", "processes per figure", "3")
   .option("--child <spec>", "internal: tiering,threads,batch").parse().opts();
 
 if (o.child) {
@@ -38,7 +42,11 @@ if (o.child) {
 }
 
 const self = fileURLToPath(import.meta.url);
-console.log(`| ${o.cell} H = ${o.hidden}, T = 50 | tiering | 1 thread tokens/s | 2 threads tokens/s | 2 ÷ 1 |`);
+const fmt = (v: number[]): string => {
+  const s = [...v].sort((a, b) => a - b);
+  return `${(s[s.length >> 1] / 1e6).toFixed(2)}M (${(s[0] / 1e6).toFixed(2)}–${(s[s.length - 1] / 1e6).toFixed(2)})`;
+};
+console.log(`| ${o.cell} H = ${o.hidden}, T = 50, forward | wasm compiled | 1 thread, tokens/s | 2 threads, tokens/s | 2 ÷ 1 (median of pairs) |`);
 console.log("|---|---|---|---|---|");
 for (const B of String(o.batch).split(",")) {
   for (const tiering of ["dynamic", "eager"]) {
@@ -49,7 +57,13 @@ for (const B of String(o.batch).split(",")) {
       if (!line) throw new Error(`child failed: ${r.stderr.trim().split("\n").pop()}`);
       return JSON.parse(line).tokens_per_s;
     };
-    const one = rate(1), two = rate(2);
-    console.log(`| B = ${B} | ${tiering} | ${Math.round(one)} | ${Math.round(two)} | ${(two / one).toFixed(2)}× |`);
+    const ones: number[] = [], twos: number[] = [], ratios: number[] = [];
+    for (let i = 0; i < Number(o.repeat); i++) {
+      const one = rate(1), two = rate(2);
+      ones.push(one); twos.push(two); ratios.push(two / one);
+    }
+    ratios.sort((a, b) => a - b);
+    console.log(`| B = ${B} | ${tiering === "eager" ? "up front (optimising)" : "tiered up (V8 default)"} | ${fmt(ones)} | ${fmt(twos)} | ` +
+      `${ratios[ratios.length >> 1].toFixed(2)}× (${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)}) |`);
   }
 }

@@ -17,6 +17,7 @@ import { Rng } from "../../rand.ts";
 import { Trainer } from "../../train/trainer.ts";
 import { makeOptimizer } from "../../train/optim/index.ts";
 import { useFastBackend } from "../../tensor/fast.ts";
+import { compileWasmEagerly } from "../../io/threads-node.ts";
 import { gemmName } from "../../tensor/gemm.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
 import type { Vec } from "../../tensor/types.ts";
@@ -39,7 +40,7 @@ export function register(program: Command): void {
     .option("--reference", "use the plain TypeScript GEMM instead of WebAssembly SIMD")
     .addHelpText("after", "\nExample:\n  npx recurrent tour --seconds 10 --cells lstm,gru\n")
     .action((o: TourOptions) => {
-      if (!o.reference) useFastBackend();
+      if (!o.reference) { compileWasmEagerly(); useFastBackend(); }
       const cells = o.cells.split(",").map((c) => c.trim()) as CellKind[];
       for (const c of cells) if (!(CELLS as readonly string[]).includes(c)) throw new Error(`--cells: expected names from ${CELLS.join(",")}, got ${JSON.stringify(c)}`);
       const text = readFileSync(o.text, "utf8");

@@ -4,7 +4,7 @@
 // once, before any model is built, because it also places float32 buffers in wasm memory.
 // A run and its resume must use the same backend: the two kernels round differently.
 import { useFastBackend } from "../../tensor/fast.ts";
-import { useFastBackendNode } from "../../io/threads-node.ts";
+import { compileWasmEagerly, useFastBackendNode } from "../../io/threads-node.ts";
 import { availableParallelism } from "node:os";
 
 let installed: string | null = null;
@@ -14,6 +14,7 @@ export function installBackend(threads: number): string {
   if (installed) return installed;
   if (process.env.RECURRENT_BACKEND === "reference") return (installed = "reference");
   const n = threads > 0 ? threads : availableParallelism();
+  compileWasmEagerly();
   if (n > 1) useFastBackendNode({ threads: n }); else useFastBackend();
   return (installed = n > 1 ? `wasm-simd ×${n} threads` : "wasm-simd");
 }
