@@ -25,6 +25,7 @@ const program = new Command("bench")
   .option("--min-seconds <s>", "keep repeating until this much time has passed", "1")
   .option("--warmup-seconds <s>", "untimed steps first, for at least this long (JIT and wasm tier-up)", "0.5")
   .option("--runs <n>", "processes per measurement, keeping the fastest (every tool alike)", "1")
+  .option("--thread-split <how>", "ours with threads: auto (time loops by batch rows where they fit) or columns (each step's GEMMs only)", "auto")
   .option("--json", "one JSON object per line instead of the table")
   .option("--child <tool>", "internal: measure one tool in this process");
 program.parse();
@@ -35,6 +36,7 @@ if (o.child) {
   const a: ChildArgs = {
     tool: o.child as Tool, config: o.config, cell: o.cell as Cell, mode: o.mode as Mode, threads: Number(o.threads),
     reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend,
+    threadSplit: o.threadSplit,
   };
   console.log(JSON.stringify(await measureChild(a)));
   process.exit(0);
@@ -51,7 +53,9 @@ if (compare.includes("pytorch") && !python) notes.push("PyTorch skipped: no pyth
 
 const results: Result[] = [];
 if (!["fast", "fast-js-gates", "reference"].includes(o.backend)) { console.error(`bench: unknown --backend ${o.backend} (fast, fast-js-gates, reference)`); process.exit(1); }
-const base = { reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend as Backend };
+if (!["auto", "columns"].includes(o.threadSplit)) { console.error(`bench: unknown --thread-split ${o.threadSplit} (auto, columns)`); process.exit(1); }
+const base = { reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), backend: o.backend as Backend,
+  threadSplit: o.threadSplit as "auto" | "columns" };
 const runs = Math.max(1, Math.floor(Number(o.runs)));
 function record(a: ChildArgs): void {
   // A process's speed on this kind of shared VM can differ from the next one's by 1.5× for the
@@ -102,7 +106,7 @@ function printTable(): void {
       const cfg = CONFIGS.find((c) => c.name === r.config)!;
       const gflops = r.tokens_per_s * flopsPerToken(cfg, r.cell, r.mode) / 1e9;
       let rss = r.peak_rss_mb.toFixed(0);
-      if (r.tool === "recurrent" && r.mode === "train") rss += ` (${(r.peak_rss_mb * 2 ** 20 / minTrainBytes(cfg, r.cell)).toFixed(1)}× need)`;
+      if (r.tool === "recurrent" && r.mode === "train") rss += ` (${(r.peak_rss_mb * 2 ** 20 / minTrainBytes(cfg, r.cell)).toFixed(2)}× need)`;
       const mine = r.tool === "recurrent";
       const ratio = mine ? "" : `${(ours / best(r.tool)).toFixed(2)}×`;
       const cpuRatio = mine || r.threads !== 1 || !ours1 ? "" : `${(ours1 / r.cpu_tokens_per_s).toFixed(2)}×`;

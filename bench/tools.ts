@@ -24,6 +24,8 @@ export interface Result {
 export interface ChildArgs {
   tool: Tool; config: string; cell: Cell; mode: Mode; threads: number;
   reps: number; minSeconds: number; warmupSeconds: number; backend: Backend;
+  /** columns: never split a layer's time loop by batch rows, only each step's GEMMs. */
+  threadSplit: "auto" | "columns";
 }
 
 /** Measure in this process and return the result (the child's side). */
@@ -34,7 +36,8 @@ export async function measureChild(a: ChildArgs): Promise<Result> {
     const { recurrentStep } = await import("./tool-recurrent.ts");
     if (a.backend !== "reference") {
       const { useFastBackendNode, threadsReady } = await import("../src/io/threads-node.ts");
-      const fb = useFastBackendNode({ threads: a.threads, fusedGates: a.backend === "fast" });
+      const fb = useFastBackendNode({ threads: a.threads, fusedGates: a.backend === "fast",
+        ...(a.threadSplit === "columns" ? { sequenceSplitMaxWeightBytes: 0 } : {}) });
       if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
     }
     backend = (await import("../src/tensor/gemm.ts")).gemmName() + (a.backend === "fast-js-gates" ? ", JS gates" : "");
@@ -81,7 +84,7 @@ export function runChild(a: ChildArgs, python: string | null): Result | { error:
   } else {
     r = spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", a.tool, "--config", a.config, "--cell", a.cell,
       "--mode", a.mode, "--threads", String(a.threads), "--reps", String(a.reps), "--min-seconds", String(a.minSeconds),
-      "--warmup-seconds", String(a.warmupSeconds), "--backend", a.backend], { encoding: "utf8", maxBuffer: 1 << 24 });
+      "--warmup-seconds", String(a.warmupSeconds), "--backend", a.backend, "--thread-split", a.threadSplit], { encoding: "utf8", maxBuffer: 1 << 24 });
   }
   const line = (r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{"));
   if (r.status !== 0 || !line) {

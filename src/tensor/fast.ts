@@ -41,6 +41,9 @@ export interface FastOptions {
    *  is split by batch rows rather than each step's GEMM by columns (default
    *  SEQUENCE_SPLIT_MAX_WEIGHT_BYTES in wasm/gates.ts). */
   sequenceSplitMaxWeightBytes?: number;
+  /** With threads: the fewest flops (2·T·B·G·H) for which a layer's time loop is split by
+   *  batch rows (smaller ones run on the caller; default SEQUENCE_SPLIT_MIN_FLOPS). */
+  sequenceSplitMinFlops?: number;
 }
 
 /** Default hand-off threshold in flops (2·M·N·K); measured by bench/gemm.ts on 2 cores. */
@@ -153,7 +156,7 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
     gemm: makeGemm(true),
     gemmSingle: makeGemm(false),
     gates: createGateKernels(heap, { exports: gates, scratch: mainScratch, args: seqArgs, pool, threads,
-      splitMaxWeightBytes: opts.sequenceSplitMaxWeightBytes }),
+      splitMaxWeightBytes: opts.sequenceSplitMaxWeightBytes, splitMinFlops: opts.sequenceSplitMinFlops }),
     threads,
     readyThreads: () => 1 + (pool ? pool.ready() : 0),
     chunksByWorkers: () => pool ? pool.chunksByWorkers() : 0,

@@ -62,7 +62,7 @@ for (const cell of ["elman", "lstm", "gru"] as const) {
         const fb = useFastBackend({
           // rows: no GEMM is split, so every chunk a worker computes is a sequence chunk.
           threads: 2, spawn: spawnNode, threadMinFlops: split === "rows" ? Infinity : 0,
-          sequenceSplitMaxWeightBytes: split === "rows" ? Infinity : 0,
+          sequenceSplitMaxWeightBytes: split === "rows" ? Infinity : 0, sequenceSplitMinFlops: 0,
         });
         assert.ok(await threadsReady(fb), "worker did not start");
         const w = watch(fb.gates, false);

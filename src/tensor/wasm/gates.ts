@@ -24,10 +24,15 @@ export function gatesModule(): WebAssembly.Module {
 const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 
 /** Largest recurrent weight matrix (bytes) for which a threaded sequence job splits the batch
- *  (each thread then streams the whole matrix every step) rather than leaving the threads to
- *  split each step's GEMMs by columns. Splitting rows won on C1 and C3 too (up to 4 MiB, C3's
- *  W_hh; docs/performance.md); above that it is unmeasured, so the column split stays. */
-export const SEQUENCE_SPLIT_MAX_WEIGHT_BYTES = 4 * 1024 * 1024;
+ *  rather than leaving the threads to split each step's GEMMs by columns. Split by rows, each
+ *  thread streams the whole matrix every step, which pays while it stays in the core's own
+ *  cache (1 MiB of L2 here): rows won for C1's GRU (768 KiB), columns for C1's LSTM (1 MiB) and
+ *  C3's (4 MiB) (`npm run bench -- --thread-split columns`, docs/performance.md). */
+export const SEQUENCE_SPLIT_MAX_WEIGHT_BYTES = 768 * 1024;
+/** Fewest flops (2·T·B·G·H, its recurrent GEMMs) for which a sequence job is split over the
+ *  threads: C2's Elman (6.6 MFLOP a job) trained at 1.76M tokens/s split and 2.80M on one
+ *  thread; C2's LSTM and GRU (20–26 MFLOP) gained 1.2–1.4× in inference (docs/performance.md). */
+export const SEQUENCE_SPLIT_MIN_FLOPS = 16e6;
 /** Fewest batch rows per thread for a split sequence job. */
 const SEQUENCE_MIN_ROWS = 4;
 
@@ -42,8 +47,8 @@ export interface GateKernelsSetup {
   scratch: number; args: number;
   /** The thread pool, if any, and how many threads it has with the caller. */
   pool: GemmPool | null; threads: number;
-  /** Overrides SEQUENCE_SPLIT_MAX_WEIGHT_BYTES. */
-  splitMaxWeightBytes?: number;
+  /** Override SEQUENCE_SPLIT_MAX_WEIGHT_BYTES and SEQUENCE_SPLIT_MIN_FLOPS. */
+  splitMaxWeightBytes?: number; splitMinFlops?: number;
 }
 
 /** The gate kernels over `heap`; they address only float32 arrays that live in it. */
@@ -58,6 +63,7 @@ export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): Gate
   const nArgs = glob("SEQ_ARGS");
   if (nArgs !== SEQ_ARGS) throw new Error(`gates.wasm takes ${nArgs} sequence arguments, threads.ts passes ${SEQ_ARGS}: rebuild`);
   const maxWeight = setup.splitMaxWeightBytes ?? SEQUENCE_SPLIT_MAX_WEIGHT_BYTES;
+  const minFlops = setup.splitMinFlops ?? SEQUENCE_SPLIT_MIN_FLOPS;
   const argBlock = (): Int32Array => new Int32Array(heap.memory.buffer, setup.args, nArgs);
   const p = (v: Vec, off: number): number => heap.addressOf(v, off);
   return {
@@ -77,10 +83,13 @@ export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): Gate
     activate: (x, xOff, y, yOff, n, act) => ex.activate(p(x, xOff), p(y, yOff), n, ACT[act]),
     sequence: (job, T, B, H, flag, arrays) => {
       const { pool, threads } = setup;
-      const split = pool !== null && B >= 2 * SEQUENCE_MIN_ROWS;
-      if (pool && !(split && GATE_BLOCKS[job] * H * H * 4 <= maxWeight)) return false;
+      const weightBytes = GATE_BLOCKS[job] * H * H * 4;
+      // Too big for every thread to stream the weights, or too few rows to share: decline, so
+      // that the caller's per-step loop lets the threads split each step's GEMMs instead.
+      if (pool && (weightBytes > maxWeight || B < 2 * SEQUENCE_MIN_ROWS)) return false;
       const args = [JOBS[job], T, B, H, flag, ...arrays.map((v) => (v ? p(v, 0) : 0))];
-      if (pool) {
+      // Too little work to repay waking a worker: the caller runs the whole loop itself.
+      if (pool && 2 * T * B * weightBytes / 4 >= minFlops) {
         pool.runSequence(args, Math.min(threads, Math.floor(B / SEQUENCE_MIN_ROWS)));
       } else {
         argBlock().set(args);   // a fresh view: the memory's buffer changes when it grows
