@@ -1,8 +1,9 @@
 // A pool of GEMM worker threads over shared WebAssembly memory. A job is C's columns cut
 // into a few chunks (a GEMM job), or a batch's rows cut into chunks that each run a layer's
-// whole time loop (a sequence job: wasm/assembly/gates.ts `sequence`); the caller and every worker claim chunks one at a time from a shared
-// counter (Atomics.compareExchange) and compute them with their own instance of the same
-// wasm module and their own scratch, until none is left. A worker that is asleep or has
+// whole time loop (a sequence job: wasm/assembly/gates.ts `sequence`). The caller and every
+// worker claim chunks one at a time from a shared counter (Atomics.compareExchange) and
+// compute them with their own instances of the same wasm modules and their own scratch,
+// until none is left. A worker that is asleep or has
 // no core (a busy machine) simply claims nothing, and the caller does the work; the
 // caller waits only for chunks a worker has actually claimed. No messages: arguments go
 // through a small control block of Int32s in the shared memory. Workers spin briefly
