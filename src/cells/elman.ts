@@ -45,7 +45,7 @@ export class ElmanLayer implements Layer {
     if (state0) hs.set(state0[0].subarray(0, B * H)); else hs.fill(0, 0, B * H);
     // Input projection for all steps at once: (T·B, I) · W_xᵀ → (T·B, H), written at hs[1..].
     gemm(false, true, T * B, H, I, x, 0, this.W, 0, hs, B * H, false);
-    addBias(hs, B * H, T * B, this.b, H);
+    addBias(hs, B * H, T * B, this.b, H);                    // + b_h, every step at once
     const act = this.activation;
     const k = act === "tanh" || act === "sigmoid" ? gateKernelsFor(hs) : null;  // WebAssembly SIMD when installed
     // Without masks the whole loop may run in WebAssembly (same bits; batch rows over threads).

@@ -11,7 +11,8 @@
 // reference kernels round differently. The gate kernels likewise run for every float32
 // heap array, whatever the batch, and compute each row independently of the others.
 //
-// Threads claim chunks of C's columns (threads.ts), which changes no bits.
+// Threads claim chunks of C's columns, or of a batch's rows for a layer's whole time loop
+// (threads.ts, wasm/gates.ts), which changes no bits.
 //
 // Not here: worker creation (the host passes `spawn`; see src/io/threads-node.ts).
 import { gemmReference, setGemm, type Gemm } from "./gemm.ts";
