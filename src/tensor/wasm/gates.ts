@@ -31,7 +31,7 @@ const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 export const SEQUENCE_SPLIT_MAX_WEIGHT_BYTES = 768 * 1024;
 /** Fewest flops (2·T·B·G·H, its recurrent GEMMs) for which a sequence job is split over the
  *  threads: C2's Elman (6.6 MFLOP a job) trained at 1.76M tokens/s split and 2.80M on one
- *  thread; C2's LSTM and GRU (20–26 MFLOP) gained 1.2–1.4× in inference (docs/performance.md). */
+ *  thread; C2's LSTM and GRU (20–26 MFLOP) gained 1.0–1.4× (docs/performance.md). */
 export const SEQUENCE_SPLIT_MIN_FLOPS = 16e6;
 /** Fewest batch rows per thread for a split sequence job. */
 const SEQUENCE_MIN_ROWS = 4;
@@ -88,7 +88,7 @@ export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): Gate
       // that the caller's per-step loop lets the threads split each step's GEMMs instead.
       if (pool && (weightBytes > maxWeight || B < 2 * SEQUENCE_MIN_ROWS)) return false;
       const args = [JOBS[job], T, B, H, flag, ...arrays.map((v) => (v ? p(v, 0) : 0))];
-      // Too little work to repay waking a worker: the caller runs the whole loop itself.
+      // Rows over the threads when the job repays waking a worker; else the caller runs it all.
       if (pool && 2 * T * B * weightBytes / 4 >= minFlops) {
         pool.runSequence(args, Math.min(threads, Math.floor(B / SEQUENCE_MIN_ROWS)));
       } else {
