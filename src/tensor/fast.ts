@@ -19,6 +19,7 @@ import { gemmReference, setGemm, type Gemm } from "./gemm.ts";
 import { setF32Allocator } from "./types.ts";
 import { WasmHeap } from "./wasm/heap.ts";
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.ts";
+import { compileBase64 } from "./wasm/compile.ts";
 import { GemmPool, CTRL_INTS, SEQ_ARGS, type Spawn } from "./threads.ts";
 import { setGateKernels, type GateKernels } from "./gate-kernels.ts";
 import { createGateKernels, gatesModule } from "./wasm/gates.ts";
@@ -72,16 +73,6 @@ export interface FastBackend {
 
 let current: FastBackend | null = null;
 
-let compiled: WebAssembly.Module | null = null;
-function wasmModule(): WebAssembly.Module {
-  if (!compiled) {
-    const bin = atob(GEMM_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
-}
 
 /** Create the fast backend without installing it (tests compare it with the reference). */
 export function createFastBackend(opts: FastOptions = {}): FastBackend {
@@ -89,7 +80,7 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   if (threads > 1 && !opts.spawn) throw new Error("useFastBackend: threads > 1 needs a spawn function (src/io/threads-node.ts)");
   const minFlops = opts.threadMinFlops ?? THREAD_MIN_FLOPS;
   const heap = new WasmHeap();
-  const module = wasmModule();
+  const module = compileBase64(GEMM_WASM_BASE64);
   const inst = new WebAssembly.Instance(module, { env: { memory: heap.memory } });
   const wgemm = inst.exports.gemm as WasmGemm;
   const scratchBytes = (inst.exports.scratchBytes as () => number)();

@@ -5,21 +5,13 @@ import type { GateKernels, KernelActivation, SequenceJob } from "../gate-kernels
 import { SEQ_ARGS, type GemmPool } from "../threads.ts";
 import type { Vec } from "../types.ts";
 import { GATES_WASM_BASE64 } from "./gates-wasm.ts";
+import { compileBase64 } from "./compile.ts";
 import type { WasmHeap } from "./heap.ts";
 
 type Fn = (...args: number[]) => void;
 
-let compiled: WebAssembly.Module | null = null;
 /** The compiled gates module (imports env.memory and env.gemm). */
-export function gatesModule(): WebAssembly.Module {
-  if (!compiled) {
-    const bin = atob(GATES_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
-}
+export const gatesModule = (): WebAssembly.Module => compileBase64(GATES_WASM_BASE64);
 
 const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 
