@@ -1,5 +1,9 @@
 // The browser-safe public surface of the toolkit: everything here runs unchanged in a
-// browser or a worker (no Node imports anywhere below it). `npm run build:web` bundles it.
+// browser or a worker (no Node imports anywhere below it). test/browser-core.test.ts bundles it
+// with esbuild and trains in a bare JavaScript context, on the reference and the fast backend.
+// The fast backend places buffers in shared WebAssembly memory: in a browser its worker threads
+// need a cross-origin-isolated page (COOP and COEP headers), the only place shared memory may be
+// posted to a worker. The reference backend, the default, runs anywhere.
 export { Sequence } from "./model/sequence.ts";
 export type { ModelConfig, CellKind } from "./model/config.ts";
 export { initialize } from "./model/initialize.ts";

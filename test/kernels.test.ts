@@ -67,3 +67,14 @@ test("bias add and its backward (column sums) agree with their definitions", () 
   addBiasBackward(db, new Float64Array([1, 2, 3, 4, 5, 6]), 0, 2, 3);
   assert.deepEqual(Array.from(db), [6, 8, 10]);   // adds, never assigns
 });
+
+test("decodeBase64 equals Node's decoder on every length and byte value, and refuses other characters", async () => {
+  const { decodeBase64 } = await import("../src/tensor/wasm/compile.ts");
+  const rng = new Rng(3);
+  for (let n = 0; n < 70; n++) {
+    const bytes = Uint8Array.from({ length: n }, () => Math.floor(rng.uniform() * 256));
+    const text = Buffer.from(bytes).toString("base64");
+    assert.deepEqual(Array.from(decodeBase64(text)), Array.from(bytes), `length ${n}`);
+  }
+  assert.throws(() => decodeBase64("QUJD!"), /character "!" at 4 is not base64/);
+});
