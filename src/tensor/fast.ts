@@ -93,7 +93,7 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   // The gate kernels' module calls this thread's GEMM for its whole-sequence loops.
   const gates = new WebAssembly.Instance(gatesModule(), { env: { memory: heap.memory, gemm: wgemm } }).exports;
   const pool = threads > 1 ? new GemmPool(heap.memory, module, gatesModule(), ctrl, workerScratch, opts.spawn!, opts.spin ?? 20000,
-    wgemm, gates.sequence as WasmGemm, mainScratch) : null;
+    wgemm, gates.sequence as (args: number, b0: number, b1: number, scratch: number) => void, mainScratch) : null;
 
   // Staging for operands that are not in the heap; grown on demand, never shrunk.
   let stage = -1, stageBytes = 0;
