@@ -10,6 +10,13 @@
 // are not tracked: they must not outlive the array they come from, or the memory may be
 // reused. Shared memory never detaches on growth, so views stay valid; each growth gives a
 // new SharedArrayBuffer object, and all of them are remembered to recognise heap arrays.
+//
+// Zero-filled means zero-filled: memory from grow() is zero, but a freed block that merges
+// back into the top of the heap is not, so everything below the high-water mark (`clean`) is
+// cleared when it is handed out again, whether it comes from the free list or from the top.
+// With poisoning on (../poison.ts), freed blocks are filled with NaN at once, so a view that
+// outlived its block reads NaN rather than someone else's numbers.
+import { poisoning } from "../poison.ts";
 
 // A child view → the heap array it was cut from, so the parent (and its block) lives as
 // long as any direct subarray of it.
@@ -35,6 +42,7 @@ export class WasmHeap {
   private buffers = new WeakSet<object>();
   private buf: ArrayBufferLike;
   private top = RESERVED;                       // bump pointer: everything above is free
+  private clean = RESERVED;                     // high-water mark: everything above was never handed out (zero)
   private free: Array<{ ptr: number; size: number }> = []; // sorted by ptr, coalesced
   private registry = new FinalizationRegistry<{ ptr: number; size: number }>((b) => this.release(b.ptr, b.size));
   /** Bytes in live blocks. */
@@ -65,13 +73,16 @@ export class WasmHeap {
   allocBytes(bytes: number): number {
     const size = roundUp(Math.max(bytes, 1));
     let ptr = this.takeFree(size);
-    if (ptr >= 0) {
-      new Uint8Array(this.buf, ptr, size).fill(0); // reused memory is dirty
-    } else {
+    if (ptr < 0) {
       if (!this.ensure(this.top + size)) return -1;
-      ptr = this.top; // fresh memory from grow() is already zero
+      ptr = this.top;
       this.top += size;
     }
+    // Below the high-water mark the memory was used before (the free list, or a freed block
+    // the top moved back over); above it, it is as grow() left it: zero.
+    const dirtyEnd = Math.min(ptr + size, this.clean);
+    if (dirtyEnd > ptr) new Uint8Array(this.buf, ptr, dirtyEnd - ptr).fill(0);
+    if (ptr + size > this.clean) this.clean = ptr + size;
     this.used += size;
     return ptr;
   }
@@ -83,6 +94,7 @@ export class WasmHeap {
 
   private release(ptr: number, size: number): void {
     this.used -= size;
+    if (poisoning()) new Float32Array(this.buf, ptr, size / 4).fill(NaN);
     // Insert sorted by address, then merge with neighbours and with the top.
     let lo = 0, hi = this.free.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (this.free[mid].ptr < ptr) lo = mid + 1; else hi = mid; }
