@@ -85,7 +85,8 @@ Examples:
         if (!out) throw new RecurrentError("--out: expected a directory for the model, got none");
         dir = out;
       }
-      const summary = await runTraining(options, dir, Boolean(resume));
+      const interrupt = process.env.RECURRENT_INTERRUPT_AT_STEP;   // a test hook (see RunHooks)
+      const summary = await runTraining(options, dir, Boolean(resume), interrupt ? { interruptAt: Number(interrupt) } : {});
       if (json) process.stdout.write(jsonLine(summary));
     });
 }

@@ -6,8 +6,9 @@
 // gradient-flow figures in each metrics record and their plot (./gradient-log.ts).
 //
 // Why a resume is exact: everything random comes from one Rng whose state is saved; an epoch's
-// order is drawn from it at the epoch's start, and that start state is saved too, so a run
-// resumed mid-epoch redraws the same order and skips the batches already done; the optimiser's
+// order is drawn from it at the epoch's start, and that start state is saved too (until the
+// epoch ends), so a run resumed anywhere in an epoch, its first batch included, redraws the
+// same order and skips the batches already done; the optimiser's
 // buffers and step count, and the language models' carried state, are saved with the weights.
 // Validation and checkpoints only read the model, so where a run stops cannot change its bits.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -59,6 +60,10 @@ export interface RunHooks {
   log?: (line: string) => void;
   /** Force the progress display's mode (tests); default: bar on a terminal. */
   tty?: boolean;
+  /** Tests: behave as if SIGTERM arrived just before the batch after update `interruptAt`
+   *  (the CLI reads it from RECURRENT_INTERRUPT_AT_STEP), so a test can stop a run at an exact
+   *  instant, an epoch's first batch included, where a real signal's timing is a race. */
+  interruptAt?: number;
 }
 
 export async function runTraining(o: TrainOptions, dir: string, resume: boolean, hooks: RunHooks = {}): Promise<RunSummary> {
@@ -99,10 +104,12 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   const n = problem.batchesPerEpoch;
   let carried: Vec[][] | null = null;
   const probe = o.logGradients ? probeBatch(problem, o.seed) : null;   // before the epoch's order is (re)drawn
-  if (st.batch > 0) {
+  if (st.rngEpoch) {
+    // The current epoch's order was drawn before the stop (mid-epoch, or at its very start):
+    // draw it again from the same state; rng then is where it was when the checkpoint was taken.
     rng.setState(st.rngEpoch as number[]);
-    problem.startEpoch(rng); // the same order as before the interruption; rng is where it was
-    if (problem.carry) carried = loadCarry(dir, model, o.batch, st.step);
+    problem.startEpoch(rng);
+    if (problem.carry && st.batch > 0) carried = loadCarry(dir, model, o.batch, st.step);
   }
 
   mkdirSync(dir, { recursive: true });
@@ -168,7 +175,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   let stop = "";
   try {
     outer: for (;;) {
-      if (st.batch === 0) {
+      if (st.batch === 0 && st.rngEpoch === null) {
         if (o.epochs > 0 && st.epoch >= o.epochs) { stop = "epochs"; break; }
         st.rngEpoch = rng.state();
         problem.startEpoch(rng);
@@ -176,6 +183,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
       }
       while (st.batch < n) {
         await new Promise((r) => setImmediate(r)); // lets a SIGINT/SIGTERM handler run
+        if (hooks.interruptAt === st.step && !signal) signal = "RECURRENT_INTERRUPT_AT_STEP";
         if (signal) { stop = "signal"; break outer; }
         if (o.timeLimit > 0 && elapsed() >= o.timeLimit) { stop = "time-limit"; break outer; }
         const b = problem.batch(st.batch);
