@@ -1,5 +1,6 @@
 // The `recurrent` command line: one file per command in ./commands, registered here.
 // Errors the user can fix print as one line and exit 1; `--debug` shows the stack.
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { RecurrentError } from "../errors.ts";
 import { commands } from "./commands/index.ts";
@@ -9,6 +10,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command("recurrent")
     .description("Recurrent neural networks in TypeScript: Elman, Jordan, LSTM, GRU.")
     .option("--debug", "print stack traces on errors")
+    .version(packageVersion(), "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError(false);
@@ -36,4 +38,9 @@ export async function main(argv: string[]): Promise<number> {
 /** File-system errors (ENOENT, EACCES, ...) are the user's to fix: show them plainly. */
 function isUserFacing(err: Error): boolean {
   return typeof (err as NodeJS.ErrnoException).code === "string";
+}
+
+/** package.json's version: two directories up from src/cli/main.ts and from dist/cli/main.js alike. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
