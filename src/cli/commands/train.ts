@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { loadModel } from "../../io/model-dir.ts";
 import { RecurrentError } from "../../errors.ts";
 import { TASK_NAMES } from "../../data/tasks/index.ts";
-import { DATA_TASKS, readConfigFile, resolveOptions, type TrainOptions } from "../run/options.ts";
+import { DATA_TASKS, readConfigFile, resolveOptions, resumeOptions, type TrainOptions } from "../run/options.ts";
 import { runTraining } from "../run/loop.ts";
 import { int, jsonLine, list, num } from "../run/flags.ts";
 
@@ -78,7 +78,7 @@ Examples:
         const saved = loadModel(resume).training as { options?: TrainOptions };
         if (!saved.options) throw new RecurrentError(`--resume ${resume}: expected a training checkpoint, got a model directory without one`);
         if (rest.task && rest.task !== saved.options.task) throw new RecurrentError(`--task: expected ${saved.options.task} (the saved run's task), got ${JSON.stringify(rest.task)}`);
-        options = resolveOptions(saved.options, fromFile, rest);
+        options = resumeOptions(saved.options, fromFile, rest).options;
         dir = resume;
       } else {
         options = resolveOptions(fromFile, rest);

@@ -41,6 +41,8 @@ export interface TrainingState {
   lossUnits: number;
   /** --log-gradients: (norm before clipping, clipped 0/1) of the updates since the last evaluation. */
   gradLog?: Array<[number, number]> | null;
+  /** Options changed by each resume that changed any ("--lr 0.003 → 0.001"), with the step it resumed at. */
+  resumes?: Array<{ step: number; changes: string[] }>;
   /** Why the run stopped last ("epochs", "early-stopping", "time-limit", "signal"), or null while running. */
   stopped: string | null;
 }

@@ -18,7 +18,7 @@ import { Rng } from "../../rand.ts";
 import { Sequence } from "../../model/sequence.ts";
 import { initialize } from "../../model/initialize.ts";
 import { loadModel } from "../../io/model-dir.ts";
-import { makeOptimizer, type Optimizer } from "../../train/optim/index.ts";
+import { makeOptimizer, optimizerFromState, type Optimizer } from "../../train/optim/index.ts";
 import { Trainer } from "../../train/trainer.ts";
 import { MetricsLog, type MetricsRecord } from "./metrics-log.ts";
 import { Progress } from "./progress.ts";
@@ -27,7 +27,7 @@ import { trainingGradientsSpec, type TrainingGradientPoint } from "../../analysi
 import { STATE_NAMES } from "../../analysis/gradients/state-grads.ts";
 import { writeChart } from "../../plot/chart.ts";
 import type { Vec } from "../../tensor/types.ts";
-import type { TrainOptions } from "./options.ts";
+import { resumeOptions, type TrainOptions } from "./options.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import { loadCarry, saveBest, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";
@@ -71,7 +71,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   const backend = installBackend(o.threads);
   // Everything that can fail on bad input happens before the first write to `dir`.
   const problem = buildProblem(o);
-  let model: Sequence, optimizer: Optimizer, st: TrainingState;
+  let model: Sequence, optimizer: Optimizer, st: TrainingState, resumeChanges: string[] = [];
   const rng = new Rng(o.seed);
   if (resume) {
     const saved = loadModel(dir);
@@ -84,6 +84,14 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     st = saved.training as unknown as TrainingState;
     if (typeof st.step !== "number" || !Array.isArray(st.rng)) throw new RecurrentError(`--resume ${dir}: expected a training checkpoint in config.json, got a model without one`);
     rng.setState(st.rng as number[]);
+    // Options that may change on a resume (RESUMABLE_OPTIONS; the rest were refused before):
+    // log them, keep them in the checkpoint, and give the optimiser its new learning rate.
+    resumeChanges = resumeOptions(st.options, o).changes;
+    if (resumeChanges.length) st.resumes = [...(st.resumes ?? []), { step: st.step, changes: resumeChanges }];
+    if (optimizer.options.lr !== o.lr) {
+      const s = optimizer.state();
+      optimizer = optimizerFromState({ ...s, options: { ...s.options, lr: o.lr } });
+    }
     st.options = o;
     if (o.timeLimit > 0 && st.seconds >= o.timeLimit) throw new RecurrentError(`--time-limit: expected more than the ${st.seconds.toFixed(1)} s this run has trained (the limit counts every session), got ${o.timeLimit}`);
     if (o.patience > 0 && st.sinceBest >= o.patience) throw new RecurrentError(`--resume ${dir}: the run stopped early (${st.sinceBest} evaluations without improvement); raise --patience to go on`);
@@ -130,6 +138,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   log(`  ${o.optimizer} lr ${o.lr}, batch ${o.batch}${problem.carry ? `, ${o.seq} steps per chunk` : ""}, clip ${o.clip || "off"}, ` +
     `${o.epochs ? `${o.epochs} epochs of ${n} batches` : "no epoch limit"}${o.timeLimit ? `, time limit ${o.timeLimit} s` : ""}, seed ${o.seed}, ${backend}`);
   if (resume) log(`  from epoch ${st.epoch}, batch ${st.batch}/${n}, step ${st.step}, ${st.seconds.toFixed(1)} s trained`);
+  if (resumeChanges.length) log(`  changed on resume: ${resumeChanges.join(", ")}`);
 
   const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - st.seconds) : undefined, unit: problem.unit, tty: hooks.tty });
   // Seconds of training: validation passes are not counted, so the time limit buys the same

@@ -144,4 +144,29 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   return o;
 }
 
+/** Options a resumed run may change: they steer the rest of the run without making its past
+ *  (weights, optimiser state, data order) mean something else. Everything else is fixed. */
+export const RESUMABLE_OPTIONS = ["lr", "epochs", "timeLimit", "clip", "evalEvery", "patience", "threads"] as const;
+
+/**
+ * The options of a resumed run: the saved ones, then a config file's, then the flags'.
+ * A source that changes an option outside RESUMABLE_OPTIONS is refused with one line (a
+ * different cell, size, task, data or seed is a different run, not a continuation).
+ * Returns the options and the changes, as "--lr 0.003 → 0.001" lines for the log.
+ */
+export function resumeOptions(saved: TrainOptions, ...sources: Array<Partial<TrainOptions> | undefined>): { options: TrainOptions; changes: string[] } {
+  const before = resolveOptions(saved);           // with the defaults of options added since it was saved
+  const options = resolveOptions(before, ...sources);
+  const changes: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(options)]) as Set<keyof TrainOptions>) {
+    const was = JSON.stringify(before[key]), now = JSON.stringify(options[key]);
+    if (was === now) continue;
+    if (!(RESUMABLE_OPTIONS as readonly string[]).includes(key)) {
+      throw new RecurrentError(`--${kebab(key)}: cannot change on --resume (the saved run has ${was ?? "none"}; only ${RESUMABLE_OPTIONS.map((k) => `--${kebab(k)}`).join(", ")} may change), got ${now}`);
+    }
+    changes.push(`--${kebab(key)} ${was} → ${now}`);
+  }
+  return { options, changes };
+}
+
 export function kebab(k: string): string { return k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`); }

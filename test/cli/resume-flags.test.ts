@@ -1,0 +1,59 @@
+// --resume with flags: the options that may change (learning rate, epochs, time limit,
+// clipping, evaluation cadence, patience, threads) are applied and logged; the rest (cell,
+// sizes, task, data, seed, optimiser) are refused with one line, and a flag repeating the
+// saved value is no change at all.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { cli, tempDir } from "./helpers.ts";
+import { optimizerStateFromSafetensors } from "../../src/train/optim/persist.ts";
+
+const dir = tempDir("resume-flags");
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+const base = ["train", "--task", "adding", "--length", "8", "--hidden", "8", "--batch", "8", "--steps-per-epoch", "3", "--threads", "1", "--seed", "2"];
+const config = (d: string) => JSON.parse(readFileSync(join(d, "config.json"), "utf8"));
+const weights = (d: string) => readFileSync(join(d, "model.safetensors"));
+
+test("a resume applies and logs a new learning rate and epoch count; without --lr it equals the uninterrupted run", async () => {
+  const full = join(dir, "full"), plain = join(dir, "plain"), faster = join(dir, "faster");
+  assert.equal((await cli([...base, "--epochs", "4", "--out", full])).code, 0);
+  for (const d of [plain, faster]) assert.equal((await cli([...base, "--epochs", "2", "--out", d])).code, 0);
+
+  const p = await cli(["train", "--resume", plain, "--epochs", "4"]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stderr, /changed on resume: --epochs 2 → 4\n/);
+  assert.ok(weights(full).equals(weights(plain)), "more epochs on resume continue the same run");
+
+  const f = await cli(["train", "--resume", faster, "--epochs", "4", "--lr", "0.05", "--clip", "0.5"]);
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stderr, /changed on resume: --epochs 2 → 4, --lr 0.003 → 0.05, --clip 1 → 0.5/);
+  assert.ok(!weights(full).equals(weights(faster)), "the new learning rate was applied");
+  const saved = optimizerStateFromSafetensors(readFileSync(join(faster, "optimizer.safetensors")), "optimizer.safetensors");
+  assert.equal(saved.options.lr, 0.05, "the optimiser state saved with the new rate");
+  const c = config(faster);
+  assert.equal(c.training.options.lr, 0.05);
+  assert.deepEqual(c.training.resumes, [{ step: 6, changes: ["--epochs 2 → 4", "--lr 0.003 → 0.05", "--clip 1 → 0.5"] }]);
+});
+
+for (const [flag, value] of [["--hidden", "64"], ["--cell", "gru"], ["--optimizer", "sgd"], ["--seed", "3"], ["--batch", "4"], ["--length", "9"]]) {
+  test(`a resume refuses ${flag} ${value} with one line and leaves the run as it was`, async () => {
+    const d = join(dir, `fixed${flag}`);
+    assert.equal((await cli([...base, "--epochs", "1", "--out", d])).code, 0);
+    const before = weights(d), cfg = readFileSync(join(d, "config.json"), "utf8");
+    const r = await cli(["train", "--resume", d, "--epochs", "2", flag, value]);
+    assert.equal(r.code, 1);
+    const name = flag === "--length" ? "--seq" : flag;
+    assert.match(r.stderr, new RegExp(`^error: ${name}: cannot change on --resume \\(the saved run has .+; only --lr, --epochs, .* may change\\), got .+\\n$`));
+    assert.ok(weights(d).equals(before));
+    assert.equal(readFileSync(join(d, "config.json"), "utf8"), cfg);
+  });
+}
+
+test("a flag that repeats the saved value is accepted and changes nothing", async () => {
+  const d = join(dir, "same");
+  assert.equal((await cli([...base, "--epochs", "1", "--out", d])).code, 0);
+  const r = await cli(["train", "--resume", d, "--epochs", "2", "--hidden", "8", "--cell", "lstm"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /changed on resume: --epochs 1 → 2\n/);
+});
