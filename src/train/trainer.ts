@@ -4,7 +4,7 @@
 //
 // Batches are time-major: x (T, B, I); targets per row n = t·B + b for many-to-many
 // ((T·B) class indices or (T·B, O) values), per sequence for many-to-one ((B) or (B, O)).
-import { RecurrentError } from "../errors.ts";
+import { check, RecurrentError } from "../errors.ts";
 import type { Sequence } from "../model/sequence.ts";
 import { zeros, type Vec } from "../tensor/types.ts";
 import { clipByGlobalNorm, clipByValue, globalNorm } from "./clip.ts";
@@ -58,7 +58,7 @@ export class Trainer {
   /** Loss and, when `grad`, gradients (added into model.grads) over one batch from state0. */
   lossAndBackward(batch: Batch, state0: Vec[][] | null, grad: boolean, countFrom = 0): { loss: number; state: Vec[][] } {
     const m = this.model, { T, B } = batch, O = m.outputSize;
-    const lengths = batch.lengths ?? (batch.mask ? lengthsFromMask(batch.mask, T, B) : null);
+    const lengths = this.opts.manyToOne ? manyToOneLengths(batch) : null;
     const { out, state } = m.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher });
     const detached = state.map((s) => s.map((v) => v.slice()));
     if (this.opts.manyToOne) {
@@ -96,7 +96,9 @@ export class Trainer {
       }
       const r = this.update(slice(batch, start, end), carried, prevEnd - start);
       total += r.loss; n++; clipped ||= r.clipped; last = r;
-      if (tb.k1 === tb.k2) { carried = r.state; carriedAt = end; }   // the next window starts where this one ended
+      // k1 = k2: the next window starts where this one ended, so hand its state on; not to a
+      // shorter last window, which starts k2 steps before T, i.e. before this window's end.
+      if (tb.k1 === tb.k2 && end + tb.k1 <= batch.T) { carried = r.state; carriedAt = end; }
     }
     return { ...last!, loss: total / n, clipped, updates: n };
   }
@@ -123,6 +125,23 @@ export class Trainer {
     this.updates++;
     return { loss, gradNorm: norm, clipped, updates: 1, state };
   }
+}
+
+/**
+ * The lengths (B) many-to-one reads each sequence at (step length − 1): `lengths`, else from
+ * the mask, else null (all T). Each must be in [1, T]: a sequence with no real step has no
+ * output to read, and an index outside the batch would read another sequence's.
+ */
+export function manyToOneLengths(batch: Batch): ArrayLike<number> | null {
+  const { T, B } = batch;
+  const lengths = batch.lengths ?? (batch.mask ? lengthsFromMask(batch.mask, T, B) : null);
+  if (!lengths) return null;
+  check(lengths.length === B, "many-to-one lengths", `B = ${B} values`, lengths.length);
+  for (let b = 0; b < B; b++) {
+    check(Number.isInteger(lengths[b]) && lengths[b] >= 1 && lengths[b] <= T, `many-to-one lengths[${b}]`,
+      `an integer in [1, T = ${T}] (sequence ${b} needs a real step)`, lengths[b]);
+  }
+  return lengths;
 }
 
 /** Lengths (B) of masked sequences: one past the last real step of each. */

@@ -14,7 +14,7 @@
 import { check } from "../../errors.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import { gatherLast, lossAndGrad, scatterLast, type LossKind } from "../../train/loss.ts";
-import { lengthsFromMask, type Batch } from "../../train/trainer.ts";
+import { manyToOneLengths, type Batch } from "../../train/trainer.ts";
 import { zeros, type Vec } from "../../tensor/types.ts";
 
 /** How the batch's loss is formed, as the Trainer forms it. */
@@ -60,7 +60,7 @@ export function lossGradient(model: Sequence, batch: Batch, spec: LossSpec, stat
   const { out } = model.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher });
   const dOut = zeros(T * B * O, model.dtype);
   if (spec.manyToOne) {
-    const lengths = batch.lengths ?? (batch.mask ? lengthsFromMask(batch.mask, T, B) : null);
+    const lengths = manyToOneLengths(batch);
     const last = zeros(B * O, model.dtype), dLast = zeros(B * O, model.dtype);
     const loss = lossAndGrad(spec.loss, gatherLast(out, T, B, O, lengths, last), B, O, batch.targets, null, dLast);
     scatterLast(dLast, T, B, O, lengths, dOut);
