@@ -53,7 +53,14 @@ export interface StepResult {
 export class Trainer {
   updates = 0;
   clipEvents = 0;
-  constructor(readonly model: Sequence, readonly opts: TrainerOptions) {}
+  constructor(readonly model: Sequence, readonly opts: TrainerOptions) {
+    const tb = opts.tbptt;
+    if (tb) {
+      // k2 < k1 would leave steps out of every loss; k1 < 1 would never end a window.
+      check(Number.isInteger(tb.k1) && tb.k1 >= 1, "tbptt.k1", "an integer >= 1", tb.k1);
+      check(Number.isInteger(tb.k2) && tb.k2 >= tb.k1, "tbptt.k2", `an integer >= k1 (${tb.k1})`, tb.k2);
+    }
+  }
 
   /** Loss and, when `grad`, gradients (added into model.grads) over one batch from state0. */
   lossAndBackward(batch: Batch, state0: Vec[][] | null, grad: boolean, countFrom = 0): { loss: number; state: Vec[][] } {

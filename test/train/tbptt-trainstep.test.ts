@@ -12,6 +12,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Sequence } from "../../src/model/sequence.ts";
 import { Trainer } from "../../src/train/trainer.ts";
+import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { lossAndGrad } from "../../src/train/loss.ts";
 import { Rng } from "../../src/rand.ts";
 import type { Vec } from "../../src/tensor/types.ts";
@@ -104,3 +105,10 @@ for (const cell of ["elman", "jordan", "lstm", "gru"] as const) for (const { k1,
     });
   });
 }
+
+test("a Trainer refuses tbptt windows that would skip steps (k2 < k1) or never end (k1 < 1)", () => {
+  const m = new Sequence({ cell: "elman", input: 2, hidden: 3, output: 2 }, "float64");
+  const opt = makeOptimizer("sgd", { lr: 0 });
+  assert.throws(() => new Trainer(m, { loss: "mse", optimizer: opt, tbptt: { k1: 4, k2: 2 } }), /tbptt\.k2: expected an integer >= k1 \(4\), got 2/);
+  assert.throws(() => new Trainer(m, { loss: "mse", optimizer: opt, tbptt: { k1: 0, k2: 2 } }), /tbptt\.k1: expected an integer >= 1, got 0/);
+});
