@@ -15,6 +15,10 @@ export function installBackend(threads: number): string {
   if (process.env.RECURRENT_BACKEND === "reference") return (installed = "reference");
   const n = threads > 0 ? threads : availableParallelism();
   compileWasmEagerly();
-  if (n > 1) useFastBackendNode({ threads: n }); else useFastBackend();
+  const fb = n > 1 ? useFastBackendNode({ threads: n }) : useFastBackend();
+  if (process.env.RECURRENT_HEAP_AUDIT === "1") {
+    // How often this process would have been handed stale memory before issue 11's fix.
+    process.on("exit", () => process.stderr.write(`heap audit: ${fb.heap.staleTopBlocks} blocks from the top were not zero (cleared)\n`));
+  }
   return (installed = n > 1 ? `wasm-simd ×${n} threads` : "wasm-simd");
 }

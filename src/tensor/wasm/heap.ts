@@ -47,6 +47,9 @@ export class WasmHeap {
   private registry = new FinalizationRegistry<{ ptr: number; size: number }>((b) => this.release(b.ptr, b.size));
   /** Bytes in live blocks. */
   used = 0;
+  /** Blocks taken from the top over memory that was not zero (cleared now; handed out as
+   *  they were before the fix of issue 11). A diagnostic: RECURRENT_HEAP_AUDIT=1 prints it. */
+  staleTopBlocks = 0;
 
   constructor(initialPages = 64) {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
@@ -73,6 +76,7 @@ export class WasmHeap {
   allocBytes(bytes: number): number {
     const size = roundUp(Math.max(bytes, 1));
     let ptr = this.takeFree(size);
+    const fromTop = ptr < 0;
     if (ptr < 0) {
       if (!this.ensure(this.top + size)) return -1;
       ptr = this.top;
@@ -81,7 +85,13 @@ export class WasmHeap {
     // Below the high-water mark the memory was used before (the free list, or a freed block
     // the top moved back over); above it, it is as grow() left it: zero.
     const dirtyEnd = Math.min(ptr + size, this.clean);
-    if (dirtyEnd > ptr) new Uint8Array(this.buf, ptr, dirtyEnd - ptr).fill(0);
+    if (dirtyEnd > ptr) {
+      const bytes = new Uint8Array(this.buf, ptr, dirtyEnd - ptr);
+      // Before issue 11's fix, a block from the top was not cleared: count the ones that
+      // would have been handed out dirty, so a run can tell whether it was exposed.
+      if (fromTop && bytes.some((b) => b !== 0)) this.staleTopBlocks++;
+      bytes.fill(0);
+    }
     if (ptr + size > this.clean) this.clean = ptr + size;
     this.used += size;
     return ptr;
