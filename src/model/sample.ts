@@ -1,6 +1,7 @@
 // Sampling from a next-token model with the step API: feed the prompt, then draw each next
-// token from softmax(logits / temperature), optionally among the top k only. Inputs are
-// token ids, one-hot or through the model's embedding (Sequence.tokenInput).
+// token from softmax(logits / temperature), optionally among the top k only; temperature 0
+// is greedy decoding (the most likely token, no random draw). Inputs are token ids, one-hot
+// or through the model's embedding (Sequence.tokenInput).
 import { check } from "../errors.ts";
 import type { Rng } from "../rand.ts";
 import type { Vec } from "../tensor/types.ts";
@@ -12,15 +13,26 @@ export interface SampleOptions {
   prompt: ArrayLike<number>;
   /** Tokens to generate after the prompt. */
   length: number;
-  /** Softmax temperature > 0 (default 1); lower is more conservative. */
+  /** Softmax temperature >= 0 (default 1); lower is more conservative, 0 takes the argmax. */
   temperature?: number;
   /** Sample among the k most likely tokens only (default: all). */
   topK?: number;
   rng: Rng;
+  /** Called after each generated token with the count so far (progress displays). */
+  onToken?: (done: number) => void;
 }
 
-/** Draws one index from logits[off .. off+n) at the given temperature and top-k. */
+/** The index of the largest of logits[off .. off+n) (the first on ties). */
+export function argmax(logits: Vec, off: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (logits[off + i] > logits[off + best]) best = i;
+  return best;
+}
+
+/** Draws one index from logits[off .. off+n) at the given temperature and top-k; temperature
+ * 0 returns the argmax without drawing (top-k cannot change it). */
 export function sampleLogits(logits: Vec, off: number, n: number, temperature: number, topK: number, rng: Rng): number {
+  if (temperature === 0) return argmax(logits, off, n);
   let order: number[] | null = null;
   if (topK > 0 && topK < n) {
     order = Array.from({ length: n }, (_, i) => i).sort((a, b) => logits[off + b] - logits[off + a]).slice(0, topK);
@@ -41,7 +53,7 @@ export function sampleTokens(trained: Sequence, o: SampleOptions): number[] {
   const V = model.config.input, O = model.outputSize;
   const temperature = o.temperature ?? 1, topK = o.topK ?? 0;
   check(o.prompt.length >= 1, "sample prompt", "at least one token", o.prompt.length);
-  check(temperature > 0 && Number.isFinite(temperature), "--temperature", "a number > 0", temperature);
+  check(temperature >= 0 && Number.isFinite(temperature), "--temperature", "a number >= 0 (0: greedy)", temperature);
   check(O === V, "sample", `a model whose output size equals its input size (next-token model), O = I = ${V}`, O);
   model.resetState(1);
   let logits: Vec = zeros(O, model.dtype);
@@ -50,6 +62,7 @@ export function sampleTokens(trained: Sequence, o: SampleOptions): number[] {
   for (let i = 0; i < o.length; i++) {
     const id = sampleLogits(logits, 0, O, temperature, topK, o.rng);
     out.push(id);
+    o.onToken?.(out.length);
     logits = model.step(model.tokenInput([id]));
   }
   return out;

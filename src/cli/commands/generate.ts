@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .requiredOption("--model <dir>", "a model directory trained with --task charlm or wordlm")
     .option("--prompt <text>", "text to start from (default: a new line)")
     .option("--length <n>", "tokens to generate", int("--length", 1), 500)
-    .option("--temperature <t>", "softmax temperature (lower: safer, higher: wilder)", num("--temperature"), 1)
+    .option("--temperature <t>", "softmax temperature (lower: safer, higher: wilder; 0: always the most likely token)", num("--temperature"), 1)
     .option("--top-k <k>", "sample among the k most likely tokens only (0: all)", int("--top-k", 0), 0)
     .option("--seed <n>", "seed of the sampler", int("--seed", 0), 1)
     .option("--last", "use the last checkpoint's weights instead of the best validation weights")
@@ -28,7 +28,6 @@ export function register(program: Command): void {
 }
 
 export function runGenerate(o: Opts): string {
-  if (!(o.temperature > 0)) throw new RecurrentError(`--temperature: expected a number > 0, got ${o.temperature}`);
   const t = openTrained(o.model, ["charlm", "wordlm"], "generate", o.last);
   const vocab = Vocab.fromJSON(t.task.vocab, "model vocabulary");
   const words = vocab.kind === "word";
