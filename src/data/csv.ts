@@ -15,7 +15,8 @@ export interface Table {
   lines: number[];
 }
 
-/** Parses CSV text whose first line is the header. */
+/** Parses CSV text whose first line is the header; a first line of numbers and dates only is
+ * refused (a file without a header), not taken for column names. */
 export function parseCsv(text: string, source = "csv"): Table {
   checkWith(text.trim().length > 0, source, "a CSV file with a header line and data rows", "an empty file");
   text = text.replace(/^\uFEFF/, ""); // a byte-order mark (Excel's UTF-8 export) is not part of the first name
@@ -26,6 +27,9 @@ export function parseCsv(text: string, source = "csv"): Table {
   let first = 0;
   while (first < all.length && isBlank(all[first])) first++;
   const header = all[first].map((h) => h.trim());
+  // Without this check a file with no header row loses its first row to the column names.
+  checkWith(!isDataRow(header), `${source} line ${first + 1}`, "a header line naming the columns",
+    `a data row ${JSON.stringify(all[first].join(","))} (the file has no header: add one)`);
   header.forEach((h, j) => {
     checkWith(h.length > 0, `${source} header`, "a name for every column", `an empty name in column ${j + 1}`);
     checkWith(header.indexOf(h) === j, `${source} header`, "distinct column names", `${JSON.stringify(h)} twice`);
@@ -54,6 +58,22 @@ function guessDelimiter(text: string): string {
 }
 
 function isBlank(row: string[]): boolean { return row.length === 1 && row[0].trim() === ""; }
+
+/** A date or time as data files write them: 1949-01, 2016-07-01 00:00:00, 2016-07-01T00:00Z, 01/07/2016. */
+const DATE_LIKE = /^(\d{4}-\d{1,2}(-\d{1,2})?([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})$/;
+
+/** A cell that reads as a value (a number or a date), not as a column name. */
+export function looksLikeValue(cell: string): boolean {
+  const t = cell.trim();
+  return t !== "" && (Number.isFinite(Number(t)) || DATE_LIKE.test(t));
+}
+
+/** A header candidate that is really a data row: every field a number or a date (missing
+ * values such as "" or NA aside). Names such as "x1" or "2020_sales" still read as names. */
+export function isDataRow(fields: readonly string[]): boolean {
+  const filled = fields.filter((f) => !isMissing(f));
+  return filled.length > 0 && filled.every(looksLikeValue);
+}
 
 /** Index of a named column; an unknown name fails listing the available ones. */
 export function columnIndex(table: Table, name: string, flag = "column"): number {

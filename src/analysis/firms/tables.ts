@@ -7,6 +7,7 @@
 // Not here: choosing the window, alignment and growth rates (align.ts).
 import Papa from "papaparse";
 import { RecurrentError } from "../../errors.ts";
+import { looksLikeValue } from "../../data/csv.ts";
 
 /** Daily closes in long format, pivoted to a dense (D dates, F tickers) matrix. */
 export interface PriceTable {
@@ -78,6 +79,10 @@ function columnIndex(header: string[], file: string, names: string[]): number {
   for (const name of names) {
     const i = lower.indexOf(name);
     if (i >= 0) return i;
+  }
+  // Column names are never numbers or dates: such a first row is data, and the header missing.
+  if (header.some(looksLikeValue)) {
+    throw new RecurrentError(`${file} row 1: expected a header row with a column ${names.map((n) => JSON.stringify(n)).join(" or ")}, got a data row ${JSON.stringify(header.join(","))} (the file has no header: add one)`);
   }
   throw new RecurrentError(`${file} row 1 (header): expected a column ${names.map((n) => JSON.stringify(n)).join(" or ")}, got ${JSON.stringify(header.join(","))}`);
 }
