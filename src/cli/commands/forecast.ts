@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .requiredOption("--model <dir>", "a model directory trained with --task forecast")
     .requiredOption("--csv <file>", "the series (same columns as in training), history up to the forecast origin")
     .option("--horizon <H>", "steps to forecast (default: the model's horizon)", int("--horizon", 1))
-    .option("--start <step|date>", "forecast origin: a row number (0-based) or a date of the file; default: after the last row")
+    .option("--start <step|date>", "forecast origin: a row number (0-based), or a date of the file or its start (2017-06-01 for 2017-06-01 00:00:00); default: after the last row")
     .option("--out <file.csv>", "write the forecast here, and a plot beside it (.svg, .png); default: CSV on stdout")
     .option("--fill <policy>", "missing values error|ffill|drop (default: as in training)")
     .option("--last", "use the last checkpoint's weights instead of the best validation weights")
@@ -45,9 +45,9 @@ export async function runForecast(o: Opts): Promise<string> {
   if (H > c.horizon && F > 1) throw new RecurrentError(`--horizon: expected at most the model's ${c.horizon} steps (a model with feature columns cannot feed its forecasts back), got ${H}`);
   let origin = series.n;
   if (o.start !== undefined) {
-    const byDate = series.dates ? series.dates.indexOf(o.start.trim()) : -1;
-    origin = byDate >= 0 ? byDate : /^\d+$/.test(o.start.trim()) ? Number(o.start) : NaN;
-    if (!Number.isInteger(origin) || origin > series.n) throw new RecurrentError(`--start: expected a row number in [${W}, ${series.n}] or a date of ${basename(o.csv)}, got ${JSON.stringify(o.start)}`);
+    const start = o.start.trim(), byDate = series.dates ? startRow(series.dates, start) : -1;
+    origin = byDate >= 0 ? byDate : /^\d+$/.test(start) ? Number(start) : NaN;
+    if (!Number.isInteger(origin) || origin > series.n) throw new RecurrentError(`--start: expected a row number in [${W}, ${series.n}] or a date of ${basename(o.csv)}${series.dates ? ` (${series.dates[0]} .. ${series.dates[series.n - 1]})` : ""}, got ${JSON.stringify(o.start)}`);
   }
   if (origin < W) throw new RecurrentError(`--csv ${basename(o.csv)}: expected at least the model's window of ${W} steps before the forecast origin, got ${origin}`);
   const values = scaler.transform(series.values); // (N, F) scaled
@@ -75,6 +75,15 @@ export async function runForecast(o: Opts): Promise<string> {
   }
   if (o.json) return jsonLine({ origin, dates: labels, forecast: fc, actual });
   return o.out ? `wrote ${o.out} and its plot (${H} steps from ${labels[0]})\n` : csv;
+}
+
+/** The row of a --start date: the date itself, else the first date it begins up to a boundary
+ * ("2017-06-01" → "2017-06-01 00:00:00", "1958-06" → "1958-06-01"; not "2017-06-1" →
+ * "2017-06-10"); -1 when none. Digits alone match only an exact date (else a row number). */
+export function startRow(dates: readonly string[], start: string): number {
+  const exact = dates.indexOf(start);
+  if (exact >= 0 || start === "" || /^\d+$/.test(start)) return exact;
+  return dates.findIndex((d) => d.startsWith(start) && (d.length === start.length || !/\d/.test(d[start.length]) || !/\d/.test(start[start.length - 1])));
 }
 
 /** H scaled forecasts of the target from origin, recursively when H exceeds the model's horizon. */
