@@ -7,6 +7,7 @@ import { commands } from "./commands/index.ts";
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
+  keepWorkingWhenOutputCloses();
   const program = new Command("recurrent")
     .description("Recurrent neural networks in TypeScript: Elman, Jordan, LSTM, GRU.")
     .option("--debug", "print stack traces on errors")
@@ -33,6 +34,24 @@ export async function main(argv: string[]): Promise<number> {
     else process.stderr.write("(run again with --debug for the stack trace)\n");
     return 1;
   }
+}
+
+/**
+ * `recurrent train ... | head` (or `2>&1 | head`) closes the pipe early: that is the reader's
+ * choice, and must not abort the work (a run killed by EPIPE would lose its checkpoint, its
+ * metrics and its plots). A closed stdout or stderr is ignored and the command finishes; what
+ * it would still have printed there is dropped. Installed once per process.
+ */
+function keepWorkingWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listeners("error").includes(ignoreClosedPipe)) continue;
+    stream.on("error", ignoreClosedPipe);
+  }
+}
+
+function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") return;
+  throw err;
 }
 
 /** File-system errors (ENOENT, EACCES, ...) are the user's to fix: show them plainly. */
