@@ -20,16 +20,28 @@ export interface LossChartOptions {
 }
 
 /** Train and validation loss against steps (or epochs, or seconds). Non-finite losses
- * (a diverged run, written as null) are left out rather than breaking the scale. */
+ * (a diverged run, written as null) are left out rather than breaking the scale.
+ *
+ * Axes stay readable for short runs: x runs from 0 (the start of training) to the last
+ * record, integer steps and epochs get integer ticks ("1,200", never "246.000000"), and a
+ * single record (or a flat curve) gets a loss range around its value instead of a zero-width
+ * scale, so a one-evaluation run still shows its point against labelled axes. */
 export function lossCurveSpec(records: readonly LossPoint[], opts: LossChartOptions = {}): ChartSpec {
   const x = opts.x ?? "step";
   const values: { x: number; loss: number; series: string }[] = [];
   for (const r of records) {
     const xv = r[x];
-    if (typeof xv !== "number") continue;
+    if (!isNum(xv)) continue;
     if (isNum(r.train_loss)) values.push({ x: xv, loss: r.train_loss, series: "train" });
     if (isNum(r.val_loss)) values.push({ x: xv, loss: r.val_loss, series: "validation" });
   }
+  const xs = values.map((v) => v.x), losses = values.map((v) => v.loss);
+  const xMax = xs.length ? Math.max(...xs) : 1, xMin = xs.length ? Math.min(0, ...xs) : 0;
+  const integerX = xs.every(Number.isInteger);
+  const xAxis = { tickCount: 8, ...(integerX ? { format: ",d", tickMinStep: 1 } : { format: ",~g" }) };
+  // padding (pixels): points at the ends of a range are drawn inside the frame, not on it.
+  const yScale: Record<string, unknown> = { padding: 8, ...(opts.logY ? { type: "log" } : { zero: false }) };
+  if (losses.length && Math.min(...losses) === Math.max(...losses)) yScale.domain = flatRange(losses[0], !!opts.logY);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: opts.title ?? "Loss",
@@ -37,11 +49,18 @@ export function lossCurveSpec(records: readonly LossPoint[], opts: LossChartOpti
     data: { values },
     mark: { type: "line", point: values.length <= 60 },
     encoding: {
-      x: { field: "x", type: "quantitative", title: x === "seconds" ? "seconds" : x },
-      y: { field: "loss", type: "quantitative", title: opts.yTitle ?? "loss", scale: { zero: false, ...(opts.logY ? { type: "log" } : {}) } },
+      x: { field: "x", type: "quantitative", title: x === "seconds" ? "seconds" : x, scale: { domain: [xMin, xMax > xMin ? xMax : xMin + 1], nice: false, padding: 8 }, axis: xAxis },
+      y: { field: "loss", type: "quantitative", title: opts.yTitle ?? "loss", scale: yScale, axis: { format: "~g" } },
       color: { field: "series", type: "nominal", title: null, scale: { domain: ["train", "validation"], range: ["#4c78a8", "#f58518"] } },
     },
   } as ChartSpec;
+}
+
+/** A loss range around one value (±10 %; ±1 around 0), so a flat scale has ticks. */
+function flatRange(v: number, log: boolean): [number, number] {
+  if (log && v > 0) return [v / 1.25, v * 1.25];
+  const pad = v === 0 ? 1 : Math.abs(v) * 0.1;
+  return [v - pad, v + pad];
 }
 
 export type XValue = number | string;
