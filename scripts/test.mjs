@@ -16,5 +16,8 @@ if (!only.length) {
   const tc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."], { stdio: "inherit" });
   if (tc.status !== 0) { console.error("type check failed"); process.exit(1); }
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
+// RECURRENT_SOURCE=1: every `recurrent` a test starts (bin/recurrent.mjs) runs the sources, never
+// a dist/ build that could be older than them (test/package/ tests the build on purpose).
+const env = { ...process.env, RECURRENT_SOURCE: "1" };
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit", env });
 process.exit(r.status ?? 1);

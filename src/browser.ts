@@ -1,0 +1,19 @@
+// The package's browser entry (`import { … } from "recurrent"` in a bundler targeting the
+// browser; package.json's exports "browser" condition, also "recurrent/browser"). It imports
+// nothing from Node: the WebAssembly kernels are inlined as base64, so a bundle needs no
+// loader or asset. Plain re-export lists only, one block per source: add new public names here
+// (and to src/index.ts, the Node entry) as they appear. test/package/pack.test.ts bundles this
+// entry from the packed tarball and runs it in headless Chromium.
+export * from "./core.ts";
+// Types that the core's functions take or return.
+export type { FastBackend, FastOptions } from "./tensor/fast.ts";
+export type { Optimizer, OptimizerName } from "./train/optim/index.ts";
+export type { DType, Vec } from "./tensor/types.ts";
+// Interchange with PyTorch, ONNX and TF.js: pure TypeScript, no file system.
+export { importTorchStateDict, exportTorchStateDict } from "./io/pytorch.ts";
+export type { TorchCell, InTensor, OutTensor, ImportOptions } from "./io/pytorch.ts";
+export { modelToOnnx } from "./io/onnx/model-export.ts";
+export type { OnnxExportOptions } from "./io/onnx/model-export.ts";
+export { importTfjsModel } from "./io/tfjs.ts";
+export type { TfjsImport } from "./io/tfjs.ts";
+export { modelFromBytes } from "./io/model-bytes.ts";
