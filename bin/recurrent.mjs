@@ -7,10 +7,8 @@
 // RECURRENT_SOURCE=1 forces the sources (scripts/test.mjs sets it: tests see the current code
 // whatever dist/ holds). `npm ci` builds dist/ (its `prepare` script), so a fresh clone starts
 // from the built code; a later edit switches to the sources until `npm run build`.
+// A closed stdout or stderr (`recurrent ... | head`) is main()'s to handle: it lets the work finish.
 import { existsSync } from "node:fs";
-
-// `recurrent ... | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on("error", (e) => { if (e.code === "EPIPE") process.exit(0); throw e; });
 
 const checkout = existsSync(new URL("../src/cli/main.ts", import.meta.url));
 let fromSource = false;
