@@ -34,7 +34,7 @@ export interface TrainerOptions {
   /** Truncated BPTT: an update every k1 steps, backpropagating k2 ≥ k1 steps. */
   tbptt?: { k1: number; k2: number } | null;
   /** Learning rate at a given update number (0-based); absent = the optimiser's own. */
-  lr?: (update: number) => number;
+  lr?: (update: number) => number | undefined;
 }
 
 export interface StepResult {

@@ -36,6 +36,7 @@ export function register(program: Command): void {
     .option("--init <scheme>", "pytorch|glorot initial weights (default pytorch)")
     .option("--patience <n>", "stop after n evaluations without a better validation loss (0: never)", int("--patience", 0))
     .option("--eval-every <n>", "also validate every n updates (default: once per epoch)", int("--eval-every", 0))
+    .option("--min-evaluations <n>", "validate often enough for at least n evaluations in the run, so short runs draw a curve (default 10; 0: per epoch and --eval-every only)", int("--min-evaluations", 0))
     .option("--threads <n>", "GEMM threads (0: one per core)", int("--threads", 0))
     .option("--text <file>", "charlm, wordlm: the training text (split 90/10 unless --valid-text)")
     .option("--valid-text <file>", "wordlm, charlm: a separate validation text (PTB's ptb.valid.txt)")

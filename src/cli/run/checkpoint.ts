@@ -15,36 +15,16 @@ import type { Sequence } from "../../model/sequence.ts";
 import type { Optimizer } from "../../train/optim/index.ts";
 import type { Vec } from "../../tensor/types.ts";
 import type { TrainOptions } from "./options.ts";
+import type { FitState } from "../../train/fit.ts";
 
-export interface TrainingState {
+/** What config.json's "training" object holds: the run's FitState (src/train/fit.ts), the
+ *  options it was started or resumed with, and the CLI's own extras. */
+export interface TrainingState extends FitState {
   options: TrainOptions;
-  /** Completed epochs. */
-  epoch: number;
-  /** Next batch of the current epoch (0: at an epoch boundary). */
-  batch: number;
-  /** Optimiser updates made. */
-  step: number;
-  /** Seconds of training, summed over sessions. */
-  seconds: number;
-  /** Units (tokens, windows, sequences) trained on, summed over sessions. */
-  units: number;
-  /** The run's Rng now, and at the start of the current epoch (to redraw its order mid-epoch). */
-  rng: Array<number | null>;
-  rngEpoch: Array<number | null> | null;
-  /** Best validation loss of any evaluation (its weights are best.safetensors). */
-  best: { loss: number; step: number; epoch: number; metrics: Record<string, number> } | null;
-  /** Early stopping, over scheduled evaluations only (not the ones a time limit adds). */
-  patienceBest: number | null;
-  sinceBest: number;
-  /** Training-loss sums since the last evaluation, for the next metrics record. */
-  lossSum: number;
-  lossUnits: number;
   /** --log-gradients: (norm before clipping, clipped 0/1) of the updates since the last evaluation. */
   gradLog?: Array<[number, number]> | null;
   /** Options changed by each resume that changed any ("--lr 0.003 → 0.001"), with the step it resumed at. */
   resumes?: Array<{ step: number; changes: string[] }>;
-  /** Why the run stopped last ("epochs", "early-stopping", "time-limit", "signal"), or null while running. */
-  stopped: string | null;
 }
 
 /** Saves everything a resume needs; config.json is written last. */

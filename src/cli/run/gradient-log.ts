@@ -47,7 +47,7 @@ export class TrainingGradients {
   constructor(private readonly probe: Batch, private readonly opts: { clip: number; every: number }, resumed: { records: readonly MetricsRecord[]; pending?: PendingNorms | null } = { records: [] }) {
     this.log = new GradientLog(opts.clip);
     for (const [gradNorm, clipped] of resumed.pending ?? []) this.log.add({ gradNorm, clipped: clipped === 1 });
-    this.evaluations = resumed.records.filter((r) => "val_loss" in r && !r.final).length;
+    this.evaluations = resumed.records.filter((r) => "val_loss" in r && !r.final && !r.timed).length;
   }
 
   add(r: StepResult): void { this.log.add(r); }

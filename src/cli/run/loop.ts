@@ -1,16 +1,10 @@
-// The training loop of `recurrent train`: epochs and/or a time limit, validation every epoch
-// (and every --eval-every updates), early stopping with the best weights kept, an atomic
-// checkpoint at the start, after every epoch, at the time limit and on SIGINT/SIGTERM, resume
-// from any checkpoint with the same bits as an uninterrupted run, metrics.jsonl and a
-// loss-curve plot in the model directory, a progress display on stderr; with --log-gradients,
-// gradient-flow figures in each metrics record and their plot (./gradient-log.ts).
-//
-// Why a resume is exact: everything random comes from one Rng whose state is saved; an epoch's
-// order is drawn from it at the epoch's start, and that start state is saved too (until the
-// epoch ends), so a run resumed anywhere in an epoch, its first batch included, redraws the
-// same order and skips the batches already done; the optimiser's
-// buffers and step count, and the language models' carried state, are saved with the weights.
-// Validation and checkpoints only read the model, so where a run stops cannot change its bits.
+// `recurrent train`: the training loop of the library (src/train/fit.ts) with the command
+// line's callbacks: an atomic checkpoint in the model directory at the start, after every epoch,
+// at the time limit and on SIGINT/SIGTERM (with everything a resume needs to end with the same
+// bits as an uninterrupted run: see fit.ts), metrics.jsonl, best.safetensors, a loss-curve plot,
+// a progress display on stderr, and with --log-gradients gradient-flow figures in each metrics
+// record and their plot (./gradient-log.ts). This file builds the model or loads the run,
+// checks that a resume may go on, and reports; it has no loop of its own.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { RecurrentError } from "../../errors.ts";
@@ -19,16 +13,15 @@ import { Sequence } from "../../model/sequence.ts";
 import { initialize } from "../../model/initialize.ts";
 import { loadModel } from "../../io/model-dir.ts";
 import { makeOptimizer, optimizerFromState, type Optimizer } from "../../train/optim/index.ts";
-import { Trainer } from "../../train/trainer.ts";
+import { fit, initialFitState, type Callback, type EvaluationRecord, type History } from "../../train/fit.ts";
 import { MetricsLog, type MetricsRecord } from "./metrics-log.ts";
 import { Progress } from "./progress.ts";
 import { lossCurveSpec } from "../../plot/loss.ts";
 import { trainingGradientsSpec, type TrainingGradientPoint } from "../../analysis/gradients/training-chart.ts";
 import { STATE_NAMES } from "../../analysis/gradients/state-grads.ts";
 import { writeChart } from "../../plot/chart.ts";
-import type { Vec } from "../../tensor/types.ts";
 import { resumeOptions, type TrainOptions } from "./options.ts";
-import type { Evaluation, TrainProblem } from "./problem.ts";
+import type { TrainProblem } from "./problem.ts";
 import { loadCarry, saveBest, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";
 import { lmProblem } from "./lm.ts";
@@ -83,7 +76,6 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     optimizer = saved.optimizer;
     st = saved.training as unknown as TrainingState;
     if (typeof st.step !== "number" || !Array.isArray(st.rng)) throw new RecurrentError(`--resume ${dir}: expected a training checkpoint in config.json, got a model without one`);
-    rng.setState(st.rng as number[]);
     // Options that may change on a resume (RESUMABLE_OPTIONS; the rest were refused before):
     // log them, keep them in the checkpoint, and give the optimiser its new learning rate.
     resumeChanges = resumeOptions(st.options, o).changes;
@@ -105,32 +97,17 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     });
     initialize(model, rng, o.init);
     optimizer = makeOptimizer(o.optimizer, { lr: o.lr });
-    st = { options: o, epoch: 0, batch: 0, step: 0, seconds: 0, units: 0, rng: rng.state(), rngEpoch: null, best: null, patienceBest: null, sinceBest: 0, lossSum: 0, lossUnits: 0, stopped: null };
+    st = { options: o, ...initialFitState(rng) };
   }
-  const trainer = new Trainer(model, { loss: problem.loss, manyToOne: problem.manyToOne, optimizer, clipNorm: o.clip || undefined });
-  trainer.updates = st.step;
   const n = problem.batchesPerEpoch;
-  let carried: Vec[][] | null = null;
   const probe = o.logGradients ? probeBatch(problem, o.seed) : null;   // before the epoch's order is (re)drawn
-  if (st.rngEpoch) {
-    // The current epoch's order was drawn before the stop (mid-epoch, or at its very start):
-    // draw it again from the same state; rng then is where it was when the checkpoint was taken.
-    rng.setState(st.rngEpoch as number[]);
-    problem.startEpoch(rng);
-    if (problem.carry && st.batch > 0) carried = loadCarry(dir, model, o.batch, st.step);
-  }
+  const carried = resume && st.rngEpoch && problem.carry && st.batch > 0 ? loadCarry(dir, model, o.batch, st.step) : null;
 
   mkdirSync(dir, { recursive: true });
   const metrics = new MetricsLog(join(dir, "metrics.jsonl"));
   const kept = resume ? metrics.truncateAfter(st.step) : (rmSync(metrics.path, { force: true }), []);
   const lossSpec = { loss: problem.loss, manyToOne: problem.manyToOne };
   const grads = probe ? new TrainingGradients(probe, { clip: o.clip, every: o.logGradientsEvery }, { records: kept, pending: st.gradLog }) : null;
-  const checkpoint = () => {
-    st.rng = rng.state();
-    if (grads) st.gradLog = grads.pending();
-    saveCheckpoint(dir, model, optimizer, problem.record, st, problem.carry ? carried : null);
-  };
-  if (!resume) checkpoint();
   // The gradient flow before the first update, so the plot shows where training started.
   if (grads && !resume) metrics.append({ step: 0, epoch: 0, seconds: 0, gradients: grads.initial(model, lossSpec) });
 
@@ -141,87 +118,55 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   if (resumeChanges.length) log(`  changed on resume: ${resumeChanges.join(", ")}`);
 
   const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - st.seconds) : undefined, unit: problem.unit, tty: hooks.tty });
-  // Seconds of training: validation passes are not counted, so the time limit buys the same
-  // training whatever the evaluation schedule (and cells compared at one budget train equally long).
-  const t0 = performance.now(), seconds0 = st.seconds;
-  let evalMs = 0;
-  const elapsed = () => seconds0 + (performance.now() - t0 - evalMs) / 1000;
-  let sessionUnits = 0, lastEvalStep = -1, last: Evaluation | null = null;
+  const seconds0 = st.seconds, t0 = performance.now();
+  let last: EvaluationRecord | null = null;
 
-  const evaluate = (scheduled: boolean) => {
-    const e0 = performance.now();
-    const ev = problem.validate(model, trainer);
-    const gradients = grads ? grads.entry(model, lossSpec, scheduled) : undefined;
-    evalMs += performance.now() - e0;
-    last = ev; lastEvalStep = st.step;
-    st.seconds = elapsed();
-    const record: MetricsRecord = { step: st.step, epoch: st.epoch + st.batch / n, seconds: Number(st.seconds.toFixed(3)), ...(st.lossUnits > 0 ? { train_loss: st.lossSum / st.lossUnits } : {}), val_loss: ev.loss, ...ev.metrics };
-    if (!scheduled) record.final = true;
-    if (gradients) record.gradients = gradients;
-    metrics.append(record);
-    st.lossSum = 0; st.lossUnits = 0;
-    if (!st.best || ev.loss < st.best.loss) {
-      st.best = { loss: ev.loss, step: st.step, epoch: record.epoch, metrics: ev.metrics };
-      saveBest(dir, model);
-    }
-    if (scheduled) {
-      if (st.patienceBest === null || ev.loss < st.patienceBest) { st.patienceBest = ev.loss; st.sinceBest = 0; } else st.sinceBest++;
-    }
-    progress.update(st.epoch * n + st.batch, { valLoss: ev.loss });
-    const extra = Object.entries(ev.metrics).filter(([k]) => k !== "tokens").slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
-    progress.log(`epoch ${record.epoch.toFixed(2)} step ${st.step}: ${record.train_loss !== undefined ? `train ${record.train_loss.toFixed(4)}, ` : ""}val ${ev.loss.toFixed(4)}${extra ? ` (${extra})` : ""}`);
-  };
-  const earlyStop = () => o.patience > 0 && st.sinceBest >= o.patience;
-
+  // SIGINT/SIGTERM stop the run at the next batch, with a checkpoint; a second one quits at once.
+  const abort = new AbortController();
   let signal: string | null = null;
   const onSignal = (name: string) => () => {
-    if (signal) process.exit(name === "SIGINT" ? 130 : 143); // a second Ctrl-C: give up on the checkpoint
-    signal = name;
+    if (signal) process.exit(name === "SIGINT" ? 130 : 143);
+    signal = name; abort.abort();
   };
   const onInt = onSignal("SIGINT"), onTerm = onSignal("SIGTERM");
   process.on("SIGINT", onInt); process.on("SIGTERM", onTerm);
 
-  let stop = "";
+  const cliCallbacks: Callback = {
+    onBatchEnd: (ctx, r) => {
+      grads?.add(r);
+      const done = ctx.state.epoch * n + ctx.state.batch;
+      progress.update(done, { epoch: ctx.state.epoch + 1, loss: r.loss, rate: (ctx.state.units - unitsAtStart) / Math.max(1e-9, (performance.now() - t0) / 1000) });
+      if (hooks.interruptAt === ctx.state.step && !signal) { signal = "RECURRENT_INTERRUPT_AT_STEP"; abort.abort(); }
+    },
+    onEvaluation: (ctx, record) => {
+      if (grads) record.gradients = grads.entry(model, lossSpec, !record.final && !record.timed);
+      metrics.append(record as MetricsRecord);
+      last = record;
+      progress.update(ctx.state.epoch * n + ctx.state.batch, { valLoss: record.val_loss });
+      const extra = Object.entries(ctx.state.best?.step === record.step ? ctx.state.best.metrics : {}).filter(([k]) => k !== "tokens").slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
+      progress.log(`epoch ${record.epoch.toFixed(2)} step ${record.step}: ${record.train_loss !== undefined ? `train ${record.train_loss.toFixed(4)}, ` : ""}val ${record.val_loss.toFixed(4)}${extra ? ` (${extra})` : ""}`);
+    },
+    onBest: () => saveBest(dir, model),
+    onCheckpoint: (ctx) => {
+      st = { ...st, ...ctx.state, options: o, ...(grads ? { gradLog: grads.pending() } : {}) };
+      saveCheckpoint(dir, model, optimizer, problem.record, st, problem.carry ? ctx.carried : null);
+    },
+  };
+  const unitsAtStart = st.units;
+  let history: History;
   try {
-    outer: for (;;) {
-      if (st.batch === 0 && st.rngEpoch === null) {
-        if (o.epochs > 0 && st.epoch >= o.epochs) { stop = "epochs"; break; }
-        st.rngEpoch = rng.state();
-        problem.startEpoch(rng);
-        carried = null;
-      }
-      while (st.batch < n) {
-        await new Promise((r) => setImmediate(r)); // lets a SIGINT/SIGTERM handler run
-        if (hooks.interruptAt === st.step && !signal) signal = "RECURRENT_INTERRUPT_AT_STEP";
-        if (signal) { stop = "signal"; break outer; }
-        if (o.timeLimit > 0 && elapsed() >= o.timeLimit) { stop = "time-limit"; break outer; }
-        const b = problem.batch(st.batch);
-        const r = trainer.trainStep(b, problem.carry ? carried : null);
-        grads?.add(r);
-        if (problem.carry) carried = r.state;
-        const u = problem.units(b);
-        st.lossSum += r.loss * u; st.lossUnits += u; st.units += u; sessionUnits += u;
-        st.step = trainer.updates; st.batch++;
-        progress.update(st.epoch * n + st.batch, { epoch: st.epoch + 1, loss: r.loss, rate: sessionUnits / (elapsed() - seconds0) });
-        if (o.evalEvery > 0 && st.step % o.evalEvery === 0 && st.batch < n) {
-          evaluate(true);
-          if (earlyStop()) { stop = "early-stopping"; break outer; }
-        }
-      }
-      st.epoch++; st.batch = 0; st.rngEpoch = null; carried = null;
-      evaluate(true);
-      st.seconds = elapsed();
-      checkpoint();
-      if (earlyStop()) { stop = "early-stopping"; break; }
-    }
-    if (stop === "time-limit" && lastEvalStep !== st.step) evaluate(false);
-    st.stopped = stop;
-    st.seconds = elapsed();
-    checkpoint();
+    history = await fit(model, problem, {
+      epochs: o.epochs, timeLimit: o.timeLimit, optimizer, clipNorm: o.clip, loss: problem.loss,
+      validationData: (m, trainer) => problem.validate(m, trainer),
+      evalEvery: o.evalEvery, minEvaluations: o.minEvaluations, patience: o.patience,
+      callbacks: [cliCallbacks], signal: abort.signal, rng,
+      ...(resume ? { resume: { state: st, carried } } : {}),
+    });
   } finally {
     process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
     progress.stop();
   }
+  const stop = history.stopped;
   const records = metrics.read();
   const title = `${problem.task}: ${model.toString().split("  #")[0]}`;
   await writeChart(dir, "loss", lossCurveSpec(records, { title, yTitle: problem.loss === "ce" ? "cross-entropy (nats)" : problem.loss === "mse" ? "MSE (scaled)" : "binary cross-entropy" }));
@@ -229,17 +174,16 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     const state = STATE_NAMES[model.layers[model.layers.length - 1].kind][0];
     await writeChart(dir, "gradients", trainingGradientsSpec(records as unknown as TrainingGradientPoint[], { title, state, clip: o.clip }));
   }
-  if (stop === "signal") throw new RecurrentError(`interrupted by ${signal}: checkpoint saved at step ${st.step} in ${dir} (continue with --resume ${dir})`);
+  if (stop === "aborted") throw new RecurrentError(`interrupted by ${signal}: checkpoint saved at step ${st.step} in ${dir} (continue with --resume ${dir})`);
   const lastRecord = records[records.length - 1];
-  const lastEval = last as Evaluation | null;
-  const session = elapsed() - seconds0;
+  const lastEval = last as EvaluationRecord | null;
   log(`stopped (${stop}) after ${(st.epoch + st.batch / n).toFixed(2)} epochs, ${st.step} steps, ${st.seconds.toFixed(1)} s; best validation loss ${st.best?.loss.toFixed(4)} at step ${st.best?.step}; saved in ${dir}`);
   return {
-    task: problem.task, out: dir, model: model.toString(), params: model.paramCount, backend, stopped: stop,
+    task: problem.task, out: dir, model: model.toString(), params: model.paramCount, backend, stopped: stop ?? "",
     epochs: Number((st.epoch + st.batch / n).toFixed(4)), steps: st.step, seconds: Number(st.seconds.toFixed(3)),
-    tokens_per_s: Math.round(sessionUnits / Math.max(session, 1e-9)), unit: problem.unit,
+    tokens_per_s: Math.round(history.unitsPerSecond), unit: problem.unit,
     train_loss: typeof lastRecord?.train_loss === "number" ? lastRecord.train_loss : NaN,
-    val_loss: st.best?.loss ?? NaN, last_val_loss: lastEval?.loss ?? (typeof lastRecord?.val_loss === "number" ? lastRecord.val_loss : NaN),
+    val_loss: st.best?.loss ?? NaN, last_val_loss: lastEval?.val_loss ?? (typeof lastRecord?.val_loss === "number" ? lastRecord.val_loss : NaN),
     best_step: st.best?.step ?? 0, metrics: st.best?.metrics ?? {},
   };
 }

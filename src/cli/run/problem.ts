@@ -7,15 +7,12 @@ import type { Sequence } from "../../model/sequence.ts";
 import type { OutputActivation } from "../../model/config.ts";
 import type { LossKind } from "../../train/loss.ts";
 import type { Batch, Trainer } from "../../train/trainer.ts";
+import type { Evaluation, TrainData } from "../../train/fit.ts";
 
-export interface Evaluation {
-  /** Mean loss (nats per token for LMs, MSE on scaled values for forecasts, CE for classes). */
-  loss: number;
-  /** Task figures: bits, perplexity, accuracy, MAE... (numbers only, for metrics.jsonl). */
-  metrics: Record<string, number>;
-}
+export type { Evaluation } from "../../train/fit.ts";
 
-export interface TrainProblem {
+/** A TrainData (what fit() trains on) with what the command line adds around it. */
+export interface TrainProblem extends TrainData {
   task: string;
   /** One line about the data, printed before training. */
   describe: string;
