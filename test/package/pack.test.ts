@@ -135,7 +135,7 @@ describe("the packed package, installed into a scratch project", { timeout: 240_
     }
   });
 
-  it("plain Node ESM: import { Sequence, ... } from \"recurrent\" runs a model forward, trains, and saves and loads a model directory", () => {
+  it("plain Node ESM: import { Sequence, ... } from \"recurrent\" runs a model forward (reference, WebAssembly, two threads), trains, and saves and loads a model directory", () => {
     writeFileSync(join(app, "main.mjs"), `import * as lib from "recurrent";
 import { saveModel, loadModel } from "recurrent";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -143,6 +143,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 ${BODY}
 const r = tiny(lib);
+// The worker-thread backend: its workers run plain JavaScript, so they start from the package too.
+const fb = lib.useFastBackendNode({ threads: 2 });
+r.threadsReady = await lib.threadsReady(fb);
+r.threaded = forward(lib).out;
+lib.useReferenceBackend();
 const dir = mkdtempSync(join(tmpdir(), "recurrent-app-model-"));
 saveModel(dir, r.keep.model);
 const loaded = loadModel(dir).model;
@@ -152,8 +157,10 @@ delete r.keep;
 console.log(JSON.stringify(r));
 `);
     const out = run(process.execPath, ["main.mjs"], { cwd: app });
-    const r = JSON.parse(out.stdout) as Tiny & { reloaded: number[] };
+    const r = JSON.parse(out.stdout) as Tiny & { reloaded: number[]; threadsReady: boolean; threaded: number[] };
     checkTiny(r, "node esm");
+    assert.equal(r.threadsReady, true, "the worker threads started");
+    closeArrays(r.threaded, r.fast, "two threads against one");
     assert.deepEqual(r.reloaded, r.reference, "a saved and loaded model gives the same outputs");
     assert.equal(out.stderr, "");
     nodeResult = r;
