@@ -19,7 +19,13 @@ export interface AnalysisOptions {
   k: number;                 // kNN neighbours
   window: number; step: number;  // rolling windows, in common trading days
   rollingEnabled?: boolean;
+  /** Told each stage as it starts ("sector test", ...), and the steps within long ones
+   * ("rolling windows", 12, 110): for a progress display. Results never depend on it. */
+  progress?: (stage: string, done?: number, of?: number) => void;
 }
+
+/** The stages of analyse(), in order, after the similarity itself (for progress totals). */
+export const ANALYSIS_STAGES = ["sector test", "kNN", "clustering", "Mantel test", "rolling windows"] as const;
 
 export interface MeasureResult {
   measure: string;
@@ -51,18 +57,25 @@ export function analyse(a: Aligned, measure: string, S: Float64Array, info: Reco
   const K = names.length;
   const seconds: Record<string, number> = { similarity: computeSeconds };
   const time = <T>(name: string, f: () => T): T => { const t0 = performance.now(); const r = f(); seconds[name] = (performance.now() - t0) / 1000; return r; };
+  const stage = (name: (typeof ANALYSIS_STAGES)[number]) => opt.progress?.(name);
 
+  stage("sector test");
   const sec = time("sector_test", () => sectorTest(S, N, label, opt.permutations, new Rng(opt.seed)));
+  stage("kNN");
   const knn = time("knn", () => knnTest(S, N, label, opt.k, opt.permutations, new Rng(opt.seed + 1)));
+  stage("clustering");
   const merges = time("clustering", () => averageLinkage(S, N));
   const clusters = cutTree(merges, N, Math.min(K, N));
   const ari = adjustedRand(clusters, label);
   const sizes = new Array<number>(Math.min(K, N)).fill(0);
   for (const c of clusters) sizes[c]++;
   const logCap = Float64Array.from(a.marketCap, Math.log);
+  stage("Mantel test");
   const mt = time("mantel", () => mantel(S, N, logCap, opt.permutations, new Rng(opt.seed + 2)));
   const quint = quintileTable(S, N, a.marketCap);
-  const roll = fn && opt.rollingEnabled !== false ? time("rolling", () => rolling(a.dates, N, label, fn, opt.window, opt.step)) : [];
+  stage("rolling windows");
+  const onWindow = opt.progress && ((k: number, of: number) => opt.progress!("rolling windows", k, of));
+  const roll = fn && opt.rollingEnabled !== false ? time("rolling", () => rolling(a.dates, N, label, fn, opt.window, opt.step, onWindow)) : [];
   return {
     measure, info,
     sector: { ...sec, knn_accuracy: knn.accuracy, chance_accuracy: knn.chance_accuracy, ari },

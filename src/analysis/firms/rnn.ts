@@ -61,8 +61,9 @@ function inputs(growth: Float64Array, T: number, N: number): { z: Float64Array; 
   return { z, m };
 }
 
-/** Trains the shared forecaster and collects the final states of every embedding window. */
-export function trainRnn(growth: Float64Array, T: number, N: number, opt: RnnOptions = RNN_DEFAULTS): RnnModelResult {
+/** Trains the shared forecaster and collects the final states of every embedding window;
+ * `onStep(done, steps)` after each update (a progress display). */
+export function trainRnn(growth: Float64Array, T: number, N: number, opt: RnnOptions = RNN_DEFAULTS, onStep?: (done: number, steps: number) => void): RnnModelResult {
   const t0 = performance.now();
   const { z, m } = inputs(growth, T, N);
   const L = opt.window, B = opt.batch, H = opt.hidden;
@@ -89,6 +90,7 @@ export function trainRnn(growth: Float64Array, T: number, N: number, opt: RnnOpt
     }
     const r = trainer.trainStep({ x, T: L, B, targets: y });
     if (step >= tailFrom) { lossTail += r.loss; baseTail += base / (L * B); tailN++; }
+    onStep?.(step + 1, opt.steps);
   }
 
   // Embedding windows: every `stride` days, all firms as one batch of N.

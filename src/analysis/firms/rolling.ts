@@ -12,12 +12,14 @@ export type WindowFn = (t0: number) => Float64Array;
 
 export interface RollingPoint { end: string; start: string; mean: number; within: number; between: number }
 
-export function rolling(dates: string[], N: number, label: Int32Array, measure: WindowFn, window: number, step: number): RollingPoint[] {
+/** `onWindow(done, windows)` after each window (a progress display). */
+export function rolling(dates: string[], N: number, label: Int32Array, measure: WindowFn, window: number, step: number, onWindow?: (done: number, of: number) => void): RollingPoint[] {
   const T = dates.length;
   check(Number.isInteger(window) && window >= 3, "--window", "an integer >= 3 (days)", window);
   check(Number.isInteger(step) && step >= 1, "--step", "an integer >= 1 (days)", step);
   const out: RollingPoint[] = [];
   if (window > T) return out;
+  const windows = Math.floor((T - window) / step) + 1;
   for (let t0 = 0; t0 + window <= T; t0 += step) {
     const S = measure(t0);
     let all = 0, w = 0, wN = 0, b = 0, bN = 0;
@@ -27,6 +29,7 @@ export function rolling(dates: string[], N: number, label: Int32Array, measure: 
       if (label[i] === label[j]) { w += s; wN++; } else { b += s; bN++; }
     }
     out.push({ start: dates[t0], end: dates[t0 + window - 1], mean: all / ((N * (N - 1)) / 2), within: wN ? w / wN : NaN, between: bN ? b / bN : NaN });
+    onWindow?.(out.length, windows);
   }
   return out;
 }

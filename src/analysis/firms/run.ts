@@ -31,7 +31,8 @@ export function runMeasure(a: Aligned, measure: Measure, opt: RunOptions): Measu
   if (measure === "rnn") {
     const ro: RnnOptions = { ...RNN_DEFAULTS, ...opt.rnn };
     if (T < ro.window + 2) throw new RecurrentError(`--measure rnn: expected more than ${ro.window + 1} common days for ${ro.window}-day windows, got ${T}`);
-    const r = trainRnn(a.growth, T, N, ro);
+    opt.progress?.("training the RNN"); // the similarity stage of this measure
+    const r = trainRnn(a.growth, T, N, ro, opt.progress && ((k, of) => opt.progress!("training the RNN", k, of)));
     const W = r.windowEnds.length;
     const S = rnnSimilarity(r.states, N, ro.hidden, 0, W, ro.embedding);
     // Rolling: the embedding windows that lie inside each rolling window.
@@ -53,6 +54,7 @@ export function runMeasure(a: Aligned, measure: Measure, opt: RunOptions): Measu
     return res;
   }
   const m = measure as ClassicalMeasure;
+  opt.progress?.("similarity");
   const { S, info } = similarity(m, a.growth, T, N);
   const seconds = (performance.now() - t0) / 1000;
   const fn = windowedMeasure(m, a.growth, N, opt.window, info.bandwidth_per_day ?? 1);

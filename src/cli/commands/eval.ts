@@ -26,6 +26,7 @@ import { loadSeries, scorePart, type ForecastRecord } from "../run/forecast.ts";
 import { classifyScores, loadClassify, type ClassifyRecord, type ClassScores } from "../run/classify.ts";
 import { taskEvaluation, type SyntheticRecord } from "../run/synthetic.ts";
 import { int, jsonLine } from "../run/flags.ts";
+import { withTask } from "../progress-task.ts";
 
 interface Opts { model: string; text?: string; csv?: string; sequences?: string; labels?: string; split?: string; json?: boolean; last?: boolean; seed?: number; fill?: "error" | "ffill" | "drop" }
 
@@ -80,7 +81,7 @@ function evalText(model: Sequence, trainer: Trainer, rec: LmRecord, o: Opts): Re
     const text = readTextFile(o.text!, "--text");
     const ids = vocab.kind === "char" ? encodeChars(vocab, text, { unknown: "skip", where: "--text" }) : encodeWords(vocab, splitWords(text));
     const skipped = vocab.kind === "char" ? Array.from(text).length - ids.length : 0;
-    const ev = lmEvaluation(streamLoss(model, trainer, ids, V, rec.seq), ids.length);
+    const ev = lmEvaluation(scoreStream(model, trainer, ids, V, rec.seq, basename(o.text!)), ids.length);
     out[basename(o.text!)] = { nats: ev.loss, ...ev.metrics, ...(skipped ? { skipped_unknown: skipped } : {}) };
     return { parts: out };
   }
@@ -89,10 +90,16 @@ function evalText(model: Sequence, trainer: Trainer, rec: LmRecord, o: Opts): Re
   for (const p of parts(o.split, data.test.length > 0)) {
     const ids = p === "val" ? data.val : data.test;
     if (ids.length < 2) throw new RecurrentError(`--split ${p}: expected a ${p === "val" ? "validation" : "test"} part of at least 2 tokens, got ${ids.length}`);
-    const ev = lmEvaluation(streamLoss(model, trainer, ids, V, rec.seq), ids.length);
+    const ev = lmEvaluation(scoreStream(model, trainer, ids, V, rec.seq, p), ids.length);
     out[p] = { nats: ev.loss, ...ev.metrics };
   }
   return { parts: out };
+}
+
+/** streamLoss with a progress display counting tokens (PTB's test set: about 35 s). */
+function scoreStream(model: Sequence, trainer: Trainer, ids: Int32Array, V: number, seq: number, name: string): number {
+  return withTask({ label: `eval ${name}`, unit: "tokens", total: ids.length },
+    (task) => streamLoss(model, trainer, ids, V, seq, 16, (done, chunks) => task.update(Math.round((ids.length * done) / chunks))));
 }
 
 function evalForecast(model: Sequence, rec: ForecastRecord, o: Opts): Record<string, unknown> {
@@ -101,13 +108,13 @@ function evalForecast(model: Sequence, rec: ForecastRecord, o: Opts): Record<str
   const show = (c: ForecastComparison, loss: number) => ({ windows: c.windows, values: c.values, mse_scaled: loss, model: c.model, naive: c.naive, seasonal_naive: c.seasonalNaive, season: c.season });
   if (o.split === "all") {
     const set = windowsIn(0, data.series.n, rec.config.window, rec.config.horizon, data.series.f, data.series.source, rec.config.relative);
-    const s = scorePart(model, data, set);
+    const s = withTask({ label: "eval all", unit: "windows" }, (task) => scorePart(model, data, set, task.reporter()));
     out.all = show(s.comparison, s.loss);
   } else {
     for (const p of parts(o.split, data.test !== null)) {
       const set = p === "val" ? data.val : data.test;
       if (!set) throw new RecurrentError(`--split test: expected a test part (the model was trained with --test 0), got none`);
-      const s = scorePart(model, data, set);
+      const s = withTask({ label: `eval ${p}`, unit: "windows" }, (task) => scorePart(model, data, set, task.reporter()));
       out[p] = show(s.comparison, s.loss);
     }
   }
@@ -117,8 +124,9 @@ function evalForecast(model: Sequence, rec: ForecastRecord, o: Opts): Record<str
 function evalClassify(model: Sequence, trainer: Trainer, rec: ClassifyRecord, o: Opts): Record<string, unknown> {
   const data = loadClassify({ sequences: o.sequences, labels: o.labels, seed: rec.seed }, rec);
   const out: Record<string, ClassScores> = {};
-  if (o.split === "all") out.all = classifyScores(model, trainer, data, data.sequences.map((_, i) => i));
-  else for (const p of parts(o.split, data.split.test.length > 0)) out[p] = classifyScores(model, trainer, data, p === "val" ? data.split.val : data.split.test);
+  const score = (name: string, items: number[]) => withTask({ label: `eval ${name}`, unit: "sequences" }, (task) => classifyScores(model, trainer, data, items, task.reporter()));
+  if (o.split === "all") out.all = score("all", data.sequences.map((_, i) => i));
+  else for (const p of parts(o.split, data.split.test.length > 0)) out[p] = score(p, p === "val" ? data.split.val : data.split.test);
   return { classes: rec.labels, parts: out };
 }
 

@@ -8,8 +8,9 @@ import { check } from "../../errors.ts";
 import { align } from "../../analysis/firms/align.ts";
 import { readFirms, readPrices } from "../../analysis/firms/read.ts";
 import { parseMeasures, runMeasure, summaryJson, type RunOptions } from "../../analysis/firms/run.ts";
-import type { MeasureResult } from "../../analysis/firms/analyse.ts";
+import { ANALYSIS_STAGES, type MeasureResult } from "../../analysis/firms/analyse.ts";
 import { writeReport, verdict } from "../../analysis/firms/report/report.ts";
+import { Task } from "../progress-task.ts";
 
 interface Opts {
   prices: string; firms: string; start?: string; end?: string; measure: string; out?: string; json?: boolean;
@@ -70,17 +71,37 @@ export async function runFirms(opts: Opts, commandLine = "recurrent firms ..."):
       cell: opts.rnnCell as "gru" | "lstm", hidden: int(opts.rnnHidden, "--rnn-hidden", 1), steps: int(opts.rnnSteps, "--rnn-steps", 0),
       window: int(opts.rnnWindow, "--rnn-window", 2), embedding: rnnEmbedding, seed,
     },
-    log: opts.json ? undefined : (line) => process.stderr.write(line + "\n"),
   };
-  const prices = readPrices(opts.prices);
-  const firms = readFirms(opts.firms);
-  const a = align(prices, firms, {
-    start: opts.start, end: opts.end, minCoverage: num(opts.minCoverage, "--min-coverage"),
-    dropUnknown: opts.dropUnknown, tickers: opts.tickers?.split(",").map((t) => t.trim()).filter(Boolean),
-  });
-  const results: MeasureResult[] = measures.map((m) => runMeasure(a, m, run));
-  let written: string[] = [];
-  if (opts.out) written = await writeReport(opts.out, a, results, run, { prices: opts.prices, firms: opts.firms, command: `npx recurrent ${commandLine}` });
+  // Progress on stderr: reading, then each measure's stages (similarity, tests, rolling
+  // windows), then the report; the RNN's updates and the rolling windows move the bar within
+  // their stage (the task counts hundredths of stages).
+  const stagesTotal = 1 + measures.length * (1 + ANALYSIS_STAGES.length) + (opts.out ? 1 : 0);
+  const task = new Task({ label: "firms", total: 100 * stagesTotal, showCount: false });
+  try {
+    if (!opts.json) run.log = (line) => task.log(line);
+    task.update(0, `stage 1/${stagesTotal}: reading ${opts.prices}`);
+    const prices = readPrices(opts.prices);
+    const firms = readFirms(opts.firms);
+    const a = align(prices, firms, {
+      start: opts.start, end: opts.end, minCoverage: num(opts.minCoverage, "--min-coverage"),
+      dropUnknown: opts.dropUnknown, tickers: opts.tickers?.split(",").map((t) => t.trim()).filter(Boolean),
+    });
+    let stages = 0, measure = "", last = "";
+    run.progress = (stage, done, of) => {
+      if (stage !== last) { stages++; last = stage; } // `stages` done: every one before this
+      const within = done !== undefined && of ? done / of : 0;
+      task.update(Math.round(100 * (stages + within)), `stage ${stages + 1}/${stagesTotal}: ${measure ? `${measure} ` : ""}${stage}${done !== undefined && of ? ` ${done}/${of}` : ""}`);
+    };
+    const results: MeasureResult[] = measures.map((m) => { measure = m; return runMeasure(a, m, run); });
+    let written: string[] = [];
+    measure = "";
+    if (opts.out) written = await writeReport(opts.out, a, results, run, { prices: opts.prices, firms: opts.firms, command: `npx recurrent ${commandLine}` });
+    task.finish();
+    return summary(opts, a, results, written, permutations, seed, run);
+  } finally { task.stop(); }
+}
+
+function summary(opts: Opts, a: ReturnType<typeof align>, results: MeasureResult[], written: string[], permutations: number, seed: number, run: RunOptions): string {
   if (opts.json) return JSON.stringify(summaryJson(a, results, run)) + "\n";
   const lines = [
     `${a.tickers.length} firms, ${a.dates.length} common trading days, ${a.dates[0]}..${a.dates[a.dates.length - 1]} ` +

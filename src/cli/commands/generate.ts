@@ -10,6 +10,7 @@ import { sampleTokens } from "../../model/sample.ts";
 import { Rng } from "../../rand.ts";
 import { openTrained } from "../run/saved.ts";
 import { int, jsonLine, num } from "../run/flags.ts";
+import { withTask } from "../progress-task.ts";
 
 interface Opts { model: string; prompt?: string; length: number; temperature: number; topK: number; seed: number; json?: boolean; last?: boolean }
 
@@ -40,7 +41,9 @@ export function runGenerate(o: Opts): string {
     if (promptText.length === 0) throw new RecurrentError("--prompt: expected at least one character, got an empty prompt");
     prompt = [...encodeChars(vocab, promptText, { where: "--prompt" })];
   }
-  const ids = sampleTokens(t.model, { prompt, length: o.length, temperature: o.temperature, topK: o.topK, rng: new Rng(o.seed) });
+  // Progress on stderr for long texts (nothing shows for the first 2 s).
+  const ids = withTask({ label: "generate", unit: "tokens", total: o.length },
+    (task) => sampleTokens(t.model, { prompt, length: o.length, temperature: o.temperature, topK: o.topK, rng: new Rng(o.seed), onToken: (n) => task.update(n) }));
   const text = words ? decodeWords(vocab, ids) : decodeChars(vocab, ids);
   if (o.json) return jsonLine({ prompt: promptText, text, tokens: ids.length, temperature: o.temperature, top_k: o.topK, seed: o.seed });
   const joiner = words && promptText && !/\s$/.test(promptText) && !text.startsWith("\n") ? " " : "";

@@ -12,6 +12,7 @@ import { importTorchStateDict, type InTensor } from "../../io/pytorch.ts";
 import { readSafetensors, tensorAsFloat } from "../../io/safetensors.ts";
 import { importTfjsModel } from "../../io/tfjs.ts";
 import type { Sequence } from "../../model/sequence.ts";
+import { Task, largeFiles } from "../progress-task.ts";
 
 interface Opts { from: string; cell?: string; weights?: string; model?: string; out?: string; nonlinearity: string; outputActivation: string; dtype?: string }
 
@@ -32,33 +33,45 @@ export function register(program: Command): void {
 export function runImport(opts: Opts): Sequence {
   const from = checkOneOf(opts.from, ["pytorch", "tfjs"] as const, "import --from");
   if (!opts.out) throw new RecurrentError("import --out: expected a directory to write the model to, got nothing");
-  let model: Sequence;
-  let summary: string;
-  if (from === "pytorch") {
-    const cell = checkOneOf(opts.cell, ["elman", "lstm", "gru"] as const, "import --cell");
-    if (!opts.weights) throw new RecurrentError("import --weights: expected a .safetensors file holding the state_dict, got nothing");
-    const nonlinearity = checkOneOf(opts.nonlinearity, ["tanh", "relu"] as const, "import --nonlinearity");
-    if (cell !== "elman" && opts.nonlinearity !== "tanh") throw new RecurrentError(`import --nonlinearity: expected no value for ${cell} (fixed activations), got ${JSON.stringify(opts.nonlinearity)}`);
-    const outputActivation = checkOneOf(opts.outputActivation, ["linear", "softmax", "sigmoid"] as const, "import --output-activation");
-    const dtype = opts.dtype === undefined ? undefined : checkOneOf(opts.dtype, ["float32", "float64"] as const, "import --dtype");
-    // A plain Uint8Array copy: Node's Buffer#slice is a view, which a byte reader must not meet.
-    const { tensors: raw } = readSafetensors(new Uint8Array(readFileSync(opts.weights)), opts.weights);
-    const tensors: Record<string, InTensor> = {};
-    for (const [k, t] of Object.entries(raw)) tensors[k] = { shape: t.shape, dtype: t.dtype, data: tensorAsFloat(t, `${opts.weights}: tensor "${k}"`) };
-    model = importTorchStateDict(tensors, { cell, nonlinearity, outputActivation, dtype, source: opts.weights });
-    summary = `${opts.weights} (${Object.keys(tensors).length} tensors)`;
-  } else {
-    if (!opts.model) throw new RecurrentError("import --model: expected a tfjs model.json, got nothing");
-    if (opts.cell || opts.weights) throw new RecurrentError("import --from tfjs: expected --model model.json (the cell comes from the file), got --cell/--weights");
-    let json: unknown;
-    try { json = JSON.parse(readFileSync(opts.model, "utf8")); }
-    catch (e) { if ((e as NodeJS.ErrnoException).code) throw e; throw new RecurrentError(`${opts.model}: expected JSON, got a parse error (${(e as Error).message})`); }
-    const dir = dirname(opts.model);
-    const r = importTfjsModel(json, (p) => readFileSync(join(dir, p)), opts.model);
-    model = r.model;
-    summary = `${opts.model} (${r.layers.join(" → ")})`;
-  }
-  saveModel(opts.out, model, { task: { importedFrom: from, source: from === "pytorch" ? opts.weights : opts.model } });
-  process.stdout.write(`imported ${summary}\n  → ${opts.out}: ${model.toString()}\n`);
-  return model;
+  // Progress on stderr, a line per step (reading, converting, writing): from the start for
+  // large weights, else after 2 s.
+  const task = new Task({ label: "import", unit: "steps", total: 3, interval: 0, show: from === "pytorch" && largeFiles(opts.weights) });
+  try {
+    const { model, summary } = from === "pytorch" ? importPytorch(opts, task) : importTfjs(opts, task);
+    task.update(2, `writing ${opts.out}`);
+    saveModel(opts.out, model, { task: { importedFrom: from, source: from === "pytorch" ? opts.weights : opts.model } });
+    task.finish();
+    process.stdout.write(`imported ${summary}\n  → ${opts.out}: ${model.toString()}\n`);
+    return model;
+  } finally { task.stop(); }
+}
+
+function importPytorch(opts: Opts, task: Task): { model: Sequence; summary: string } {
+  const cell = checkOneOf(opts.cell, ["elman", "lstm", "gru"] as const, "import --cell");
+  if (!opts.weights) throw new RecurrentError("import --weights: expected a .safetensors file holding the state_dict, got nothing");
+  const nonlinearity = checkOneOf(opts.nonlinearity, ["tanh", "relu"] as const, "import --nonlinearity");
+  if (cell !== "elman" && opts.nonlinearity !== "tanh") throw new RecurrentError(`import --nonlinearity: expected no value for ${cell} (fixed activations), got ${JSON.stringify(opts.nonlinearity)}`);
+  const outputActivation = checkOneOf(opts.outputActivation, ["linear", "softmax", "sigmoid"] as const, "import --output-activation");
+  const dtype = opts.dtype === undefined ? undefined : checkOneOf(opts.dtype, ["float32", "float64"] as const, "import --dtype");
+  task.update(0, `reading ${opts.weights}`);
+  // A plain Uint8Array copy: Node's Buffer#slice is a view, which a byte reader must not meet.
+  const { tensors: raw } = readSafetensors(new Uint8Array(readFileSync(opts.weights)), opts.weights);
+  const tensors: Record<string, InTensor> = {};
+  for (const [k, t] of Object.entries(raw)) tensors[k] = { shape: t.shape, dtype: t.dtype, data: tensorAsFloat(t, `${opts.weights}: tensor "${k}"`) };
+  task.update(1, "converting");
+  const model = importTorchStateDict(tensors, { cell, nonlinearity, outputActivation, dtype, source: opts.weights });
+  return { model, summary: `${opts.weights} (${Object.keys(tensors).length} tensors)` };
+}
+
+function importTfjs(opts: Opts, task: Task): { model: Sequence; summary: string } {
+  if (!opts.model) throw new RecurrentError("import --model: expected a tfjs model.json, got nothing");
+  if (opts.cell || opts.weights) throw new RecurrentError("import --from tfjs: expected --model model.json (the cell comes from the file), got --cell/--weights");
+  task.update(0, `reading ${opts.model}`);
+  let json: unknown;
+  try { json = JSON.parse(readFileSync(opts.model, "utf8")); }
+  catch (e) { if ((e as NodeJS.ErrnoException).code) throw e; throw new RecurrentError(`${opts.model}: expected JSON, got a parse error (${(e as Error).message})`); }
+  const dir = dirname(opts.model);
+  task.update(1, "converting");
+  const r = importTfjsModel(json, (p) => readFileSync(join(dir, p)), opts.model);
+  return { model: r.model, summary: `${opts.model} (${r.layers.join(" → ")})` };
 }

@@ -22,6 +22,7 @@ import { gemmName } from "../../tensor/gemm.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
 import type { Vec } from "../../tensor/types.ts";
 import { intOption, numberOption } from "../options.ts";
+import { Task } from "../progress-task.ts";
 
 const DEFAULT_TEXT = join(dirname(fileURLToPath(import.meta.url)), "../../../data/tinyshakespeare-100k.txt");
 
@@ -67,21 +68,30 @@ function runOne(cell: CellKind, data: ReturnType<typeof prepareText>, V: number,
   const batches = new LmBatches(data.train, o.batch, o.seq, { dropRemainder: true });
   console.log(pc.cyan(model.toString()));
   const start = performance.now();
-  let state: Vec[][] | null = null, k = 0, epoch = 0, recent = 0, n = 0, updates = 0;
+  let state: Vec[][] | null = null, k = 0, epoch = 0, recent = 0, n = 0, updates = 0, seconds = 0, val = NaN, text = "";
   const x = new Float32Array(o.seq * o.batch * V);
-  while ((performance.now() - start) / 1000 < o.seconds) {
-    const c = batches.chunk(k);
-    oneHot(c.x, V, x);
-    const r = trainer.trainStep({ x, T: c.T, B: c.B, targets: c.y }, state);
-    state = r.state;   // carried to the next chunk without its gradient (truncated BPTT)
-    recent = n < 20 ? (recent * n + r.loss) / (n + 1) : 0.95 * recent + 0.05 * r.loss;
-    n++; updates++;
-    if (++k === batches.length) { k = 0; epoch++; state = null; }
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const val = validationLoss(trainer, data.val, V, o);
-  const sample = sampleTokens(model, { prompt: encodeChars(data.vocab, "ROMEO:\n"), length: 160, temperature: 0.7, rng: new Rng(o.seed) });
-  const text = decodeChars(data.vocab, sample);
+  // Progress on stderr (a bar on a terminal), in tenths of the time budget; stopped before
+  // the model's results are printed.
+  const task = new Task({ label: `tour ${cell}`, total: Math.round(o.seconds * 10), showCount: false });
+  try {
+    while ((performance.now() - start) / 1000 < o.seconds) {
+      const c = batches.chunk(k);
+      oneHot(c.x, V, x);
+      const r = trainer.trainStep({ x, T: c.T, B: c.B, targets: c.y }, state);
+      state = r.state;   // carried to the next chunk without its gradient (truncated BPTT)
+      recent = n < 20 ? (recent * n + r.loss) / (n + 1) : 0.95 * recent + 0.05 * r.loss;
+      n++; updates++;
+      if (++k === batches.length) { k = 0; epoch++; state = null; }
+      task.update(Math.round((performance.now() - start) / 100), `training: loss ${recent.toFixed(3)}, ${updates} updates`);
+    }
+    seconds = (performance.now() - start) / 1000;
+    task.update(Math.round(o.seconds * 10), "validating");
+    val = validationLoss(trainer, data.val, V, o);
+    task.update(Math.round(o.seconds * 10), "sampling");
+    const sample = sampleTokens(model, { prompt: encodeChars(data.vocab, "ROMEO:\n"), length: 160, temperature: 0.7, rng: new Rng(o.seed) });
+    text = decodeChars(data.vocab, sample);
+    task.finish();
+  } finally { task.stop(); }
   console.log(`  train ${recent.toFixed(3)}  val ${val.toFixed(3)} nats/char  ${updates} updates (${epoch} full passes) in ${seconds.toFixed(1)} s`);
   console.log(pc.dim(text.split("\n").map((l) => `  | ${l}`).join("\n")) + "\n");
   return [cell, model.paramCount.toLocaleString("en-US"), recent.toFixed(3), val.toFixed(3), String(updates), seconds.toFixed(1)];

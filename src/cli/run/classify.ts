@@ -33,8 +33,9 @@ export function loadClassify(o: Pick<TrainOptions, "sequences" | "labels" | "fea
 
 export interface ClassScores { loss: number; accuracy: number; confusion: number[][]; count: number; majority: number }
 
-/** Loss, accuracy and confusion matrix over the sequences `items` (batches of 64). */
-export function classifyScores(model: Sequence, trainer: Trainer, data: ClassifyData, items: number[]): ClassScores {
+/** Loss, accuracy and confusion matrix over the sequences `items` (batches of 64);
+ * `onBatch(done, items)` after each batch with the sequences scored so far. */
+export function classifyScores(model: Sequence, trainer: Trainer, data: ClassifyData, items: number[], onBatch?: (done: number, of: number) => void): ClassScores {
   checkWith(items.length > 0, "evaluation", "at least one sequence", "none");
   const K = data.labels.size, pred: number[] = [], actual: number[] = [];
   let total = 0;
@@ -44,6 +45,7 @@ export function classifyScores(model: Sequence, trainer: Trainer, data: Classify
     const last = gatherLast(out, b.T, b.B, K, b.lengths, zeros(b.B * K, model.dtype));
     pred.push(...argmaxRows(last, K)); actual.push(...b.labels);
     total += trainer.evaluate(b).loss * b.B;
+    onBatch?.(Math.min(i0 + 64, items.length), items.length);
   }
   const counts = new Array<number>(K).fill(0);
   for (const i of items) counts[data.sequences[i].label]++;

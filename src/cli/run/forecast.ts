@@ -43,8 +43,9 @@ export interface WindowForecasts {
   starts: Int32Array;
 }
 
-/** Runs the model over every window of a set, in batches of 256. */
-export function forecastWindows(model: Sequence, data: ForecastData, set: WindowSet): WindowForecasts {
+/** Runs the model over every window of a set, in batches of 256; `onBatch(done, windows)`
+ * after each batch. */
+export function forecastWindows(model: Sequence, data: ForecastData, set: WindowSet, onBatch?: (done: number, of: number) => void): WindowForecasts {
   const H = set.H, n = set.starts.length;
   const pred = new Float64Array(n * H);
   let sq = 0;
@@ -55,13 +56,14 @@ export function forecastWindows(model: Sequence, data: ForecastData, set: Window
     const last = out.subarray((b.T - 1) * b.B * H, b.T * b.B * H); // (B, H) at the last step
     for (let k = 0; k < last.length; k++) { const d = last[k] - b.targets[k]; sq += d * d; }
     pred.set(toUnits(data, last, b.offset, H), i0 * H);
+    onBatch?.(i0 + items.length, n);
   }
   return { loss: sq / (n * H), pred, starts: set.starts };
 }
 
 /** The model's scores beside the baselines on one part's windows. */
-export function scorePart(model: Sequence, data: ForecastData, set: WindowSet): { loss: number; comparison: ForecastComparison; pred: Float64Array } {
-  const f = forecastWindows(model, data, set);
+export function scorePart(model: Sequence, data: ForecastData, set: WindowSet, onBatch?: (done: number, of: number) => void): { loss: number; comparison: ForecastComparison; pred: Float64Array } {
+  const f = forecastWindows(model, data, set, onBatch);
   return { loss: f.loss, pred: f.pred, comparison: compareForecasts(data.target, f.starts, set.H, f.pred, data.bounds.trainEnd, data.config.season) };
 }
 

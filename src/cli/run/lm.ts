@@ -35,16 +35,18 @@ export function loadText(o: Pick<TrainOptions, "task" | "text" | "validText" | "
 /**
  * Mean cross-entropy per token (nats) of the model over a whole token stream, as B streams in
  * chunks of T with the state carried: every token but each stream's last is predicted once.
+ * `onChunk(done, chunks)` is called after each chunk (a progress display).
  */
-export function streamLoss(model: Sequence, trainer: Trainer, ids: Int32Array, V: number, T: number, maxB = 16): number {
+export function streamLoss(model: Sequence, trainer: Trainer, ids: Int32Array, V: number, T: number, maxB = 16, onChunk?: (done: number, chunks: number) => void): number {
   const B = Math.max(1, Math.min(maxB, Math.floor(ids.length / (T + 1))));
   const Tuse = ids.length >= B * (T + 1) ? T : Math.max(1, Math.floor(ids.length / B) - 1);
   const batches = new LmBatches(ids, B, Tuse, { where: "evaluation text" });
-  let state: Vec[][] | null = null, total = 0, count = 0;
+  let state: Vec[][] | null = null, total = 0, count = 0, done = 0;
   for (const chunk of batches) {
     const r = trainer.evaluate(chunkBatch(chunk, V, model.config.embedding > 0, model.dtype), state);
     total += r.loss * chunk.T * chunk.B; count += chunk.T * chunk.B;
     state = r.state;
+    onChunk?.(++done, batches.length);
   }
   return total / count;
 }

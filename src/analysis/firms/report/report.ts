@@ -108,6 +108,9 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
     rows.push({ panel: r.measure, series: "within sector", end: p.end, value: p.within });
     rows.push({ panel: r.measure, series: "between sectors", end: p.end, value: p.between });
   }
+  // Progress: the rolling chart, then each measure's heatmap and dendrogram.
+  const charts = 1 + results.length;
+  opt.progress?.("writing the report", 0, charts);
   const vol = marketVolatility(a.growth, a.dates, N, opt.window, opt.step);
   for (const v of vol) rows.push({ panel: "market volatility", series: "market factor", end: v.end, value: v.value });
   if (vol.length) {
@@ -147,7 +150,8 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
   for (const s of a.sectors) counts.set(s, (counts.get(s) ?? 0) + 1);
   B.push({ table: { head: ["sector", "firms kept"], rows: [...counts].sort((x, y) => x[0].localeCompare(y[0])).map(([s, n]) => [s, String(n)]) } });
 
-  for (const r of results) {
+  opt.progress?.("writing the report", 1, charts);
+  for (const [done, r] of results.entries()) {
     const { order, blocks } = sectorOrder(r, N);
     let lim = 0;
     for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) if (i !== j) lim = Math.max(lim, Math.abs(r.S[i * N + j]));
@@ -157,6 +161,7 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
     writeFileAtomic(join(dir, `heatmap-${r.measure}.png`), svgToPng(svg, 1));
     await writeChart(dir, `dendrogram-${r.measure}`, dendrogramSpec(`${r.measure}: average-linkage dendrogram (leaves coloured by sector)`, r.merges, N, a.sectors));
     written.push(`heatmap-${r.measure}.svg`, `heatmap-${r.measure}.png`, `dendrogram-${r.measure}.svg`, `dendrogram-${r.measure}.png`);
+    opt.progress?.("writing the report", 2 + done, charts);
     B.push({ h: 2, text: `Measure: ${r.measure}` });
     const info = Object.entries(r.info).map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(4)) : v}`).join(", ");
     const what = DESCRIPTION[r.measure] ?? r.measure;
