@@ -19,7 +19,8 @@ function tsFiles(dir: string): string[] {
 function imports(file: string): string[] {
   const src = readFileSync(file, "utf8");
   const specs: string[] = [];
-  for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/g)) specs.push(m[1]);
+  // Type-only imports are erased before anything runs: they may name any module.
+  for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^;]*?from\s+["']([^"']+)["']/g)) specs.push(m[1]);
   for (const m of src.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) specs.push(m[1]);
   return specs;
 }

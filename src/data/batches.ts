@@ -11,7 +11,7 @@ import type { Rng } from "../rand.ts";
 import { check, checkInt } from "../errors.ts";
 import { type LmChunk, oneHot } from "./lm-batches.ts";
 import { type WindowSet, gatherWindows } from "./windows.ts";
-import { type SequenceDataset } from "./sequences.ts";
+import type { SequenceDataset } from "./sequences.ts";
 import { padBatch } from "./padding.ts";
 
 type DType = "float32" | "float64";

@@ -14,6 +14,9 @@ import { LstmLayer } from "../cells/lstm.ts";
 import { zeros, type DType, type Vec } from "../tensor/types.ts";
 import { normaliseConfig, type ModelConfig } from "./config.ts";
 import { LinearHead } from "./head.ts";
+import { summary } from "./summary.ts";
+import { evaluateModel, fitModel, generateText, predictModel, type FitData, type GenerateOptions, type ModelFitOptions, type SequenceArrays } from "../train/model-api.ts";
+import type { Evaluation, History } from "../train/fit.ts";
 
 /** A parameter tensor's place in the flat array. */
 export interface TensorEntry { name: string; shape: number[]; offset: number; size: number }
@@ -251,6 +254,25 @@ export class Sequence {
     free.params.set(this.params);
     return free;
   }
+
+  // The Keras-like surface: each method is a function of ../train/model-api.ts or ./summary.ts
+  // (the training loop lives in ../train/fit.ts, not here).
+
+  /** Trains on a TrainData (src/data/datasets.ts: textData, windowData, sequenceData) or on
+   *  {x, y} arrays with options.batchSize; resolves with the history. See FitOptions. */
+  fit(data: FitData, options: ModelFitOptions = {}): Promise<History> { return fitModel(this, data, options); }
+
+  /** Mean loss (and accuracy, for classes) over every batch of the data. */
+  evaluate(data: FitData, options: { batchSize?: number } = {}): Evaluation { return evaluateModel(this, data, options); }
+
+  /** Outputs at each sequence's last step, or at every step with allSteps. */
+  predict(sequences: SequenceArrays["x"], options: { allSteps?: boolean } = {}): number[][] | number[][][] { return predictModel(this, sequences, options); }
+
+  /** Text from a next-token model, with the encode/decode of its data (textData's result). */
+  generate(codec: { encode(text: string): Int32Array; decode(ids: ArrayLike<number>): string }, options: GenerateOptions): string { return generateText(this, codec, options); }
+
+  /** The parameter table: every tensor's name, shape and count, the total and the lecture's formula. */
+  summary(): string { return summary(this); }
 
   /** One line: `LSTM(65 => 128 ×2) => 65  # 216,641 parameters` (Flux style). */
   toString(): string {

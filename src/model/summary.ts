@@ -1,0 +1,40 @@
+// A model's summary: every parameter tensor (name, shape, count), the total and the lecture's
+// formula for it, as a Keras-style table (`model.summary()`, `recurrent params`) or as JSON.
+// The formula text is shown beside the count the layout gives; ./count.ts computes it.
+import type { ModelConfig } from "./config.ts";
+import type { Sequence } from "./sequence.ts";
+
+export interface SummaryJSON {
+  model: string;
+  config: Required<ModelConfig>;
+  tensors: Array<{ name: string; shape: number[]; count: number }>;
+  total: number;
+  formula: string;
+}
+
+export function summaryJSON(m: Sequence): SummaryJSON {
+  return { model: m.toString(), config: m.config, tensors: m.tensors.map((t) => ({ name: t.name, shape: t.shape, count: t.size })), total: m.paramCount, formula: formulaText(m.config) };
+}
+
+/** The table: one row per tensor, the total, and the formula. */
+export function summary(m: Sequence): string {
+  const rows = m.tensors.map((t) => [t.name, `(${t.shape.join(", ")})`, t.size.toLocaleString("en-US")]);
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ["tensor", "shape", "params"][i].length));
+  const line = (r: string[]) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padStart(w[2])}`;
+  const rule = "-".repeat(w[0] + w[1] + w[2] + 4);
+  return [m.toString(), "", line(["tensor", "shape", "params"]), rule, ...rows.map(line), rule,
+    line(["total", "", m.paramCount.toLocaleString("en-US")]), "", `formula: ${formulaText(m.config)}`].join("\n");
+}
+
+/** The lecture's parameter formula for this configuration, with its numbers. */
+export function formulaText(c: Required<ModelConfig>): string {
+  const { hidden: H, output: O, state: S, layers: L } = c;
+  const I = c.embedding > 0 ? c.embedding : c.input;   // the first layer's d_in
+  const layers = (L > 1 ? ` (first layer; ${L - 1} more with d_in = h)` : "") + (c.embedding > 0 ? `, plus the embedding V·E = ${c.input}·${c.embedding}` : "");
+  switch (c.cell) {
+    case "elman": return `h(h + d_in + 1) + d_out(h + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
+    case "jordan": return `h(s + d_in + 1) + d_out(h + 1) + s(s + d_out + 1) with h=${H}, s=${S}, d_in=${I}, d_out=${O}${L > 1 ? ` (top layer; ${L - 1} lower Jordan layers with s = d_out = h)` : ""}`;
+    case "lstm": return `4h(d_in + h + 2) per layer + d_out(h + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
+    case "gru": return `3h(d_in + h + 2) per layer + d_out(h + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
+  }
+}
