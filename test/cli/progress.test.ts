@@ -58,3 +58,20 @@ test("progress on a terminal with only a time limit fills the bar with the time 
   assert.match(out.text(), /25% \| loss 1\.0000/);
   assert.match(out.text(), /ETA 15s/);
 });
+
+test("progress phase: validation inside training shows its own progress, then the training figures come back", () => {
+  let now = 0;
+  const out = sink(false);
+  const p = new Progress({ total: 10, epochs: 1, stream: out.stream, interval: 5, now: () => now });
+  p.update(10, { epoch: 1, loss: 1.5 });
+  now = 6000; p.phase("validating 40% (4/10)");
+  assert.equal(p.status(), "epoch 1/1 | validating 40% (4/10)");
+  now = 7000; p.phase("validating 50% (5/10)");                  // within the interval: no new line
+  now = 12000; p.phase("validating 90% (9/10)");
+  p.phase(null);
+  assert.match(p.status(), /^epoch 1\/1 \| loss 1\.5000/);
+  p.stop();
+  const lines = out.text().trim().split("\n");
+  assert.ok(lines.some((l) => l.includes("validating 40% (4/10)")) && lines.some((l) => l.includes("validating 90% (9/10)")));
+  assert.ok(!lines.some((l) => l.includes("validating 50%")), "plain lines at most every interval");
+});

@@ -12,16 +12,25 @@ import { gatherLast } from "../../train/loss.ts";
 import type { Trainer } from "../../train/trainer.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import { zeros } from "../../tensor/types.ts";
+import { softmaxRows } from "../../tensor/ops.ts";
+import { padBatch } from "../../data/padding.ts";
+import type { SequenceSteps } from "../../data/sequences.ts";
 import { checkWith } from "../../data/problem.ts";
 import type { Rng } from "../../rand.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
 
-export interface ClassifyRecord { kind: "classify"; features: string[]; labels: string[]; val: number; test: number; seed: number }
+/** What a classifier's config.json keeps of its task; `labelColumn` only when training read
+ * the classes from a column not called "label". */
+export interface ClassifyRecord { kind: "classify"; features: string[]; labels: string[]; val: number; test: number; seed: number; labelColumn?: string }
 
-export function loadClassify(o: Pick<TrainOptions, "sequences" | "labels" | "features" | "val" | "test" | "seed">, saved?: ClassifyRecord): ClassifyData {
+/** The class column of the labels file (--label-column): given, else the model's, else "label". */
+export interface LabelColumnOption { labelColumn?: string }
+
+export function loadClassify(o: Pick<TrainOptions, "sequences" | "labels" | "features" | "val" | "test" | "seed"> & LabelColumnOption, saved?: ClassifyRecord): ClassifyData {
   const data = readClassifyFiles(o.sequences!, o.labels!, {
     features: saved ? saved.features : o.features, val: saved ? saved.val : o.val ?? 0.2, test: saved ? saved.test : o.test ?? 0, seed: saved ? saved.seed : o.seed,
+    label: o.labelColumn ?? saved?.labelColumn,
   });
   if (saved) {
     const want = LabelMap.fromJSON({ labels: saved.labels }, "model labels");
@@ -52,11 +61,33 @@ export function classifyScores(model: Sequence, trainer: Trainer, data: Classify
   return { loss: total / items.length, accuracy: accuracy(pred, actual), confusion: confusionMatrix(pred, actual, K), count: items.length, majority: Math.max(...counts) / items.length };
 }
 
+export interface ClassPrediction { id: string; label: string; probabilities: number[] }
+
+/** Each sequence's class: the softmax of the model's output at its last real step, the most
+ * likely class named from `classes` (batches of 64; `onBatch(done, of)` after each). */
+export function predictClasses(model: Sequence, classes: readonly string[], seqs: SequenceSteps["sequences"], onBatch?: (done: number, of: number) => void): ClassPrediction[] {
+  const K = classes.length, I = model.config.input, out: ClassPrediction[] = [];
+  checkWith(model.outputSize === K, "model", `an output per class (${K})`, `${model.outputSize} outputs`);
+  for (let i0 = 0; i0 < seqs.length; i0 += 64) {
+    const part = seqs.slice(i0, i0 + 64);
+    const b = padBatch(part.map((s) => ({ ...s, label: 0 })), I, model.dtype);
+    const { out: y } = model.forward(b.x, b.T, b.B, { mask: b.mask });
+    const last = gatherLast(y, b.T, b.B, K, b.lengths, zeros(b.B * K, model.dtype));
+    softmaxRows(last, last, 0, b.B, K);
+    const best = argmaxRows(last, K);
+    part.forEach((s, j) => out.push({ id: s.id, label: classes[best[j]], probabilities: Array.from(last.subarray(j * K, (j + 1) * K)) }));
+    onBatch?.(out.length, seqs.length);
+  }
+  return out;
+}
+
 export function classifyProblem(o: TrainOptions): TrainProblem {
   const data = loadClassify(o);
   const K = data.labels.size, train = data.split.train;
   let batches: Int32Array[] = [];
-  const record: ClassifyRecord = { kind: "classify", features: data.features, labels: [...data.labels.labels], val: o.val ?? 0.2, test: o.test ?? 0, seed: o.seed };
+  // `labelColumn` comes from train's --label-column (TrainOptions.labelColumn once wired).
+  const { labelColumn } = o as TrainOptions & LabelColumnOption;
+  const record: ClassifyRecord = { kind: "classify", features: data.features, labels: [...data.labels.labels], val: o.val ?? 0.2, test: o.test ?? 0, seed: o.seed, ...(labelColumn ? { labelColumn } : {}) };
   return {
     task: "classify",
     describe: `${basename(o.sequences!)}: ${data.sequences.length} sequences (${data.split.train.length} training / ${data.split.val.length} validation` +
@@ -67,8 +98,8 @@ export function classifyProblem(o: TrainOptions): TrainProblem {
     startEpoch: (rng: Rng) => { batches = sliceBatches(epochOrder(train.length, rng), o.batch); },
     batch: (i) => classifyBatch(data, Array.from(batches[i], (k) => train[k])),
     units: (b) => b.B,
-    validate: (model, trainer) => {
-      const s = classifyScores(model, trainer, data, data.split.val);
+    validate: (model, trainer, onProgress) => {
+      const s = classifyScores(model, trainer, data, data.split.val, onProgress);
       return { loss: s.loss, metrics: { accuracy: s.accuracy } };
     },
     record: record as unknown as Record<string, unknown>,

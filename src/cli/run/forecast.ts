@@ -67,8 +67,8 @@ export function scorePart(model: Sequence, data: ForecastData, set: WindowSet, o
   return { loss: f.loss, pred: f.pred, comparison: compareForecasts(data.target, f.starts, set.H, f.pred, data.bounds.trainEnd, data.config.season) };
 }
 
-export function forecastEvaluation(model: Sequence, data: ForecastData, set: WindowSet): Evaluation {
-  const { loss, comparison: c } = scorePart(model, data, set);
+export function forecastEvaluation(model: Sequence, data: ForecastData, set: WindowSet, onProgress?: (done: number, of: number) => void): Evaluation {
+  const { loss, comparison: c } = scorePart(model, data, set, onProgress);
   const metrics: Record<string, number> = { mae: c.model!.mae, rmse: c.model!.rmse, mase: c.model!.mase, naive_mae: c.naive.mae };
   if (c.seasonalNaive) metrics.seasonal_naive_mae = c.seasonalNaive.mae;
   return { loss, metrics };
@@ -91,7 +91,7 @@ export function forecastProblem(o: TrainOptions): TrainProblem {
     startEpoch: (rng: Rng) => { batches = sliceBatches(epochOrder(data.train.starts.length, rng), o.batch); },
     batch: (i) => forecastBatch(data.scaled, n, data.train, batches[i]),
     units: (bt) => bt.B,
-    validate: (model) => forecastEvaluation(model, data, data.val),
+    validate: (model, _, onProgress) => forecastEvaluation(model, data, data.val, onProgress),
     record: record as unknown as Record<string, unknown>,
   };
 }

@@ -82,7 +82,7 @@ export function lmProblem(o: TrainOptions, saved?: Vocab): TrainProblem {
     startEpoch: () => { /* streams are read in order: the carried state needs it */ },
     batch: (i) => chunkBatch(batches.chunk(i), V, (o.embedding ?? 0) > 0, "float32"),
     units: (b) => b.T * b.B,
-    validate: (model, trainer) => lmEvaluation(streamLoss(model, trainer, data.val, V, o.seq), data.val.length),
+    validate: (model, trainer, onProgress) => lmEvaluation(streamLoss(model, trainer, data.val, V, o.seq, 16, onProgress), data.val.length),
     record: record as unknown as Record<string, unknown>,
   };
 }

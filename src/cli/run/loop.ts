@@ -157,7 +157,10 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   try {
     history = await fit(model, problem, {
       epochs: o.epochs, timeLimit: o.timeLimit, optimizer, clipNorm: o.clip, loss: problem.loss,
-      validationData: (m, trainer) => problem.validate(m, trainer),
+      validationData: (m, trainer) => {
+        try { return problem.validate(m, trainer, (done, of) => progress.phase(`validating ${Math.floor(100 * done / of)}% (${done}/${of})`)); }
+        finally { progress.phase(null); }
+      },
       evalEvery: o.evalEvery, minEvaluations: o.minEvaluations, patience: o.patience,
       callbacks: [cliCallbacks], signal: abort.signal, rng,
       ...(resume ? { resume: { state: st, carried } } : {}),

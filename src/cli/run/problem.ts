@@ -31,7 +31,7 @@ export interface TrainProblem extends TrainData {
   /** The state carries from batch to batch within an epoch (language-model streams). */
   carry: boolean;
   /** The validation loss and figures of the model as it is now. */
-  validate(model: Sequence, trainer: Trainer): Evaluation;
+  validate(model: Sequence, trainer: Trainer, onProgress?: (done: number, of: number) => void): Evaluation;
   /** What config.json's "task" holds, so eval, generate and forecast can rebuild the task. */
   record: Record<string, unknown>;
 }

@@ -45,6 +45,7 @@ export class Progress {
   private multi: cliProgress.MultiBar | null = null;
   private bar: cliProgress.SingleBar | null = null;
   private stopped = false;
+  private phaseText: string | null = null;
 
   constructor(private readonly opts: ProgressOptions = {}) {
     this.stream = opts.stream ?? process.stderr;
@@ -93,6 +94,15 @@ export class Progress {
     }
   }
 
+  /** Shows what the run does between batches (e.g. "validating 40% (12/30)") instead of the
+   *  training figures, until phase(null); plain mode prints it at most every `interval`. */
+  phase(text: string | null): void {
+    if (this.stopped) return;
+    this.phaseText = text;
+    if (this.bar) this.bar.update({ status: this.status(), etaText: formatDuration(this.eta()) });
+    else if (text !== null && this.elapsed() - this.lastLine >= (this.opts.interval ?? 10)) this.line();
+  }
+
   /** A line of its own (an epoch summary, a checkpoint note), above the bar on a terminal. */
   log(message: string): void {
     if (this.stopped) return;
@@ -111,6 +121,7 @@ export class Progress {
   /** The status text: "epoch 2/10 | loss 1.2345 | val 1.3000 | 12,345 tok/s". */
   status(): string {
     const v = this.values, parts: string[] = [];
+    if (this.phaseText !== null) return `${v.epoch !== undefined ? `epoch ${v.epoch}${this.opts.epochs ? `/${this.opts.epochs}` : ""} | ` : ""}${this.phaseText}`;
     if (v.epoch !== undefined) parts.push(`epoch ${v.epoch}${this.opts.epochs ? `/${this.opts.epochs}` : ""}`);
     parts.push(`loss ${fmt(v.loss)}`, `val ${fmt(v.valLoss)}`);
     if (v.rate !== undefined) parts.push(`${Math.round(v.rate).toLocaleString("en-US")} ${this.opts.unit ?? "tok"}/s`);
