@@ -24,6 +24,7 @@ import { resumeOptions, type TrainOptions } from "./options.ts";
 import type { TrainProblem } from "./problem.ts";
 import { loadCarry, saveBest, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";
+import { parseScheduleFlag } from "./schedule-flag.ts";
 import { lmProblem } from "./lm.ts";
 import { forecastProblem } from "./forecast.ts";
 import { classifyProblem } from "./classify.ts";
@@ -112,7 +113,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   if (grads && !resume) metrics.append({ step: 0, epoch: 0, seconds: 0, gradients: grads.initial(model, lossSpec) });
 
   log(`${resume ? "resuming" : "training"} ${model.toString()} on ${problem.describe}`);
-  log(`  ${o.optimizer} lr ${o.lr}, batch ${o.batch}${problem.carry ? `, ${o.seq} steps per chunk` : ""}, clip ${o.clip || "off"}, ` +
+  log(`  ${o.optimizer} lr ${o.lr}${o.lrSchedule ? ` (schedule ${o.lrSchedule})` : ""}, batch ${o.batch}${problem.carry ? `, ${o.seq} steps per chunk` : ""}, clip ${o.clip || "off"}, ` +
     `${o.epochs ? `${o.epochs} epochs of ${n} batches` : "no epoch limit"}${o.timeLimit ? `, time limit ${o.timeLimit} s` : ""}, seed ${o.seed}, ${backend}`);
   if (resume) log(`  from epoch ${st.epoch}, batch ${st.batch}/${n}, step ${st.step}, ${st.seconds.toFixed(1)} s trained`);
   if (resumeChanges.length) log(`  changed on resume: ${resumeChanges.join(", ")}`);
@@ -157,6 +158,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   try {
     history = await fit(model, problem, {
       epochs: o.epochs, timeLimit: o.timeLimit, optimizer, clipNorm: o.clip, loss: problem.loss,
+      ...(o.lrSchedule ? { lrSchedule: parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs * n : null) } : {}),
       validationData: (m, trainer) => {
         try { return problem.validate(m, trainer, (done, of) => progress.phase(`validating ${Math.floor(100 * done / of)}% (${done}/${of})`)); }
         finally { progress.phase(null); }

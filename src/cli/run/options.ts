@@ -10,6 +10,7 @@ import { INIT_SCHEMES, type InitScheme } from "../../model/initialize.ts";
 import { OPTIMIZER_NAMES, type OptimizerName } from "../../train/optim/index.ts";
 import { TASK_NAMES } from "../../data/tasks/index.ts";
 import { FILL_POLICIES, type FillPolicy } from "../../data/series.ts";
+import { parseScheduleFlag } from "./schedule-flag.ts";
 
 export const DATA_TASKS = ["charlm", "wordlm", "forecast", "classify"] as const;
 export type DataTask = (typeof DATA_TASKS)[number];
@@ -32,6 +33,8 @@ export interface TrainOptions {
   timeLimit: number;
   optimizer: OptimizerName;
   lr: number;
+  /** A learning-rate schedule over updates (./schedule-flag.ts syntax); absent: constant --lr. */
+  lrSchedule?: string;
   /** Global-norm clipping (0 = off). */
   clip: number;
   seed: number;
@@ -72,7 +75,7 @@ export interface TrainOptions {
 }
 
 /** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
-const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "clip",
+const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "clip",
   "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
   "horizon", "window", "season", "fill", "sequences", "labels", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
 
@@ -129,6 +132,7 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
     check(typeof o[k] === "number" && Number.isFinite(o[k]) && o[k] >= 0, `--${kebab(k)}`, "a finite number >= 0", o[k]);
   }
   check(o.lr > 0, "--lr", "a number > 0", o.lr);
+  if (o.lrSchedule !== undefined) { check(typeof o.lrSchedule === "string", "--lr-schedule", "a schedule spec", o.lrSchedule); parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs : null); }
   check(o.epochs > 0 || o.timeLimit > 0, "--epochs", "a number of epochs > 0, or a --time-limit", o.epochs);
   for (const k of ["horizon", "window", "season", "maxVocab", "trainSize"] as const) if (o[k] !== undefined) checkInt(o[k], `--${kebab(k)}`);
   if (o.fill !== undefined) checkOneOf(o.fill, FILL_POLICIES, "--fill");
@@ -148,7 +152,7 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
 
 /** Options a resumed run may change: they steer the rest of the run without making its past
  *  (weights, optimiser state, data order) mean something else. Everything else is fixed. */
-export const RESUMABLE_OPTIONS = ["lr", "epochs", "timeLimit", "clip", "evalEvery", "minEvaluations", "patience", "threads"] as const;
+export const RESUMABLE_OPTIONS = ["lr", "lrSchedule", "epochs", "timeLimit", "clip", "evalEvery", "minEvaluations", "patience", "threads"] as const;
 
 /**
  * The options of a resumed run: the saved ones, then a config file's, then the flags'.
