@@ -1,7 +1,9 @@
 // Sequence classification data in the long format of ../shared/data/sequence_classification:
 // a sequences table (sequence_id, step, feature columns...) with one row per time step and a
-// labels table (sequence_id, label, other columns ignored). The result keeps sequences in
-// the labels file's order with a label index each. Pure (no node: imports).
+// labels table (sequence_id, label, other columns ignored; the class column may have another
+// name: SequenceColumns.label, the CLI's --label-column). The result keeps sequences in the
+// labels file's order with a label index each; parseSequenceSteps reads the sequences alone
+// (for prediction). Pure (no node: imports).
 import { check } from "../errors.ts";
 import { type Table, columnIndex, isMissing, parseNumber } from "./csv.ts";
 import { LabelMap } from "./label-map.ts";
@@ -26,12 +28,21 @@ export interface SequenceDataset {
 export interface SequenceColumns {
   id?: string;      // default "sequence_id"
   step?: string;    // default "step"
-  label?: string;   // default "label"
+  label?: string;   // default "label": the labels file's class column (--label-column)
   /** Default: every column of the sequences file except id and step. */
   features?: string[];
 }
 
-export function parseSequences(seqTable: Table, labelTable: Table, cols: SequenceColumns = {}): SequenceDataset {
+/** Sequences without labels (what a trained classifier predicts for), in the order of their
+ * first row. */
+export interface SequenceSteps {
+  features: string[];
+  sequences: Array<{ id: string; length: number; values: Float64Array }>;
+}
+
+/** The sequences table alone: rows grouped by id, steps increasing within each sequence,
+ * every feature value present. */
+export function parseSequenceSteps(seqTable: Table, cols: SequenceColumns = {}): SequenceSteps {
   const idName = cols.id ?? "sequence_id", stepName = cols.step ?? "step";
   const idCol = columnIndex(seqTable, idName, "sequence id column");
   const stepCol = columnIndex(seqTable, stepName, "step column");
@@ -61,10 +72,30 @@ export function parseSequences(seqTable: Table, labelTable: Table, cols: Sequenc
       g.values.push(v);
     }
   }
+  const sequences = [...groups].map(([id, g]) => ({ id, length: g.values.length / I, values: Float64Array.from(g.values) }));
+  return { features: featCols.map((j) => seqTable.header[j]), sequences };
+}
+
+export function parseSequences(seqTable: Table, labelTable: Table, cols: SequenceColumns = {}): SequenceDataset {
+  const steps = parseSequenceSteps(seqTable, cols);
+  const byId = new Map(steps.sequences.map((s) => [s.id, s]));
 
   // Labels: one per id, and the two files must name the same sequences.
+  const labelOf = parseLabels(labelTable, cols);
+  const missing = [...labelOf.keys()].filter((id) => !byId.has(id));
+  checkLabelled(steps, labelOf, seqTable.source, labelTable.source);
+  if (missing.length) failWith(`${seqTable.source}`, `the steps of every sequence labelled in ${labelTable.source}`, `none for ${listIds(missing)}`);
+
+  const labels = LabelMap.fromLabels([...labelOf.values()]);
+  const sequences = [...labelOf].map(([id, label]) => ({ ...byId.get(id)!, label: labels.index(label) }));
+  return { features: steps.features, labels, sequences };
+}
+
+/** The labels table: sequence id → class name, one per id. A labels file whose class column
+ * has another name is read with `cols.label` (--label-column NAME). */
+export function parseLabels(labelTable: Table, cols: SequenceColumns = {}): Map<string, string> {
   const lidCol = columnIndex(labelTable, cols.id ?? "sequence_id", "sequence id column");
-  const labCol = columnIndex(labelTable, cols.label ?? "label", "label column");
+  const labCol = columnIndex(labelTable, cols.label ?? "label", "--label-column");
   const labelOf = new Map<string, string>();
   for (let i = 0; i < labelTable.rows.length; i++) {
     const row = labelTable.rows[i], line = labelTable.lines[i];
@@ -73,17 +104,13 @@ export function parseSequences(seqTable: Table, labelTable: Table, cols: Sequenc
     check(!isMissing(label), `${labelTable.source} line ${line}, column ${JSON.stringify(labelTable.header[labCol])}`, "a label", row[labCol]);
     labelOf.set(id, label);
   }
-  const unlabelled = [...groups.keys()].filter((id) => !labelOf.has(id));
-  const missing = [...labelOf.keys()].filter((id) => !groups.has(id));
-  if (unlabelled.length) failWith(`${labelTable.source}`, `a label for every sequence of ${seqTable.source}`, `none for ${listIds(unlabelled)}`);
-  if (missing.length) failWith(`${seqTable.source}`, `the steps of every sequence labelled in ${labelTable.source}`, `none for ${listIds(missing)}`);
+  return labelOf;
+}
 
-  const labels = LabelMap.fromLabels([...labelOf.values()]);
-  const sequences = [...labelOf].map(([id, label]) => {
-    const values = Float64Array.from(groups.get(id)!.values);
-    return { id, length: values.length / I, values, label: labels.index(label) };
-  });
-  return { features: featCols.map((j) => seqTable.header[j]), labels, sequences };
+/** Fails naming the sequences (up to five) that the labels leave without a class. */
+export function checkLabelled(steps: SequenceSteps, labelOf: Map<string, string>, seqSource: string, labelSource: string): void {
+  const unlabelled = steps.sequences.filter((s) => !labelOf.has(s.id)).map((s) => s.id);
+  if (unlabelled.length) failWith(`${labelSource}`, `a label for every sequence of ${seqSource}`, `none for ${listIds(unlabelled)}`);
 }
 
 function listIds(ids: string[]): string {

@@ -28,7 +28,7 @@ import { taskEvaluation, type SyntheticRecord } from "../run/synthetic.ts";
 import { int, jsonLine } from "../run/flags.ts";
 import { withTask } from "../progress-task.ts";
 
-interface Opts { model: string; text?: string; csv?: string; sequences?: string; labels?: string; split?: string; json?: boolean; last?: boolean; seed?: number; fill?: "error" | "ffill" | "drop" }
+interface Opts { model: string; text?: string; csv?: string; sequences?: string; labels?: string; labelColumn?: string; split?: string; json?: boolean; last?: boolean; seed?: number; fill?: "error" | "ffill" | "drop" }
 
 export function register(program: Command): void {
   program.command("eval")
@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .option("--csv <file>", "forecasters: the series (same columns as in training)")
     .option("--sequences <file>", "classifiers: long-format sequences")
     .option("--labels <file>", "classifiers: labels")
+    .option("--label-column <name>", "classifiers: the labels file's class column (default: the one training read, else label)")
     .option("--split <part>", "val|test|all: which part to score (default: the parts training held out; all for a separate text)")
     .option("--fill <policy>", "forecasters: missing values error|ffill|drop (default: as in training)")
     .option("--seed <n>", "synthetic tasks: seed of the evaluation batch", int("--seed", 0))
@@ -122,7 +123,7 @@ function evalForecast(model: Sequence, rec: ForecastRecord, o: Opts): Record<str
 }
 
 function evalClassify(model: Sequence, trainer: Trainer, rec: ClassifyRecord, o: Opts): Record<string, unknown> {
-  const data = loadClassify({ sequences: o.sequences, labels: o.labels, seed: rec.seed }, rec);
+  const data = loadClassify({ sequences: o.sequences, labels: o.labels, seed: rec.seed, labelColumn: o.labelColumn }, rec);
   const out: Record<string, ClassScores> = {};
   const score = (name: string, items: number[]) => withTask({ label: `eval ${name}`, unit: "sequences" }, (task) => classifyScores(model, trainer, data, items, task.reporter()));
   if (o.split === "all") out.all = score("all", data.sequences.map((_, i) => i));
