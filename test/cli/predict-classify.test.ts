@@ -91,7 +91,7 @@ test("a classifier trained with a label column keeps it in its task record (what
     writeFileSync(activity, ["sequence_id,activity", ...rows.map((r) => `${r[0]},${NAMES[r[1]]}`)].join("\n") + "\n");
     const o = resolveOptions({ task: "classify", sequences: SEQ, labels: activity }) as TrainOptions & { labelColumn?: string };
     assert.throws(() => classifyProblem(o), /--label-column: expected a column of activity\.csv/);
-    const problem = classifyProblem({ ...o, labelColumn: "activity" });
+    const problem = classifyProblem({ ...o, labelColumn: "activity" } as TrainOptions);
     assert.equal((problem.record as { labelColumn?: string }).labelColumn, "activity");
     assert.deepEqual((problem.record as { labels: string[] }).labels, ["moving", "still"]);
     assert.equal("labelColumn" in classifyProblem(resolveOptions({ task: "classify", sequences: SEQ, labels: "test/fixtures/indoor-labels-24.csv" })).record, false, "the default column is not recorded");
