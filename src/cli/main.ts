@@ -5,9 +5,9 @@ import { Command, CommanderError } from "commander";
 import { RecurrentError } from "../errors.ts";
 import { commands } from "./commands/index.ts";
 
-export async function main(argv: string[]): Promise<number> {
-  const debug = argv.includes("--debug");
-  keepWorkingWhenOutputCloses();
+/** The `recurrent` program with every command registered, not yet parsing anything (the
+ * docs test walks its commands and options). */
+export function buildProgram(): Command {
   const program = new Command("recurrent")
     .description("Recurrent neural networks in TypeScript: Elman, Jordan, LSTM, GRU.")
     .option("--debug", "print stack traces on errors")
@@ -16,6 +16,13 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError(false);
   for (const register of commands) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  keepWorkingWhenOutputCloses();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
