@@ -5,6 +5,12 @@
 // (and to src/index.ts, the Node entry) as they appear. test/package/pack.test.ts bundles this
 // entry from the packed tarball and runs it in headless Chromium.
 export * from "./core.ts";
+// Fast by default: the WebAssembly SIMD backend is installed when the package loads (unless
+// RECURRENT_BACKEND=reference, or the host lacks WebAssembly SIMD); useReferenceBackend()
+// switches to the plain TypeScript kernels.
+import { installDefaultBackend } from "./tensor/default-backend.ts";
+installDefaultBackend();
+export { defaultBackend } from "./tensor/default-backend.ts";
 // Types that the core's functions take or return.
 export type { FastBackend, FastOptions } from "./tensor/fast.ts";
 export type { Optimizer, OptimizerName } from "./train/optim/index.ts";

@@ -3,6 +3,7 @@
 // formats), plus what needs Node: model directories on disk and the fast backend's worker
 // threads. Plain re-export lists only, one block per source: add new public names here (and to
 // src/browser.ts when they import nothing from Node) as they appear.
+import "./io/wasm-eager-node.ts";   // first: before browser.ts compiles the kernels
 export * from "./browser.ts";
 // Model directories (config.json + safetensors), as the command line writes and reads them.
 export { saveModel, loadModel } from "./io/model-dir.ts";

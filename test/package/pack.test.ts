@@ -10,7 +10,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createServer } from "node:http";
@@ -55,6 +55,7 @@ const BODY = `
     return { model: m, x, T, B, out: Array.from(m.forward(x, T, B).out) };
   }
   function tiny(lib) {
+    const atLoad = lib.defaultBackend();           // what importing the package installed
     lib.useReferenceBackend();
     const reference = forward(lib);
     lib.useFastBackend();
@@ -68,13 +69,14 @@ const BODY = `
     const losses = [];
     for (let i = 0; i < 40; i++) losses.push(tr.trainStep({ x, T: 6, B: 4, targets: y }).loss);
     lib.useReferenceBackend();
-    return { name: reference.model.toString(), reference: reference.out, fast: fast.out, firstLoss: losses[0], lastLoss: losses[39], keep: reference };
+    return { atLoad, name: reference.model.toString(), reference: reference.out, fast: fast.out, firstLoss: losses[0], lastLoss: losses[39], keep: reference };
   }
 `;
 
-interface Tiny { name: string; reference: number[]; fast: number[]; firstLoss: number; lastLoss: number }
+interface Tiny { atLoad: { name: string }; name: string; reference: number[]; fast: number[]; firstLoss: number; lastLoss: number }
 
 function checkTiny(r: Tiny, where: string): void {
+  assert.equal(r.atLoad.name, "wasm-simd", `${where}: fast by default (the WebAssembly backend is installed on import)`);
   assert.match(r.name, /^LSTM\(3 => 5\) => 2 linear\s+# 212 parameters$/, where);
   assert.equal(r.reference.length, 4 * 2 * 2, where);
   assert.ok(r.reference.every(Number.isFinite), `${where}: finite outputs`);
@@ -164,6 +166,19 @@ console.log(JSON.stringify(r));
     assert.deepEqual(r.reloaded, r.reference, "a saved and loaded model gives the same outputs");
     assert.equal(out.stderr, "");
     nodeResult = r;
+  });
+
+  it("the README's library example (examples/quickstart.mjs) runs as written: fit() lowers the validation loss, generate() writes text", () => {
+    mkdirSync(join(app, "data"), { recursive: true });
+    copyFileSync(join(ROOT, "examples", "quickstart.mjs"), join(app, "quickstart.mjs"));
+    copyFileSync(join(ROOT, "data", "tinyshakespeare-100k.txt"), join(app, "data", "tinyshakespeare-100k.txt"));
+    const out = run(process.execPath, ["quickstart.mjs"], { cwd: app });
+    assert.match(out.stdout, /^LSTM\(\d+ => 128\) => \d+ softmax {2}# [\d,]+ parameters\n/);
+    const vals = [...out.stdout.matchAll(/^epoch (\d): train [\d.]+, validation ([\d.]+) nats\/char$/gm)].map((m) => Number(m[2]));
+    assert.equal(vals.length, 3, out.stdout);
+    assert.ok(vals[2] < vals[0] && vals[2] < 2.5, `validation ${vals.join(" → ")} nats/char`);
+    const tail = out.stdout.slice(out.stdout.indexOf("stopped (epochs) after 132 updates"));
+    assert.ok(tail.length > 200, "a generated sample follows the summary line");
   });
 
   it("CommonJS: require(\"recurrent\") works on Node ≥ 20.19 (Node's require of ES modules), the same numbers as ESM", () => {
