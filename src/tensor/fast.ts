@@ -81,7 +81,7 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   const minFlops = opts.threadMinFlops ?? THREAD_MIN_FLOPS;
   const heap = new WasmHeap();
   const module = compileBase64(GEMM_WASM_BASE64);
-  const inst = new WebAssembly.Instance(module, { env: { memory: heap.memory } });
+  const inst = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: heap.memory as WebAssembly.Memory } });
   const wgemm = inst.exports.gemm as WasmGemm;
   const scratchBytes = (inst.exports.scratchBytes as () => number)();
   const mainScratch = heap.allocBytes(scratchBytes);
@@ -91,7 +91,7 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   const seqArgs = heap.allocBytes(SEQ_ARGS * 4);
   if (mainScratch < 0 || ctrl < -1 || seqArgs < 0 || workerScratch.some((p) => p < 0)) throw new Error("useFastBackend: no wasm memory for scratch");
   // The gate kernels' module calls this thread's GEMM for its whole-sequence loops.
-  const gates = new WebAssembly.Instance(gatesModule(), { env: { memory: heap.memory, gemm: wgemm } }).exports;
+  const gates = new WebAssembly.Instance(gatesModule() as WebAssembly.Module, { env: { memory: heap.memory as WebAssembly.Memory, gemm: wgemm } }).exports;
   const pool = threads > 1 ? new GemmPool(heap.memory, module, gatesModule(), ctrl, workerScratch, opts.spawn!, opts.spin ?? 20000,
     wgemm, gates.sequence as (args: number, b0: number, b1: number, scratch: number) => void, mainScratch) : null;
 

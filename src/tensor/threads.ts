@@ -11,6 +11,7 @@
 //
 // Not tied to Node: the host supplies `spawn`, which starts a worker running
 // WORKER_SOURCE (src/io/threads-node.ts does it with node:worker_threads).
+import type { WasmMemory, WasmModule } from "./wasm/host.ts";
 
 /** Control block layout, in Int32 slots. */
 const SEQ = 0;    // bumped for every job, wakes the workers
@@ -28,7 +29,7 @@ const MAX_WORKERS = CTRL_INTS - READY;
 
 /** What a worker needs: the shared memory, the compiled module, the control block, its scratch. */
 export interface WorkerInit {
-  memory: WebAssembly.Memory; module: WebAssembly.Module; gates: WebAssembly.Module;
+  memory: WasmMemory; module: WasmModule; gates: WasmModule;
   ctrl: number; scratch: number; id: number; spin: number;
 }
 export type Spawn = (source: string, init: WorkerInit) => { terminate(): unknown };
@@ -90,7 +91,7 @@ export class GemmPool {
   private canWait = typeof (globalThis as { document?: unknown }).document === "undefined";
 
   /** Starts `scratch.length` workers; scratch[w] is worker w's scratch area. */
-  constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, gates: WebAssembly.Module, private ctrlPtr: number,
+  constructor(memory: WasmMemory, module: WasmModule, gates: WasmModule, private ctrlPtr: number,
     scratch: number[], spawn: Spawn, spin: number, private gemm: WasmFn, private sequence: WasmFn, private mainScratch: number) {
     if (scratch.length > MAX_WORKERS) throw new Error(`GemmPool: at most ${MAX_WORKERS} workers`);
     this.ctrl = new Int32Array(memory.buffer, ctrlPtr, CTRL_INTS);

@@ -200,7 +200,7 @@ console.log(JSON.stringify(r));
     // lib "DOM" (TypeScript's default when `lib` is not set) for the WebAssembly namespace, which
     // the fast backend's types name (FastBackend's heap memory) and @types/node 20 lacks.
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, noEmit: true, types: ["node"], lib: ["ES2022", "DOM"] },
+      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, noEmit: true, types: ["node"], lib: ["ES2022"] },
       files: ["typed.ts"],
     }, null, 2));
     writeFileSync(join(app, "typed.ts"), `import { Sequence, initialize, Rng, Trainer, makeOptimizer, saveModel, loadModel, useFastBackendNode, type ModelConfig, type SavedModel, type FastBackend } from "recurrent";

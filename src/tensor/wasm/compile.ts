@@ -3,6 +3,8 @@
 // `atob`, which is a host global (browsers, Node) and not part of JavaScript: the core must
 // also run where only the language is present (test/browser-core.test.ts). Each module is
 // compiled once and cached; worker threads receive the compiled module, not the text.
+import type { WasmModule } from "./host.ts";
+
 const cache = new Map<string, WebAssembly.Module>();
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -23,7 +25,7 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-export function compileBase64(base64: string): WebAssembly.Module {
+export function compileBase64(base64: string): WasmModule {
   let m = cache.get(base64);
   if (!m) { m = new WebAssembly.Module(decodeBase64(base64)); cache.set(base64, m); }
   return m;

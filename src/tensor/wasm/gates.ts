@@ -7,11 +7,12 @@ import type { Vec } from "../types.ts";
 import { GATES_WASM_BASE64 } from "./gates-wasm.ts";
 import { compileBase64 } from "./compile.ts";
 import type { WasmHeap } from "./heap.ts";
+import type { WasmExports, WasmModule } from "./host.ts";
 
 type Fn = (...args: number[]) => void;
 
 /** The compiled gates module (imports env.memory and env.gemm). */
-export const gatesModule = (): WebAssembly.Module => compileBase64(GATES_WASM_BASE64);
+export const gatesModule = (): WasmModule => compileBase64(GATES_WASM_BASE64);
 
 const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 
@@ -34,7 +35,7 @@ const GATE_BLOCKS: Record<SequenceJob, number> = {
 
 export interface GateKernelsSetup {
   /** The gates instance's exports (instantiated with env.gemm, the caller's GEMM). */
-  exports: WebAssembly.Exports;
+  exports: WasmExports;
   /** The caller's GEMM scratch, and an argument block of SEQ_ARGS Int32s, both in the heap. */
   scratch: number; args: number;
   /** The thread pool, if any, and how many threads it has with the caller. */

@@ -17,6 +17,7 @@
 // With poisoning on (../poison.ts), freed blocks are filled with NaN at once, so a view that
 // outlived its block reads NaN rather than someone else's numbers.
 import { poisoning } from "../poison.ts";
+import type { WasmMemory } from "./host.ts";
 
 // A child view → the heap array it was cut from, so the parent (and its block) lives as
 // long as any direct subarray of it.
@@ -38,7 +39,7 @@ const RESERVED = 1024;       // keep address 0 (and a little) unused
 const MAX_PAGES = 65536;     // 4 GiB, the wasm32 limit; reserved, not committed
 
 export class WasmHeap {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   private buffers = new WeakSet<object>();
   private buf: ArrayBufferLike;
   private top = RESERVED;                       // bump pointer: everything above is free
