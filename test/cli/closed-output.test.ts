@@ -38,7 +38,8 @@ test("train with stdout and stderr closed after the first line still writes its 
     assert.equal(r.status.code, 0);
     assert.equal(r.exit, 0);
     for (const f of ["config.json", "model.safetensors", "best.safetensors", "metrics.jsonl", "loss.svg", "loss.png"]) assert.ok(existsSync(join(out, f)), f);
-    assert.equal(readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").length, 3, "every epoch's record");
+    const records = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: number });
+    assert.equal(records[records.length - 1].step, 90, "evaluated to the end: 3 epochs of 30 updates");
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
