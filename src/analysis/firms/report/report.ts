@@ -4,8 +4,7 @@
 // Every file is written atomically. The answer in plain words is generated from the
 // measured numbers, so it can never disagree with the tables.
 import { join } from "node:path";
-import * as vega from "vega";
-import { renderSvg, svgToPng, writeChart } from "../../../plot/chart.ts";
+import { loadVega, renderSvg, svgToPng, writeChart } from "../../../plot/chart.ts";
 import { writeFileAtomic } from "../../../io/files.ts";
 import type { Aligned } from "../align.ts";
 import type { MeasureResult } from "../analyse.ts";
@@ -47,9 +46,8 @@ function sectorOrder(r: MeasureResult, N: number): { order: number[]; blocks: Ar
   return { order, blocks };
 }
 
-function heatmapPng(S: Float64Array, N: number, order: number[], lim: number): string {
+function heatmapPng(S: Float64Array, N: number, order: number[], lim: number, interp: (t: number) => string): string {
   const scale = Math.max(1, Math.ceil(600 / N)), W = N * scale;
-  const interp = vega.scheme("redblue") as (t: number) => string;
   const rgb = new Uint8Array(W * W * 3);
   const cache = new Map<number, number[]>();
   const colour = (v: number) => {
@@ -156,7 +154,7 @@ export async function writeReport(dir: string, a: Aligned, results: MeasureResul
     let lim = 0;
     for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) if (i !== j) lim = Math.max(lim, Math.abs(r.S[i * N + j]));
     // The heatmap PNG at scale 1: its pixels are noise-like and would not compress at scale 2.
-    const svg = await renderSvg(heatmapSpec(`${r.measure}: similarity ordered by sector`, N, heatmapPng(r.S, N, order, lim || 1), blocks, Number((lim || 1).toPrecision(3))));
+    const svg = await renderSvg(heatmapSpec(`${r.measure}: similarity ordered by sector`, N, heatmapPng(r.S, N, order, lim || 1, (await loadVega()).vega.scheme("redblue") as (t: number) => string), blocks, Number((lim || 1).toPrecision(3))));
     writeFileAtomic(join(dir, `heatmap-${r.measure}.svg`), svg);
     writeFileAtomic(join(dir, `heatmap-${r.measure}.png`), svgToPng(svg, 1));
     await writeChart(dir, `dendrogram-${r.measure}`, dendrogramSpec(`${r.measure}: average-linkage dendrogram (leaves coloured by sector)`, r.merges, N, a.sectors));
