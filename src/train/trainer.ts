@@ -120,6 +120,10 @@ export class Trainer {
     m.zeroGrads();
     const { loss, state } = this.lossAndBackward(batch, state0, true, countFrom);
     if (!Number.isFinite(loss)) {
+      // Bad data first (named by argument and index), then a diverging run.
+      const bad = firstNonFinite(batch.x), badY = batch.targets instanceof Int32Array ? -1 : firstNonFinite(batch.targets as ArrayLike<number>);
+      if (bad >= 0) throw new RecurrentError(`trainStep: batch.x[${bad}]: expected a finite number, got ${batch.x[bad]}`);
+      if (badY >= 0) throw new RecurrentError(`trainStep: batch.targets[${badY}]: expected a finite number, got ${(batch.targets as ArrayLike<number>)[badY]}`);
       throw new RecurrentError(`training: loss is ${loss} at update ${this.updates + 1}; stopped (lower --lr or set --clip)`);
     }
     if (this.opts.clipValue) clipByValue(m.grads, this.opts.clipValue);
@@ -149,6 +153,12 @@ export function manyToOneLengths(batch: Batch): ArrayLike<number> | null {
       `an integer in [1, T = ${T}] (sequence ${b} needs a real step)`, lengths[b]);
   }
   return lengths;
+}
+
+/** The index of the first NaN or ±Infinity, or -1. */
+function firstNonFinite(v: ArrayLike<number>): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return i;
+  return -1;
 }
 
 /** Lengths (B) of masked sequences: one past the last real step of each. */

@@ -9,6 +9,8 @@ import { initialize } from "../../src/model/initialize.ts";
 import { Rng } from "../../src/rand.ts";
 import { sequenceData, textData, windowData } from "../../src/data/datasets.ts";
 import { paramCount } from "../../src/model/count.ts";
+import { Trainer } from "../../src/train/trainer.ts";
+import { makeOptimizer } from "../../src/train/optim/index.ts";
 
 /** Sequences of 3..8 steps of 2 features; the class is whether the first feature sums above 0. */
 function signTask(n: number, seed: number) {
@@ -94,4 +96,14 @@ test("bad input throws one line naming the argument, what was expected and what 
   one(() => windowData([1, 2, 3], { window: 5 }), /^windowData: training part: expected room for one window/);
   one(() => windowData([[1, 2], [3]], { window: 1 }), /^windowData: series\[1\]: expected 2 values \(as row 0\), got 1$/);
   one(() => textData("", {}), /^textData: text: expected a non-empty text, got an empty one$/);
+});
+
+test("the lower-level API names bad batches too: wrong lengths, classes out of range, NaN inputs", () => {
+  const m = new Sequence({ cell: "lstm", input: 3, hidden: 4, output: 2, outputActivation: "softmax" });
+  const tr = new Trainer(m, { loss: "ce", optimizer: makeOptimizer("adam") });
+  assert.throws(() => m.forward(new Float32Array(5), 2, 2), /^RecurrentError: forward x: expected length T·B·I = 2·2·3 = 12, got 5$/);
+  assert.throws(() => tr.trainStep({ x: new Float32Array(12), T: 2, B: 2, targets: new Int32Array(3) }), /loss targets: expected length N = 4, got 3/);
+  assert.throws(() => tr.trainStep({ x: new Float32Array(12), T: 2, B: 2, targets: new Int32Array([0, 1, 5, 0]) }), /loss targets\[2\]: expected a class index in \[0, 2\), got 5/);
+  const x = new Float32Array(12); x[7] = NaN;
+  assert.throws(() => tr.trainStep({ x, T: 2, B: 2, targets: new Int32Array(4) }), /^RecurrentError: trainStep: batch\.x\[7\]: expected a finite number, got NaN$/);
 });
