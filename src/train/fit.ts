@@ -255,14 +255,16 @@ export async function fit(model: Sequence, data: TrainData, options: FitOptions 
     setLearningRate: (lr) => { check(Number.isFinite(lr) && lr >= 0, "setLearningRate", "a finite number >= 0", lr); lrOverride = lr; },
   };
   const call = async <K extends keyof Callback>(name: K, ...args: unknown[]) => {
+    const c0 = name === "onCheckpoint" ? clock() : 0;
     for (const cb of callbacks) {
       const f = cb[name] as ((...a: unknown[]) => void | Promise<void>) | undefined;
       if (f) await f.call(cb, ctx, ...args);
     }
+    if (name === "onCheckpoint") evalSeconds += clock() - c0;   // saving is not training either
   };
 
-  // Seconds of training: validation passes are not counted, so a time limit buys the same
-  // training whatever the evaluation schedule.
+  // Seconds of training: validation passes and checkpoints are not counted, so a time limit
+  // buys the same training whatever the evaluation and checkpoint schedule.
   const t0 = clock(), seconds0 = st.seconds;
   let evalSeconds = 0, sessionUnits = 0, lastEvalStep = -1;
   const elapsed = () => seconds0 + (clock() - t0 - evalSeconds);

@@ -48,6 +48,8 @@ test("loading refuses a missing tensor, a wrong shape, an extra tensor and non-f
   const m = new Sequence({ cell: "gru", input: 2, hidden: 3, output: 1 });
   const dir = tmp();
   saveModel(dir, m);
+  // The older layout (top-level files only), which loadModel still reads: the checks apply to it.
+  rmSync(join(dir, "checkpoint.json")); rmSync(join(dir, "checkpoints"), { recursive: true });
   const path = join(dir, "model.safetensors");
   const good = Object.fromEntries(m.tensors.map((t) => [t.name, { shape: t.shape, data: m.get(t.name).slice() }]));
   const cases: Array<[Record<string, { shape: number[]; data: Float32Array | Float64Array }>, RegExp]> = [
@@ -68,13 +70,45 @@ test("loading refuses a missing tensor, a wrong shape, an extra tensor and non-f
   rmSync(dir, { recursive: true });
 });
 
-test("saving leaves no temp files behind and writes config.json last", () => {
+test("saving commits one generation with a manifest, keeps top-level copies, and leaves no temp files or old generations", () => {
   const m = new Sequence({ cell: "lstm", input: 2, hidden: 3 });
   const dir = tmp();
   saveModel(dir, m, { optimizer: makeOptimizer("sgd", { lr: 0.1 }) });
-  assert.deepEqual(readdirSync(dir).sort(), ["config.json", "model.safetensors", "optimizer.safetensors"]);
-  const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
-  assert.equal(cfg.model.cell, "lstm");
+  saveModel(dir, m, { optimizer: makeOptimizer("sgd", { lr: 0.1 }), step: 5 });
+  assert.deepEqual(readdirSync(dir).sort(), ["checkpoint.json", "checkpoints", "config.json", "model.safetensors", "optimizer.safetensors"]);
+  const manifest = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8"));
+  assert.equal(manifest.step, 5);
+  assert.deepEqual(readdirSync(join(dir, "checkpoints")), [manifest.generation.split("/")[1]], "only the current generation is kept");
+  assert.deepEqual(readdirSync(join(dir, manifest.generation)).sort(), ["config.json", "model.safetensors", "optimizer.safetensors"]);
+  for (const f of ["config.json", "model.safetensors"]) assert.ok(readFileSync(join(dir, f)).equals(readFileSync(join(dir, manifest.generation, f))), `${f}: the copy is the checkpoint's`);
+  assert.equal(JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).model.cell, "lstm");
+  rmSync(dir, { recursive: true });
+});
+
+test("a checkpoint whose files do not match its manifest is refused with one line naming the file", () => {
+  const m = new Sequence({ cell: "gru", input: 2, hidden: 3, output: 1 });
+  const dir = tmp();
+  saveModel(dir, m, { optimizer: makeOptimizer("adam"), step: 3 });
+  const { generation } = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8"));
+  const weights = join(dir, generation, "model.safetensors");
+  const bytes = readFileSync(weights);
+  bytes[bytes.length - 1] ^= 1;                      // one bit of one weight
+  writeFileSync(weights, bytes);
+  assert.throws(() => loadModel(dir), /model\.safetensors: expected \d+ bytes with SHA-256 [0-9a-f]{12}… as checkpoint\.json says, got \d+ bytes with [0-9a-f]{12}… \(a mixed or damaged checkpoint\)$/);
+  rmSync(join(dir, generation, "optimizer.safetensors"));
+  writeFileSync(weights, readFileSync(join(dir, "model.safetensors")));
+  assert.throws(() => loadModel(dir), /optimizer\.safetensors: expected the file the checkpoint of step 3 names, got none/);
+  rmSync(dir, { recursive: true });
+});
+
+test("a directory of the older layout whose optimiser is of another step than config.json is refused (a mixed checkpoint)", () => {
+  const m = new Sequence({ cell: "elman", input: 2, hidden: 3, output: 1 });
+  const dir = tmp();
+  const opt = makeOptimizer("sgd", { lr: 0.1 });
+  opt.step(m.params, new Float32Array(m.params.length));            // the optimiser at step 1
+  saveModel(dir, m, { optimizer: opt, training: { step: 4 } });
+  rmSync(join(dir, "checkpoint.json")); rmSync(join(dir, "checkpoints"), { recursive: true });
+  assert.throws(() => loadModel(dir), /optimizer\.safetensors: expected the optimiser state of step 4 \(config\.json's\), got step 1 \(a mixed checkpoint/);
   rmSync(dir, { recursive: true });
 });
 

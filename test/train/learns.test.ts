@@ -67,9 +67,12 @@ test("same seed, data and config give bit-identical weights", () => {
   assert.deepEqual(run(), run());
 });
 
-test("a non-finite loss stops training with a message naming the update", () => {
+test("a non-finite loss stops training with a message naming the bad input, or else the update", () => {
   const m = new Sequence({ cell: "elman", input: 1, hidden: 2, output: 1 });
   const tr = new Trainer(m, { loss: "mse", optimizer: makeOptimizer("sgd", { lr: 0.1 }) });
   const x = new Float32Array([1, NaN]);
-  assert.throws(() => tr.trainStep({ x, T: 2, B: 1, targets: new Float32Array([0, 0]) }), /loss is NaN at update 1/);
+  assert.throws(() => tr.trainStep({ x, T: 2, B: 1, targets: new Float32Array([0, 0]) }), /^RecurrentError: trainStep: batch\.x\[1\]: expected a finite number, got NaN$/);
+  assert.throws(() => tr.trainStep({ x: new Float32Array([1, 2]), T: 2, B: 1, targets: new Float32Array([0, Infinity]) }), /^RecurrentError: trainStep: batch\.targets\[1\]: expected a finite number, got Infinity$/);
+  m.params.fill(Infinity);                            // finite data, weights gone: the run diverged
+  assert.throws(() => tr.trainStep({ x: new Float32Array([1, 2]), T: 2, B: 1, targets: new Float32Array([0, 0]) }), /loss is NaN at update 1/);
 });

@@ -53,6 +53,7 @@ export function register(program: Command): void {
     .option("--fill <policy>", "forecast: missing values: error|ffill|drop (default error)")
     .option("--sequences <file>", "classify: long-format sequences (sequence_id, step, features...)")
     .option("--labels <file>", "classify: labels (sequence_id, label)")
+    .option("--label-column <name>", "classify: the labels file's class column (default label)")
     .option("--val <share>", "validation share (< 1) or count of steps", num("--val"))
     .option("--test <share>", "test share (< 1) or count of steps", num("--test"))
     .option("--train-size <n>", "forecast: training steps (the rest after validation and test is left out)", int("--train-size", 1))

@@ -1,15 +1,13 @@
-// A training run's checkpoint in its model directory: the model directory of src/io/model-dir.ts
-// (weights, optimiser, config.json whose "training" object is the TrainingState below) plus
+// A training run's checkpoint: the model directory of src/io/model-dir.ts (config.json whose
+// "training" object is the TrainingState below, weights, optimiser), plus
 //   carry.safetensors  the state carried between language-model chunks, mid-epoch only
 //   best.safetensors   the weights of the best validation loss so far (what eval/generate use)
-// The extra files are written (atomically) before config.json, which saveModel writes last;
-// carry.safetensors names the step it belongs to, so a mismatch is caught on resume.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+// all committed as one unit (src/io/checkpoint-store.ts): a crash at any instant leaves the
+// previous checkpoint or this one. carry.safetensors also names the step it belongs to.
 import { join } from "node:path";
 import { RecurrentError } from "../../errors.ts";
-import { writeFileAtomic } from "../../io/files.ts";
-import { saveModel } from "../../io/model-dir.ts";
-import { loadWeightsInto, weightsToBytes } from "../../io/model-bytes.ts";
+import { readModelFile, saveModel } from "../../io/model-dir.ts";
+import { loadWeightsInto } from "../../io/model-bytes.ts";
 import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../io/safetensors.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import type { Optimizer } from "../../train/optim/index.ts";
@@ -27,24 +25,25 @@ export interface TrainingState extends FitState {
   resumes?: Array<{ step: number; changes: string[] }>;
 }
 
-/** Saves everything a resume needs; config.json is written last. */
-export function saveCheckpoint(dir: string, model: Sequence, optimizer: Optimizer, task: Record<string, unknown>, state: TrainingState, carry: Vec[][] | null): void {
-  const carryPath = join(dir, "carry.safetensors");
+/** Saves everything a resume needs, as one checkpoint. `best`: the best weights' bytes so far. */
+export function saveCheckpoint(dir: string, model: Sequence, optimizer: Optimizer, task: Record<string, unknown>, state: TrainingState, carry: Vec[][] | null, best: Uint8Array | null): void {
+  const files: Record<string, Uint8Array> = {};
   if (carry && state.batch > 0) {
     const tensors: Record<string, TensorToWrite> = {};
     carry.forEach((layer, l) => layer.forEach((v, k) => { tensors[`l${l}.s${k}`] = { shape: [v.length], data: v.slice() }; }));
-    writeFileAtomic(carryPath, writeSafetensors(tensors, { step: String(state.step) }));
+    files["carry.safetensors"] = writeSafetensors(tensors, { step: String(state.step) });
   }
+  if (best) files["best.safetensors"] = best;
   const rngJson = (r: Array<number | null> | null) => r && r.map((v) => (v === null || Number.isNaN(v) ? null : v));
-  saveModel(dir, model, { task, optimizer, training: { ...state, rng: rngJson(state.rng), rngEpoch: rngJson(state.rngEpoch) } as unknown as Record<string, unknown> });
-  if (!(carry && state.batch > 0)) rmSync(carryPath, { force: true });
+  saveModel(dir, model, { task, optimizer, files, step: state.step, training: { ...state, rng: rngJson(state.rng), rngEpoch: rngJson(state.rngEpoch) } as unknown as Record<string, unknown> });
 }
 
 /** The carried state saved with a mid-epoch checkpoint, checked against the model's state sizes. */
 export function loadCarry(dir: string, model: Sequence, batchSize: number, step: number): Vec[][] {
+  const bytes = readModelFile(dir, "carry.safetensors");
   const path = join(dir, "carry.safetensors");
-  if (!existsSync(path)) throw new RecurrentError(`${dir}: expected carry.safetensors for a checkpoint taken mid-epoch, got none`);
-  const { tensors, metadata } = readSafetensors(readFileSync(path), path);
+  if (!bytes) throw new RecurrentError(`${dir}: expected carry.safetensors for a checkpoint taken mid-epoch, got none`);
+  const { tensors, metadata } = readSafetensors(bytes, path);
   if (metadata.step !== String(step)) throw new RecurrentError(`${path}: expected the state of step ${step}, got step ${metadata.step} (an interrupted checkpoint write)`);
   return model.zeroState(batchSize).map((layer, l) => layer.map((v, k) => {
     const t = tensors[`l${l}.s${k}`];
@@ -54,14 +53,13 @@ export function loadCarry(dir: string, model: Sequence, batchSize: number, step:
   }));
 }
 
-export function saveBest(dir: string, model: Sequence): void {
-  writeFileAtomic(join(dir, "best.safetensors"), weightsToBytes(model));
-}
+/** The best weights' bytes of the directory's checkpoint, or null. */
+export function readBest(dir: string): Uint8Array | null { return readModelFile(dir, "best.safetensors"); }
 
-/** Loads best.safetensors into the model when the directory has one (else keeps the last weights). */
+/** Loads the best weights into the model when the directory has them (else keeps the last weights). */
 export function loadBestInto(dir: string, model: Sequence): boolean {
-  const path = join(dir, "best.safetensors");
-  if (!existsSync(path)) return false;
-  loadWeightsInto(model, readFileSync(path), path);
+  const bytes = readBest(dir);
+  if (!bytes) return false;
+  loadWeightsInto(model, bytes, join(dir, "best.safetensors"));
   return true;
 }

@@ -85,8 +85,7 @@ export function classifyProblem(o: TrainOptions): TrainProblem {
   const data = loadClassify(o);
   const K = data.labels.size, train = data.split.train;
   let batches: Int32Array[] = [];
-  // `labelColumn` comes from train's --label-column (TrainOptions.labelColumn once wired).
-  const { labelColumn } = o as TrainOptions & LabelColumnOption;
+  const { labelColumn } = o;   // train's --label-column
   const record: ClassifyRecord = { kind: "classify", features: data.features, labels: [...data.labels.labels], val: o.val ?? 0.2, test: o.test ?? 0, seed: o.seed, ...(labelColumn ? { labelColumn } : {}) };
   return {
     task: "classify",

@@ -12,6 +12,7 @@ import { Rng } from "../../rand.ts";
 import { Sequence } from "../../model/sequence.ts";
 import { initialize } from "../../model/initialize.ts";
 import { loadModel } from "../../io/model-dir.ts";
+import { weightsToBytes } from "../../io/model-bytes.ts";
 import { makeOptimizer, optimizerFromState, type Optimizer } from "../../train/optim/index.ts";
 import { fit, initialFitState, type Callback, type EvaluationRecord, type History } from "../../train/fit.ts";
 import { MetricsLog, type MetricsRecord } from "./metrics-log.ts";
@@ -22,7 +23,7 @@ import { STATE_NAMES } from "../../analysis/gradients/state-grads.ts";
 import { writeChart } from "../../plot/chart.ts";
 import { resumeOptions, type TrainOptions } from "./options.ts";
 import type { TrainProblem } from "./problem.ts";
-import { loadCarry, saveBest, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
+import { loadCarry, readBest, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";
 import { parseScheduleFlag } from "./schedule-flag.ts";
 import { lmProblem } from "./lm.ts";
@@ -147,13 +148,14 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
       const extra = Object.entries(ctx.state.best?.step === record.step ? ctx.state.best.metrics : {}).filter(([k]) => k !== "tokens").slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
       progress.log(`epoch ${record.epoch.toFixed(2)} step ${record.step}: ${record.train_loss !== undefined ? `train ${record.train_loss.toFixed(4)}, ` : ""}val ${record.val_loss.toFixed(4)}${extra ? ` (${extra})` : ""}`);
     },
-    onBest: () => saveBest(dir, model),
+    onBest: () => { bestBytes = weightsToBytes(model); },   // saved with the next checkpoint
     onCheckpoint: (ctx) => {
       st = { ...st, ...ctx.state, options: o, ...(grads ? { gradLog: grads.pending() } : {}) };
-      saveCheckpoint(dir, model, optimizer, problem.record, st, problem.carry ? ctx.carried : null);
+      saveCheckpoint(dir, model, optimizer, problem.record, st, problem.carry ? ctx.carried : null, bestBytes);
     },
   };
   const unitsAtStart = st.units;
+  let bestBytes: Uint8Array | null = resume ? readBest(dir) : null;
   let history: History;
   try {
     history = await fit(model, problem, {

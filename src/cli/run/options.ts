@@ -62,6 +62,8 @@ export interface TrainOptions {
   fill?: FillPolicy;
   sequences?: string;
   labels?: string;
+  /** classify: the labels file's class column (default "label"). */
+  labelColumn?: string;
   /** Validation and test shares (or counts for series). */
   val?: number;
   test?: number;
@@ -77,7 +79,7 @@ export interface TrainOptions {
 /** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
 const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "clip",
   "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
-  "horizon", "window", "season", "fill", "sequences", "labels", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
+  "horizon", "window", "season", "fill", "sequences", "labels", "labelColumn", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
 
 /** Task-specific defaults: sizes that train well in minutes on a laptop CPU. */
 export function defaultsFor(task: string): Omit<TrainOptions, "task"> {
