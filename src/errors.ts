@@ -5,6 +5,12 @@ export class RecurrentError extends Error {
   override name = "RecurrentError";
 }
 
+/** Training produced a non-finite or diverging loss or gradient from finite data: the run, not
+ *  the input, went wrong (a lower learning rate or clipping may help; the CLI can roll back). */
+export class DivergenceError extends RecurrentError {
+  override name = "DivergenceError";
+}
+
 /** Throws a RecurrentError "<where>: expected <expected>, got <got>". */
 export function fail(where: string, expected: string, got: unknown): never {
   throw new RecurrentError(`${where}: expected ${expected}, got ${show(got)}`);

@@ -14,7 +14,7 @@
 //
 // Pure: no Node import (the browser playground runs it in a worker). Not here: files,
 // progress bars, signals (the CLI's callbacks in src/cli/run/), the data (src/data/datasets.ts).
-import { check, checkInt, RecurrentError } from "../errors.ts";
+import { check, checkInt, DivergenceError, RecurrentError } from "../errors.ts";
 import { Rng } from "../rand.ts";
 import type { Sequence } from "../model/sequence.ts";
 import type { Vec } from "../tensor/types.ts";
@@ -94,6 +94,8 @@ export interface FitState {
   lossUnits: number;
   /** Why the run stopped last, or null while running. */
   stopped: StopReason | null;
+  /** The first update's training loss: the yardstick of `divergence` (absent in older checkpoints). */
+  initialLoss?: number | null;
 }
 
 export type StopReason = "epochs" | "early-stopping" | "time-limit" | "aborted" | "callback";
@@ -172,6 +174,10 @@ export interface FitOptions {
   minEvaluations?: number;
   /** Stop after this many scheduled evaluations without a better validation loss (0 = never). */
   patience?: number;
+  /** Stop with a DivergenceError when a validation loss exceeds this many times the first
+   *  update's training loss (or 1, whichever is larger), before it can be kept as the best or
+   *  checkpointed (default 100; 0: never). A non-finite validation loss always stops the run. */
+  divergence?: number;
   callbacks?: Callback[];
   /** Stops the run at the next batch (a checkpoint is still offered to the callbacks). */
   signal?: AbortSignal;
@@ -278,6 +284,7 @@ export async function fit(model: Sequence, data: TrainData, options: FitOptions 
     if (!o.validationData) return;
     const e0 = clock();
     const ev = typeof o.validationData === "function" ? o.validationData(model, trainer) : evaluateData(trainer, o.validationData);
+    checkNotDiverged(ev.loss, st, o.divergence ?? 100);
     const record: EvaluationRecord = {
       step: st.step, epoch: st.epoch + st.batch / n, seconds: 0,
       ...(st.lossUnits > 0 ? { train_loss: st.lossSum / st.lossUnits } : {}), val_loss: ev.loss, ...ev.metrics,
@@ -320,6 +327,7 @@ export async function fit(model: Sequence, data: TrainData, options: FitOptions 
       const b = data.batch(st.batch);
       const r = trainer.trainStep(b, data.carry ? carried : null);
       if (data.carry) carried = r.state;
+      st.initialLoss ??= r.loss;
       const u = unitsOf(data, b);
       st.lossSum += r.loss * u; st.lossUnits += u; st.units += u; sessionUnits += u;
       epochLoss += r.loss * u; epochUnits += u;
@@ -354,6 +362,15 @@ export async function fit(model: Sequence, data: TrainData, options: FitOptions 
   return history;
 }
 
+/** A validation loss that is not finite, or far above where training started, stops the run. */
+function checkNotDiverged(loss: number, st: FitState, factor: number): void {
+  if (!Number.isFinite(loss)) throw new DivergenceError(`validation: loss is ${loss} at step ${st.step}; stopped (lower --lr or set --clip)`);
+  const base = Math.max(st.initialLoss ?? 0, 1);
+  if (factor > 0 && st.initialLoss != null && loss > factor * base) {
+    throw new DivergenceError(`validation: loss ${loss.toPrecision(4)} at step ${st.step} is more than ${factor} × ${base.toPrecision(4)} (the first update's loss, at least 1): the run diverged; stopped (lower --lr or set --clip)`);
+  }
+}
+
 /** Stops the run after `patience` scheduled evaluations without a better validation loss. */
 export function earlyStopping(patience: number): Callback {
   checkInt(patience, "earlyStopping: patience");
@@ -383,6 +400,7 @@ function checkFitOptions(o: FitOptions): FitOptions {
   if (o.timeLimit !== undefined) check(Number.isFinite(o.timeLimit) && o.timeLimit >= 0, "fit: timeLimit", "seconds >= 0", o.timeLimit);
   check((o.epochs ?? 1) > 0 || (o.timeLimit ?? 0) > 0, "fit: epochs", "a number of epochs > 0, or a timeLimit", o.epochs);
   for (const k of ["evalEvery", "minEvaluations", "patience"] as const) if (o[k] !== undefined) checkInt(o[k], `fit: ${k}`, 0);
+  if (o.divergence !== undefined) check(Number.isFinite(o.divergence) && o.divergence >= 0, "fit: divergence", "a factor >= 0 (0: off)", o.divergence);
   for (const k of ["lr", "clipNorm", "clipValue"] as const) if (o[k] !== undefined) check(Number.isFinite(o[k]) && o[k]! >= 0, `fit: ${k}`, "a finite number >= 0", o[k]);
   if (o.lrSchedule !== undefined) checkSchedule(o.lrSchedule, "fit: lrSchedule");
   if ((o.patience ?? 0) > 0) check(o.validationData !== undefined, "fit: patience", "validationData to judge improvement by", "none");

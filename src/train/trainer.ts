@@ -4,7 +4,7 @@
 //
 // Batches are time-major: x (T, B, I); targets per row n = t·B + b for many-to-many
 // ((T·B) class indices or (T·B, O) values), per sequence for many-to-one ((B) or (B, O)).
-import { check, RecurrentError } from "../errors.ts";
+import { check, DivergenceError, RecurrentError } from "../errors.ts";
 import type { Sequence } from "../model/sequence.ts";
 import { zeros, type Vec } from "../tensor/types.ts";
 import { clipByGlobalNorm, clipByValue, globalNorm } from "./clip.ts";
@@ -124,12 +124,13 @@ export class Trainer {
       const bad = firstNonFinite(batch.x), badY = batch.targets instanceof Int32Array ? -1 : firstNonFinite(batch.targets as ArrayLike<number>);
       if (bad >= 0) throw new RecurrentError(`trainStep: batch.x[${bad}]: expected a finite number, got ${batch.x[bad]}`);
       if (badY >= 0) throw new RecurrentError(`trainStep: batch.targets[${badY}]: expected a finite number, got ${(batch.targets as ArrayLike<number>)[badY]}`);
-      throw new RecurrentError(`training: loss is ${loss} at update ${this.updates + 1}; stopped (lower --lr or set --clip)`);
+      throw new DivergenceError(`training: loss is ${loss} at update ${this.updates + 1}; stopped (lower --lr or set --clip)`);
     }
     if (this.opts.clipValue) clipByValue(m.grads, this.opts.clipValue);
     const { norm, clipped } = this.opts.clipNorm ? clipByGlobalNorm(m.grads, this.opts.clipNorm) : { norm: globalNorm(m.grads), clipped: false };
     if (!Number.isFinite(norm)) {
-      throw new RecurrentError(`training: gradient norm is ${norm} at update ${this.updates + 1}; stopped (lower --lr or set --clip)`);
+      const t = m.tensors.find((e) => firstNonFinite(m.grads.subarray(e.offset, e.offset + e.size)) >= 0);
+      throw new DivergenceError(`training: gradient norm is ${norm} at update ${this.updates + 1}${t ? ` (first non-finite gradient: ${t.name})` : ""}; stopped (lower --lr or set --clip)`);
     }
     if (clipped) this.clipEvents++;
     this.opts.optimizer.step(m.params, m.grads, this.opts.lr?.(this.updates));

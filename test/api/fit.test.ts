@@ -113,3 +113,16 @@ test("a run resumed from its FitState, optimiser state and carried state ends wi
   await fit(resumed, d.train, { epochs: 2, optimizer: optimizerFromState(saved!.opt), resume: { state: saved!.state, carried: saved!.carried } });
   assert.deepEqual(Array.from(resumed.params), Array.from(full.params));
 });
+
+test("divergence: a validation loss far above the first update's stops the run before it is kept as the best", async () => {
+  const d = textData(text, { batchSize: 4, seqLength: 16 });
+  let calls = 0;
+  const exploding = () => ({ loss: calls++ === 0 ? 3 : 1e6, metrics: {} });
+  const bests: number[] = [];
+  await assert.rejects(fit(charModel(d.vocab.size), d.train, { epochs: 5, evalEvery: 2, validationData: exploding, callbacks: [{ onBest: (_, r) => { bests.push(r.val_loss); } }] }),
+    (e: Error) => e.name === "DivergenceError" && /^validation: loss 1\.000e\+6 at step 4 is more than 100 × [\d.]+ \(the first update's loss, at least 1\): the run diverged/.test(e.message));
+  assert.deepEqual(bests, [3]);
+  await assert.rejects(fit(charModel(d.vocab.size), d.train, { epochs: 1, validationData: () => ({ loss: NaN, metrics: {} }) }), /^DivergenceError: validation: loss is NaN at step \d+/);
+  const off = await fit(charModel(d.vocab.size), d.train, { epochs: 1, evalEvery: 2, divergence: 0, validationData: () => ({ loss: 1e9, metrics: {} }) });
+  assert.equal(off.stopped, "epochs", "divergence: 0 turns the check off");
+});

@@ -32,6 +32,7 @@ export function register(program: Command): void {
     .option("--optimizer <name>", "sgd|adam|adamw|rmsprop|adagrad (default adam)")
     .option("--lr <rate>", "learning rate", num("--lr"))
     .option("--lr-schedule <spec>", "learning-rate schedule: constant|step:N[:gamma]|exponential:gamma|cosine[:N[:lrMin]]|warmup:N:SPEC or a JSON object (default constant)")
+    .option("--on-nonfinite <policy>", "a non-finite or diverging loss: stop (default) or rollback (reload the last checkpoint with the learning rate halved, at most 3 times)")
     .option("--clip <norm>", "clip the global gradient norm (0: off)", num("--clip"))
     .option("--seed <n>", "seed of the one random generator (initial weights, batch order, split)", int("--seed", 0))
     .option("--init <scheme>", "pytorch|glorot initial weights (default pytorch)")

@@ -7,7 +7,7 @@
 // checks that a resume may go on, and reports; it has no loop of its own.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { RecurrentError } from "../../errors.ts";
+import { DivergenceError, RecurrentError } from "../../errors.ts";
 import { Rng } from "../../rand.ts";
 import { Sequence } from "../../model/sequence.ts";
 import { initialize } from "../../model/initialize.ts";
@@ -59,7 +59,12 @@ export interface RunHooks {
    *  (the CLI reads it from RECURRENT_INTERRUPT_AT_STEP), so a test can stop a run at an exact
    *  instant, an epoch's first batch included, where a real signal's timing is a race. */
   interruptAt?: number;
+  /** Rollbacks made so far in this invocation (--on-nonfinite rollback). */
+  rollbacks?: number;
 }
+
+/** --on-nonfinite rollback gives up after this many rollbacks in one invocation. */
+const MAX_ROLLBACKS = 3;
 
 export async function runTraining(o: TrainOptions, dir: string, resume: boolean, hooks: RunHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? ((s: string) => process.stderr.write(`${s}\n`));
@@ -156,24 +161,34 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   };
   const unitsAtStart = st.units;
   let bestBytes: Uint8Array | null = resume ? readBest(dir) : null;
-  let history: History;
+  let history: History | undefined, rollback: (() => Promise<RunSummary>) | null = null;
   try {
-    history = await fit(model, problem, {
-      epochs: o.epochs, timeLimit: o.timeLimit, optimizer, clipNorm: o.clip, loss: problem.loss,
-      ...(o.lrSchedule ? { lrSchedule: parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs * n : null) } : {}),
-      validationData: (m, trainer) => {
-        try { return problem.validate(m, trainer, (done, of) => progress.phase(`validating ${Math.floor(100 * done / of)}% (${done}/${of})`)); }
-        finally { progress.phase(null); }
-      },
-      evalEvery: o.evalEvery, minEvaluations: o.minEvaluations, patience: o.patience,
-      callbacks: [cliCallbacks], signal: abort.signal, rng,
-      ...(resume ? { resume: { state: st, carried } } : {}),
-    });
+    try {
+      history = await fit(model, problem, {
+        epochs: o.epochs, timeLimit: o.timeLimit, optimizer, clipNorm: o.clip, loss: problem.loss,
+        ...(o.lrSchedule ? { lrSchedule: parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs * n : null) } : {}),
+        validationData: (m, trainer) => {
+          try { return problem.validate(m, trainer, (done, of) => progress.phase(`validating ${Math.floor(100 * done / of)}% (${done}/${of})`)); }
+          finally { progress.phase(null); }
+        },
+        evalEvery: o.evalEvery, minEvaluations: o.minEvaluations, patience: o.patience,
+        callbacks: [cliCallbacks], signal: abort.signal, rng,
+        ...(resume ? { resume: { state: st, carried } } : {}),
+      });
+    } catch (e) {
+      // --on-nonfinite rollback: back to the last checkpoint (nothing after it was saved), slower.
+      const rollbacks = hooks.rollbacks ?? 0;
+      if (!(e instanceof DivergenceError) || o.onNonfinite !== "rollback" || rollbacks >= MAX_ROLLBACKS) throw e;
+      progress.stop();
+      log(`${e.message.replace(/; stopped.*$/, "")}: rolling back to the last checkpoint with --lr ${o.lr / 2} (rollback ${rollbacks + 1} of ${MAX_ROLLBACKS})`);
+      rollback = () => runTraining({ ...o, lr: o.lr / 2 }, dir, true, { ...hooks, rollbacks: rollbacks + 1 });
+    }
   } finally {
     process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
     progress.stop();
   }
-  const stop = history.stopped;
+  if (rollback) return rollback();
+  const stop = history!.stopped;
   const records = metrics.read();
   const title = `${problem.task}: ${model.toString().split("  #")[0]}`;
   await writeChart(dir, "loss", lossCurveSpec(records, { title, yTitle: problem.loss === "ce" ? "cross-entropy (nats)" : problem.loss === "mse" ? "MSE (scaled)" : "binary cross-entropy" }));
@@ -188,7 +203,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
   return {
     task: problem.task, out: dir, model: model.toString(), params: model.paramCount, backend, stopped: stop ?? "",
     epochs: Number((st.epoch + st.batch / n).toFixed(4)), steps: st.step, seconds: Number(st.seconds.toFixed(3)),
-    tokens_per_s: Math.round(history.unitsPerSecond), unit: problem.unit,
+    tokens_per_s: Math.round(history!.unitsPerSecond), unit: problem.unit,
     train_loss: typeof lastRecord?.train_loss === "number" ? lastRecord.train_loss : NaN,
     val_loss: st.best?.loss ?? NaN, last_val_loss: lastEval?.val_loss ?? (typeof lastRecord?.val_loss === "number" ? lastRecord.val_loss : NaN),
     best_step: st.best?.step ?? 0, metrics: st.best?.metrics ?? {},

@@ -35,6 +35,9 @@ export interface TrainOptions {
   lr: number;
   /** A learning-rate schedule over updates (./schedule-flag.ts syntax); absent: constant --lr. */
   lrSchedule?: string;
+  /** What a non-finite or diverging loss does: stop the run, or reload the last checkpoint
+   *  with the learning rate halved (at most 3 times per invocation). */
+  onNonfinite: "stop" | "rollback";
   /** Global-norm clipping (0 = off). */
   clip: number;
   seed: number;
@@ -77,13 +80,13 @@ export interface TrainOptions {
 }
 
 /** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
-const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "clip",
+const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "onNonfinite", "clip",
   "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
   "horizon", "window", "season", "fill", "sequences", "labels", "labelColumn", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
 
 /** Task-specific defaults: sizes that train well in minutes on a laptop CPU. */
 export function defaultsFor(task: string): Omit<TrainOptions, "task"> {
-  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1 };
+  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, onNonfinite: "stop" as const, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1 };
   switch (task) {
     case "charlm": return { ...common, hidden: 128, seq: 64, batch: 32, epochs: 10, lr: 2e-3, clip: 5, patience: 3 };
     // Zaremba et al.'s small configuration sizes (2 × 200, 35 steps, batch 20), trained with Adam.
@@ -122,6 +125,7 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   checkOneOf(o.cell, CELLS, "--cell");
   checkOneOf(o.optimizer, OPTIMIZER_NAMES, "--optimizer");
   checkOneOf(o.init, INIT_SCHEMES, "--init");
+  checkOneOf(o.onNonfinite, ["stop", "rollback"] as const, "--on-nonfinite");
   checkInt(o.hidden, "--hidden"); checkInt(o.layers, "--layers"); checkInt(o.batch, "--batch");
   checkInt(o.seq, "--seq", 0); checkInt(o.epochs, "--epochs", 0); checkInt(o.seed, "--seed", 0);
   checkInt(o.patience, "--patience", 0); checkInt(o.evalEvery, "--eval-every", 0); checkInt(o.minEvaluations, "--min-evaluations", 0); checkInt(o.threads, "--threads", 0);
@@ -154,7 +158,7 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
 
 /** Options a resumed run may change: they steer the rest of the run without making its past
  *  (weights, optimiser state, data order) mean something else. Everything else is fixed. */
-export const RESUMABLE_OPTIONS = ["lr", "lrSchedule", "epochs", "timeLimit", "clip", "evalEvery", "minEvaluations", "patience", "threads"] as const;
+export const RESUMABLE_OPTIONS = ["lr", "lrSchedule", "onNonfinite", "epochs", "timeLimit", "clip", "evalEvery", "minEvaluations", "patience", "threads"] as const;
 
 /**
  * The options of a resumed run: the saved ones, then a config file's, then the flags'.
