@@ -6,6 +6,7 @@
 //   --pytorch FILE.safetensors  the weights as a PyTorch state_dict (Elman: b_ih = b_h, b_hh = 0),
 //                               optionally under --prefix "rnn.": loads with load_state_dict.
 // Checks everything before writing; the file is written atomically.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError } from "../../errors.ts";
@@ -16,7 +17,7 @@ import { exportTorchStateDict } from "../../io/pytorch.ts";
 import { writeSafetensors } from "../../io/safetensors.ts";
 import { Task, largeFiles } from "../progress-task.ts";
 
-interface Opts { model: string; onnx?: string; pytorch?: string; prefix: string; stateInputs?: boolean }
+interface Opts { model: string; onnx?: string; pytorch?: string; prefix: string; stateInputs?: boolean; force?: boolean }
 
 export function register(program: Command): void {
   program.command("export")
@@ -26,11 +27,15 @@ export function register(program: Command): void {
     .option("--state-inputs", "onnx: add h0 (and c0) inputs, (L, B, H); without it states start at zero")
     .option("--pytorch <file>", "write the weights as a PyTorch state_dict in safetensors")
     .option("--prefix <prefix>", "pytorch: prefix for the RNN's keys, e.g. \"rnn.\"", "")
+    .option("--force", "replace files that exist already")
     .action((opts: Opts) => { runExport(opts); });
 }
 
 export function runExport(opts: Opts): void {
   if (!opts.onnx && !opts.pytorch) throw new RecurrentError("export: expected --onnx FILE.onnx or --pytorch FILE.safetensors, got neither");
+  for (const [flag, file] of [["--onnx", opts.onnx], ["--pytorch", opts.pytorch]] as const) {
+    if (file && existsSync(file) && !opts.force) throw new RecurrentError(`export ${flag} ${file}: expected a new file, got one that exists (add --force to replace it)`);
+  }
   // Progress on stderr, a line per step: from the start for a large model, else after 2 s.
   const steps = 1 + (opts.onnx ? 2 : 0) + (opts.pytorch ? 2 : 0);
   const task = new Task({ label: "export", unit: "steps", total: steps, interval: 0, show: largeFiles(join(opts.model, "model.safetensors")) });

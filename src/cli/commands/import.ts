@@ -3,7 +3,7 @@
 //   --from tfjs --model model.json --out DIR
 // Everything is read and checked before anything is written (one clear line on bad input,
 // exit 1, nothing written). The conversions live in src/io/pytorch.ts and src/io/tfjs.ts.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError, checkOneOf } from "../../errors.ts";
@@ -14,7 +14,7 @@ import { importTfjsModel } from "../../io/tfjs.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import { Task, largeFiles } from "../progress-task.ts";
 
-interface Opts { from: string; cell?: string; weights?: string; model?: string; out?: string; nonlinearity: string; outputActivation: string; dtype?: string }
+interface Opts { force?: boolean; from: string; cell?: string; weights?: string; model?: string; out?: string; nonlinearity: string; outputActivation: string; dtype?: string }
 
 export function register(program: Command): void {
   program.command("import")
@@ -26,19 +26,27 @@ export function register(program: Command): void {
     .option("--output-activation <name>", "pytorch: activation after head.weight/head.bias: linear | softmax | sigmoid", "linear")
     .option("--dtype <dtype>", "float32 | float64 (default: float64 for F64 files, else float32)")
     .option("--model <file>", "tfjs: model.json (weights files beside it)")
-    .option("--out <dir>", "the model directory to write")
+    .option("--out <dir>", "the model directory to write (a new one, or with --force one to replace)")
+    .option("--force", "replace the model already in --out (its checkpoint, metrics and plots go)")
     .action((opts: Opts) => { runImport(opts); });
 }
+
+/** What a replaced model's training left beside it (--force). */
+const REPLACED = ["metrics.jsonl", "loss.svg", "loss.png", "gradients.svg", "gradients.png"];
 
 export function runImport(opts: Opts): Sequence {
   const from = checkOneOf(opts.from, ["pytorch", "tfjs"] as const, "import --from");
   if (!opts.out) throw new RecurrentError("import --out: expected a directory to write the model to, got nothing");
+  const out = opts.out;
+  const holds = ["config.json", "checkpoint.json"].some((f) => existsSync(join(out, f)));
+  if (holds && !opts.force) throw new RecurrentError(`import --out ${out}: expected a new directory, got one that holds a model (add --force to replace it)`);
   // Progress on stderr, a line per step (reading, converting, writing): from the start for
   // large weights, else after 2 s.
   const task = new Task({ label: "import", unit: "steps", total: 3, interval: 0, show: from === "pytorch" && largeFiles(opts.weights) });
   try {
     const { model, summary } = from === "pytorch" ? importPytorch(opts, task) : importTfjs(opts, task);
     task.update(2, `writing ${opts.out}`);
+    if (holds) for (const f of REPLACED) rmSync(join(out, f), { force: true });   // the replaced model's run
     saveModel(opts.out, model, { task: { importedFrom: from, source: from === "pytorch" ? opts.weights : opts.model } });
     task.finish();
     process.stdout.write(`imported ${summary}\n  → ${opts.out}: ${model.toString()}\n`);
