@@ -4,6 +4,7 @@
 // threads. Plain re-export lists only, one block per source: add new public names here (and to
 // src/browser.ts when they import nothing from Node) as they appear.
 import "./io/wasm-eager-node.ts";   // first: before browser.ts compiles the kernels
+import "./io/memory-node.ts";       // size checks against this machine's memory (model/budget.ts)
 export * from "./browser.ts";
 // Model directories (config.json + safetensors), as the command line writes and reads them.
 export { saveModel, loadModel } from "./io/model-dir.ts";

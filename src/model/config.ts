@@ -1,6 +1,7 @@
 // A model's configuration: what `config.json` holds, validated with one clear error per field.
 import { check, checkInt, checkOneOf } from "../errors.ts";
 import { GATE_ACTIVATIONS, type Activation, type GateActivation } from "../tensor/ops.ts";
+import { checkModelMemory } from "./budget.ts";
 
 export const CELLS = ["elman", "jordan", "lstm", "gru"] as const;
 export type CellKind = (typeof CELLS)[number];
@@ -36,8 +37,10 @@ export interface ModelConfig {
   resetAfter?: boolean;
 }
 
-/** Fills defaults and validates; throws a one-line error naming the field. */
-export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, where = "config"): Required<ModelConfig> {
+/** Fills defaults and validates; throws a one-line error naming the field. A configuration
+ *  whose float32 weights and gradients would not fit in memory is refused too (./budget.ts);
+ *  `sizes: "lower bound"` says so in that message when some sizes stand for larger unknown ones. */
+export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, where = "config", sizes: "exact" | "lower bound" = "exact"): Required<ModelConfig> {
   const cell = checkOneOf(c.cell, CELLS, `${where}.cell`);
   const input = checkInt(c.input, `${where}.input`);
   const hidden = checkInt(c.hidden, `${where}.hidden`);
@@ -61,5 +64,7 @@ export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, wh
   check(c.resetAfter === undefined || typeof c.resetAfter === "boolean", `${where}.resetAfter`, "true or false", c.resetAfter);
   if (cell !== "gru") check(c.resetAfter === undefined || c.resetAfter === true, `${where}.resetAfter`, "no reset-gate placement (only GRU has a reset gate)", c.resetAfter);
   const resetAfter = c.resetAfter ?? true;
-  return { cell, input, embedding, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback, gateActivation, resetAfter };
+  const normalised = { cell, input, embedding, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback, gateActivation, resetAfter };
+  checkModelMemory(normalised, where, 4, sizes === "lower bound");
+  return normalised;
 }

@@ -13,6 +13,7 @@ import type { Layer } from "../cells/layer.ts";
 import { LstmLayer } from "../cells/lstm.ts";
 import { zeros, type DType, type Vec } from "../tensor/types.ts";
 import { normaliseConfig, type ModelConfig } from "./config.ts";
+import { checkModelMemory } from "./budget.ts";
 import { LinearHead } from "./head.ts";
 import { summary } from "./summary.ts";
 import { evaluateModel, fitModel, generateText, predictModel, type FitData, type GenerateOptions, type ModelFitOptions, type SequenceArrays } from "../train/model-api.ts";
@@ -47,6 +48,7 @@ export class Sequence {
 
   constructor(config: Partial<ModelConfig>, readonly dtype: DType = "float32") {
     const c = normaliseConfig(config);
+    if (dtype === "float64") checkModelMemory(c, "config", 8);
     this.config = c;
     this.layers = [];
     for (let l = 0; l < c.layers; l++) {

@@ -5,10 +5,13 @@
 import type { Command } from "commander";
 import { loadModel } from "../../io/model-dir.ts";
 import { RecurrentError } from "../../errors.ts";
-import { TASK_NAMES } from "../../data/tasks/index.ts";
+import { TASK_NAMES, getTask } from "../../data/tasks/index.ts";
+import { defaultLength } from "../run/synthetic.ts";
 import { DATA_TASKS, readConfigFile, resolveOptions, resumeOptions, type TrainOptions } from "../run/options.ts";
 import { runTraining } from "../run/loop.ts";
 import { int, jsonLine, list, num } from "../run/flags.ts";
+import { normaliseConfig } from "../../model/config.ts";
+import { checkHeapList, checkTrainingMemory } from "../../model/budget.ts";
 
 interface Flags extends Partial<TrainOptions> { out?: string; resume?: string; config?: string; json?: boolean; length?: number }
 
@@ -89,8 +92,28 @@ Examples:
         if (!out) throw new RecurrentError("--out: expected a directory for the model, got none");
         dir = out;
       }
+      checkTrainingSize(options);
       const interrupt = process.env.RECURRENT_INTERRUPT_AT_STEP;   // a test hook (see RunHooks)
       const summary = await runTraining(options, dir, Boolean(resume), interrupt ? { interruptAt: Number(interrupt) } : {});
       if (json) process.stdout.write(jsonLine(summary));
     });
+}
+
+/** Arrays of the parameters' size each optimiser keeps (an upper bound: SGD's momentum). */
+const OPTIMIZER_SLOTS: Record<string, number> = { sgd: 1, adam: 2, adamw: 2, rmsprop: 2, adagrad: 1 };
+
+/**
+ * Refuses, before any data is read or anything allocated, a run the machine cannot hold
+ * (model/budget.ts): the model and one batch counted with the smallest input and output the
+ * data could give (one feature, one output), so what is refused surely does not fit; the data's
+ * own sizes are checked again when the model is built. Synthetic tasks keep one seed per batch
+ * of an epoch: --steps-per-epoch is bounded by the JS heap.
+ */
+export function checkTrainingSize(o: TrainOptions): void {
+  const c = normaliseConfig({ cell: o.cell, input: 1, hidden: o.hidden, layers: o.layers, output: 1, embedding: o.embedding ?? 0,
+    ...(o.cell === "jordan" && o.state ? { state: o.state } : {}) }, "train", "lower bound");
+  const synthetic = !(DATA_TASKS as readonly string[]).includes(o.task);
+  const steps = o.seq > 0 ? o.seq : synthetic ? defaultLength(getTask(o.task)) : o.window ?? 1;
+  checkTrainingMemory(c, { batch: o.batch, steps, optimizerSlots: OPTIMIZER_SLOTS[o.optimizer] ?? 2 }, "train");
+  if (synthetic) checkHeapList(o.stepsPerEpoch, "--steps-per-epoch", "the seeds of an epoch's batches");
 }
