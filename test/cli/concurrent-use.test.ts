@@ -21,8 +21,12 @@ test("a second run on the same --out refuses while the first runs; the lock goes
   const out = join(dir, "shared");
   const first = spawn(process.execPath, ["bin/recurrent.mjs", ...train, "--steps-per-epoch", "50", "--epochs", "400", "--out", out]);
   const done = new Promise<number | null>((resolve) => first.on("close", (code) => resolve(code)));
-  while (!existsSync(join(out, ".lock"))) await new Promise((r) => setTimeout(r, 20));
-  const second = await cli([...train, "--epochs", "1", "--out", out]);
+  while (!existsSync(join(out, ".lock")) || !existsSync(join(out, "checkpoint.json"))) await new Promise((r) => setTimeout(r, 20));
+  // A fresh run is refused by the directory's model; a resume (the clash that would write every
+  // metrics line twice) by the lock.
+  const fresh = await cli([...train, "--epochs", "1", "--out", out]);
+  assert.match(fresh.stderr, /^error: --out .*: expected a new directory, got one that holds a model/);
+  const second = await cli(["train", "--resume", out, "--epochs", "500"]);
   assert.equal(second.code, 1);
   assert.match(second.stderr, new RegExp(`^error: ${out}: expected a model directory no other run is using, got one locked by process ${first.pid} \\(running since .*\\)\\n$`));
   first.kill("SIGTERM");
