@@ -11,6 +11,7 @@
 import { RecurrentError } from "../errors.ts";
 import type { Sequence } from "../model/sequence.ts";
 import { importTorchStateDict, type InTensor, type TorchCell } from "./pytorch.ts";
+import { formatBytes, memoryLimits } from "../model/budget.ts";
 
 interface LayerJson { class_name: string; name?: string; config: Record<string, unknown> }
 interface WeightSpec { name: string; shape: number[]; dtype: string; quantization?: unknown }
@@ -37,53 +38,107 @@ function blocks(a: ArrayLike<number>, nBlocks: number, from: number[]): Float32A
 
 /** The layers of a tfjs topology in order (Sequential or a chain-shaped functional Model). */
 function layersOf(topology: unknown, src: string): LayerJson[] {
-  const t = topology as { model_config?: unknown; class_name?: string; config?: unknown } | null;
-  const top = (t?.model_config ?? t) as { class_name?: string; config?: { layers?: LayerJson[] } | LayerJson[] } | null;
-  const layers = Array.isArray(top?.config) ? top.config : top?.config?.layers;
-  if (!Array.isArray(layers)) err(`${src}: modelTopology: expected a Sequential or Model with config.layers, got ${JSON.stringify(top?.class_name ?? typeof topology)}`);
+  const t = topology as { model_config?: unknown } | null;
+  const top = (isObject(t) ? t.model_config ?? t : null) as { class_name?: unknown; config?: unknown } | null;
+  const layers: unknown = !isObject(top) ? undefined : Array.isArray(top.config) ? top.config : isObject(top.config) ? top.config.layers : undefined;
+  if (!Array.isArray(layers)) err(`${src}: modelTopology: expected a Sequential or Model with config.layers, got ${isObject(top) && typeof top.class_name === "string" ? describe(top.class_name) : describe(topology)}`);
   let prev: string | null = null;
-  for (const l of layers) {
-    const inbound = (l as { inbound_nodes?: unknown[][] }).inbound_nodes;
+  layers.forEach((l: unknown, i) => {
+    if (!isObject(l) || typeof l.class_name !== "string" || !isObject(l.config)) err(`${src}: modelTopology layer ${i}: expected {class_name, config}, got ${describe(l)}`);
+    const inbound = l.inbound_nodes;
     if (prev && Array.isArray(inbound) && inbound.length) {
-      const from = (inbound[0] as unknown[]).map((n) => (n as unknown[])[0]);
-      if (from.length !== 1 || from[0] !== prev) err(`${src}: layer "${l.name ?? l.config.name}": expected a chain (input from "${prev}"), got inputs ${JSON.stringify(from)}`);
+      const first: unknown = inbound[0];
+      const from = Array.isArray(first) ? first.map((n: unknown) => (Array.isArray(n) ? n[0] : n)) : [first];
+      if (from.length !== 1 || from[0] !== prev) err(`${src}: layer "${nameOf(l as unknown as LayerJson)}": expected a chain (input from "${prev}"), got inputs ${from.length <= 4 && from.every((f) => typeof f === "string") ? JSON.stringify(from) : describe(from)}`);
     }
-    prev = String(l.name ?? l.config.name);
-  }
-  return layers;
+    prev = nameOf(l as unknown as LayerJson);
+  });
+  return layers as LayerJson[];
+}
+
+/** A string field as it is, anything else as its description (never String() of a nested value). */
+function text(x: unknown): string { return typeof x === "string" ? x : describe(x); }
+function isObject(x: unknown): x is Record<string, unknown> { return typeof x === "object" && x !== null && !Array.isArray(x); }
+function nameOf(l: LayerJson): string { return String(l.name ?? l.config.name).slice(0, 100); }
+/** A value from the file, worded without trusting it (no recursion, long strings cut). */
+function describe(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x.length > 60 ? `${x.slice(0, 60)}…` : x);
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  return x === null ? "null" : typeof x === "object" ? "an object" : String(x);
+}
+
+/**
+ * A path a weights manifest names, checked before anything is read: relative and inside the
+ * model's folder ("group1-shard1of2.bin", "weights/a.bin"); never absolute, a URL, a "..", a
+ * backslash or a NUL. (The file reader checks again where it really leads: symlinks.)
+ */
+export function checkManifestPath(p: unknown, where: string): string {
+  const ok = typeof p === "string" && p.length > 0 && p.length <= 4096 && !p.includes("\0") && !p.includes("\\") &&
+    !p.startsWith("/") && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(p) && !p.split("/").some((seg) => seg === "..");
+  if (!ok) err(`${where}: expected a relative path to a file inside the model's folder, got ${describe(p)}`);
+  return p as string;
+}
+
+/** Bytes a group's weight specs declare (4 per float32 element), each spec checked. */
+function declaredBytes(weights: unknown, where: string): number {
+  if (!Array.isArray(weights)) err(`${where}.weights: expected a list of {name, shape, dtype}, got ${describe(weights)}`);
+  let total = 0;
+  weights.forEach((w: unknown, i) => {
+    if (!isObject(w) || typeof w.name !== "string") err(`${where}.weights[${i}]: expected {name, shape, dtype}, got ${describe(w)}`);
+    const name = JSON.stringify(w.name.slice(0, 100));
+    if (w.quantization) err(`${where}: weight ${name}: quantized weights are not supported`);
+    if (w.dtype !== "float32") err(`${where}: weight ${name}: expected dtype float32, got ${describe(w.dtype)}`);
+    const shape = w.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      err(`${where}: weight ${name} shape: expected a list of integers >= 0, got ${Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d !== "object") ? JSON.stringify(shape) : describe(shape)}`);
+    }
+    total += 4 * (shape as number[]).reduce((a, b) => a * b, 1);
+    const limit = memoryLimits();
+    if (!Number.isSafeInteger(total) || total > limit.bytes) err(`${where}: weight ${name} shape: expected weights that fit in ${formatBytes(limit.bytes)} (${limit.source}), got [${shape.join(", ")}], ${formatBytes(total)} so far`);
+  });
+  return total;
 }
 
 export interface TfjsImport { model: Sequence; layers: string[] }
 
 /**
- * Converts a tfjs layers-model. `modelJson` is the parsed model.json; `readWeights(path)` returns
- * the bytes of one weights file named in its manifest.
+ * Converts a tfjs layers-model. `modelJson` is the parsed model.json; `readWeights(path, maxBytes)`
+ * returns the bytes of one weights file named in its manifest (a path checkManifestPath
+ * accepted), and may refuse a file longer than `maxBytes`, what the weights still declare.
  */
-export function importTfjsModel(modelJson: unknown, readWeights: (path: string) => Uint8Array, source = "model.json"): TfjsImport {
+export function importTfjsModel(modelJson: unknown, readWeights: (path: string, maxBytes: number) => Uint8Array, source = "model.json"): TfjsImport {
   const mj = modelJson as { modelTopology?: unknown; weightsManifest?: ManifestGroup[]; format?: string };
-  if (!mj || typeof mj !== "object" || !mj.modelTopology) err(`${source}: expected a tfjs layers-model (model.json with "modelTopology"), got ${mj && typeof mj === "object" ? `keys ${Object.keys(mj).join(", ")}` : typeof mj}`);
-  if (mj.format && mj.format !== "layers-model") err(`${source}: format: expected "layers-model", got ${JSON.stringify(mj.format)} (graph models have no layers to import)`);
+  if (!isObject(mj) || !mj.modelTopology) err(`${source}: expected a tfjs layers-model (model.json with "modelTopology"), got ${isObject(mj) ? `keys ${Object.keys(mj).slice(0, 8).map((k) => k.slice(0, 40)).join(", ")}` : describe(mj)}`);
+  if (mj.format && mj.format !== "layers-model") err(`${source}: format: expected "layers-model", got ${describe(mj.format)} (graph models have no layers to import)`);
   const manifest = mj.weightsManifest ?? err(`${source}: missing "weightsManifest"`);
 
-  // Weights: every group's files concatenated, specs in order.
+  // Weights: every group's files concatenated, specs in order. Every path and size is checked
+  // before a file is read, and no file is read past what the weights declare.
+  if (!Array.isArray(manifest)) err(`${source}: weightsManifest: expected a list of {paths, weights} groups, got ${describe(manifest)}`);
   const weights = new Map<string, InTensor>();
-  for (const group of manifest) {
-    const parts = group.paths.map((p) => readWeights(p));
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  manifest.forEach((group: unknown, g) => {
+    const gw = `${source}: weightsManifest[${g}]`;
+    if (!isObject(group) || !Array.isArray(group.paths) || group.paths.length === 0 || group.paths.length > 100_000) err(`${gw}.paths: expected a list of weight files, got ${describe(isObject(group) ? group.paths : group)}`);
+    const paths = group.paths.map((p: unknown, i) => checkManifestPath(p, `${gw}.paths[${i}]`));
+    const declared = declaredBytes(group.weights, gw);
+    const files = paths.join("+").slice(0, 200);
+    const all = new Uint8Array(declared);
     let off = 0;
-    for (const p of parts) { all.set(p, off); off += p.length; }
+    for (const p of paths) {
+      const part: unknown = readWeights(p, declared - off);
+      if (!(part instanceof Uint8Array)) err(`${gw}: ${JSON.stringify(p)}: expected the file's bytes, got ${describe(part)}`);
+      if (off + part.length > declared) err(`${gw} (${files}): expected ${declared} bytes (what its weights declare), got more: ${off + part.length} bytes up to ${JSON.stringify(p)}`);
+      all.set(part, off);
+      off += part.length;
+    }
+    if (off !== declared) err(`${gw} (${files}): expected ${declared} bytes (what its weights declare), got ${off}: the weight files end early`);
     let pos = 0;
-    for (const w of group.weights) {
-      if (w.quantization) err(`${source}: weight "${w.name}": quantized weights are not supported`);
-      if (w.dtype !== "float32") err(`${source}: weight "${w.name}": expected dtype float32, got ${w.dtype}`);
+    for (const w of group.weights as WeightSpec[]) {
       const n = w.shape.reduce((a, b) => a * b, 1);
-      if (pos + 4 * n > all.length) err(`${source}: weight "${w.name}": the weight files end at byte ${all.length}, need ${pos + 4 * n}`);
-      const data = new Float32Array(all.slice(pos, pos + 4 * n).buffer); // copy: aligned
-      weights.set(w.name, { shape: w.shape, data });
+      weights.set(w.name, { shape: w.shape, data: new Float32Array(all.slice(pos, pos + 4 * n).buffer) }); // copy: aligned
       pos += 4 * n;
     }
-    if (pos !== all.length) err(`${source}: weights group ${group.paths.join("+")}: ${all.length - pos} bytes left over after the listed weights`);
-  }
+  });
   const weight = (layer: string, key: string): InTensor | undefined => {
     for (const [name, t] of weights) {
       const parts = name.replace(/:\d+$/, "").split("/");
@@ -102,17 +157,18 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string) 
   const sd: Record<string, InTensor> = {};
   const names: string[] = [];
   for (const layer of layersOf(mj.modelTopology, source)) {
-    const cls = layer.class_name, c = layer.config, name = String(layer.name ?? c.name);
-    const where = `${source}: layer "${name}" (${cls})`;
+    const cls = layer.class_name, c = layer.config, name = nameOf(layer);
+    const where = `${source}: layer "${name}" (${cls.slice(0, 60)})`;
     if (SKIPPED.has(cls) || (cls === "Activation" && c.activation === "linear")) continue;
     if (headSeen) err(`${where}: expected nothing after the Dense head`);
     if (cls === "Dense") {
       if (!cell) err(`${where}: expected a recurrent layer before the Dense head`);
-      const act = String(c.activation ?? "linear");
-      if (!["linear", "softmax", "sigmoid"].includes(act)) err(`${where}: activation: expected linear|softmax|sigmoid, got ${JSON.stringify(act)}`);
+      const act = text(c.activation ?? "linear");
+      if (!["linear", "softmax", "sigmoid"].includes(act)) err(`${where}: activation: expected linear|softmax|sigmoid, got ${describe(c.activation)}`);
       outputActivation = act as typeof outputActivation;
       const k = weight(name, "kernel") ?? err(`${where}: missing weight "${name}/kernel"`);
       const [Hk, O] = k.shape as [number, number];
+      if (k.shape.length !== 2 || Hk !== units || O < 1) err(`${where}: weight "kernel": expected shape (${units}, O) with O >= 1, got (${k.shape.join(", ")})`);
       sd["head.weight"] = { shape: [O, Hk], data: transpose(k.data, Hk, O) };
       sd["head.bias"] = c.use_bias === false ? { shape: [O], data: new Float32Array(O) } : weight(name, "bias") ?? err(`${where}: missing weight "${name}/bias"`);
       headSeen = true;
@@ -121,18 +177,19 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string) 
     }
     const kind = KINDS[cls] ?? err(`${where}: unsupported layer; expected SimpleRNN, LSTM, GRU, Dense (or InputLayer, Dropout)`);
     if (cell && kind !== cell) err(`${where}: expected every recurrent layer to be ${cell === "elman" ? "SimpleRNN" : cell.toUpperCase()} (one cell type per model), got ${cls}`);
-    const H = Number(c.units);
+    const H = c.units as number;
+    if (!Number.isSafeInteger(H) || H < 1) err(`${where}: units: expected an integer >= 1, got ${describe(c.units)}`);
     if (units && H !== units) err(`${where}: units: expected ${units} like the layer below (one hidden size per model), got ${H}`);
     if (c.go_backwards) err(`${where}: go_backwards: true is not supported`);
-    const act = String(c.activation ?? "tanh");
+    const act = text(c.activation ?? "tanh");
     if (kind === "elman") {
-      if (!["tanh", "relu", "sigmoid"].includes(act)) err(`${where}: activation: expected tanh|relu|sigmoid, got ${JSON.stringify(act)}`);
+      if (!["tanh", "relu", "sigmoid"].includes(act)) err(`${where}: activation: expected tanh|relu|sigmoid, got ${describe(c.activation)}`);
       if (L > 0 && act !== nonlinearity) err(`${where}: activation: expected ${nonlinearity} like the layer below, got ${act}`);
       nonlinearity = act as typeof nonlinearity;
     } else {
-      if (act !== "tanh") err(`${where}: activation: expected tanh (the toolkit's ${cls} cell), got ${JSON.stringify(act)}`);
-      const ra = String(c.recurrent_activation ?? "hard_sigmoid");
-      if (ra !== "sigmoid" && ra !== "hard_sigmoid") err(`${where}: recurrent_activation: expected sigmoid|hard_sigmoid, got ${JSON.stringify(ra)}`);
+      if (act !== "tanh") err(`${where}: activation: expected tanh (the toolkit's ${cls} cell), got ${describe(c.activation)}`);
+      const ra = text(c.recurrent_activation ?? "hard_sigmoid");
+      if (ra !== "sigmoid" && ra !== "hard_sigmoid") err(`${where}: recurrent_activation: expected sigmoid|hard_sigmoid, got ${describe(c.recurrent_activation)}`);
       if (gate && ra !== gate) err(`${where}: recurrent_activation: expected ${gate} like the layer below (one gate activation per model), got ${ra}`);
       gate = ra;
     }

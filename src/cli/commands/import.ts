@@ -3,14 +3,15 @@
 //   --from tfjs --model model.json --out DIR
 // Everything is read and checked before anything is written (one clear line on bad input,
 // exit 1, nothing written). The conversions live in src/io/pytorch.ts and src/io/tfjs.ts.
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError, checkOneOf } from "../../errors.ts";
 import { saveModel } from "../../io/model-dir.ts";
 import { importTorchStateDict, type InTensor } from "../../io/pytorch.ts";
 import { readSafetensors, tensorAsFloat } from "../../io/safetensors.ts";
-import { importTfjsModel } from "../../io/tfjs.ts";
+import { importTfjsFile, readUserFile } from "../../io/tfjs-node.ts";
+import { memoryLimits } from "../../model/budget.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import { Task, largeFiles } from "../progress-task.ts";
 
@@ -62,8 +63,9 @@ function importPytorch(opts: Opts, task: Task): { model: Sequence; summary: stri
   const outputActivation = checkOneOf(opts.outputActivation, ["linear", "softmax", "sigmoid"] as const, "import --output-activation");
   const dtype = opts.dtype === undefined ? undefined : checkOneOf(opts.dtype, ["float32", "float64"] as const, "import --dtype");
   task.update(0, `reading ${opts.weights}`);
-  // A plain Uint8Array copy: Node's Buffer#slice is a view, which a byte reader must not meet.
-  const { tensors: raw } = readSafetensors(new Uint8Array(readFileSync(opts.weights)), opts.weights);
+  // A regular file no bigger than the memory budget (a FIFO or /dev/zero is refused), as a plain Uint8Array.
+  const limit = memoryLimits();
+  const { tensors: raw } = readSafetensors(readUserFile(opts.weights, limit.bytes, `import --weights ${opts.weights}`, `${limit.source}`), opts.weights);
   const tensors: Record<string, InTensor> = {};
   for (const [k, t] of Object.entries(raw)) tensors[k] = { shape: t.shape, dtype: t.dtype, data: tensorAsFloat(t, `${opts.weights}: tensor "${k}"`) };
   task.update(1, "converting");
@@ -75,11 +77,8 @@ function importTfjs(opts: Opts, task: Task): { model: Sequence; summary: string 
   if (!opts.model) throw new RecurrentError("import --model: expected a tfjs model.json, got nothing");
   if (opts.cell || opts.weights) throw new RecurrentError("import --from tfjs: expected --model model.json (the cell comes from the file), got --cell/--weights");
   task.update(0, `reading ${opts.model}`);
-  let json: unknown;
-  try { json = JSON.parse(readFileSync(opts.model, "utf8")); }
-  catch (e) { if ((e as NodeJS.ErrnoException).code) throw e; throw new RecurrentError(`${opts.model}: expected JSON, got a parse error (${(e as Error).message})`); }
-  const dir = dirname(opts.model);
+  // model.json and the weights files it names, each a regular file inside its folder (io/tfjs-node.ts).
+  const r = importTfjsFile(opts.model);
   task.update(1, "converting");
-  const r = importTfjsModel(json, (p) => readFileSync(join(dir, p)), opts.model);
   return { model: r.model, summary: `${opts.model} (${r.layers.join(" → ")})` };
 }
