@@ -1,0 +1,94 @@
+// The playground's end-to-end harness: builds the page with vite into a temporary directory,
+// serves it from a tiny node:http server on 127.0.0.1 with the COOP/COEP headers a static host
+// would send (so the page is cross-origin isolated and may use worker threads), and opens it in
+// headless Chromium (Debian's /usr/bin/chromium through playwright-core). Each page records its
+// console errors, uncaught exceptions and every main-thread long task (PerformanceObserver
+// 'longtask', from the first script on).
+import { createServer, type Server } from "node:http";
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve } from "node:path";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/** Skips (outside CI) or fails (CI=true) when there is no Chromium; true when the test may go on. */
+export function haveChromium(t: { skip(msg: string): void }): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI === "true") throw new Error(`${CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y chromium)`);
+  t.skip(`no ${CHROMIUM}: apt-get install -y chromium to run the playground's browser tests`);
+  return false;
+}
+
+/** Builds the page into a fresh temporary directory (removed by `dispose`). */
+export async function buildPage(): Promise<{ dir: string; dispose(): void }> {
+  const { build } = await import("vite");
+  const dir = mkdtempSync(join(tmpdir(), "recurrent-playground-"));
+  await build({ configFile: join(ROOT, "playground/vite.config.ts"), build: { outDir: dir, emptyOutDir: true }, logLevel: "error" });
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json", ".wasm": "application/wasm" };
+
+/** A static file server for `dir` with (or without) the cross-origin isolation headers. */
+export async function serve(dir: string, isolated = true): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    let file = normalize(join(dir, path));
+    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) { res.writeHead(404).end("not found"); return; }
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      ...(isolated ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" } : {}),
+    });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+export interface Watched { page: Page; errors: string[]; longTasks(): Promise<number[]> }
+
+/** A new page that records console errors, page errors and long tasks. */
+export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<Watched> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) { w.__longTasks.push(e.duration); (window as unknown as { __lt: unknown[] }).__lt = [...((window as unknown as { __lt?: unknown[] }).__lt ?? []), [Math.round(e.startTime), Math.round(e.duration)]]; } }).observe({ type: "longtask", buffered: true });
+    } catch { w.__longTasks.push(-1); }
+  });
+  return { page, errors, longTasks: () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks) };
+}
+
+/** The number in a [data-metric] element (NaN for "–"). */
+export async function metric(page: Page, name: string): Promise<number> {
+  const t = await page.textContent(`[data-metric="${name}"]`);
+  return t === null || t.trim() === "–" ? NaN : Number(t.trim());
+}
+
+/** Waits until the page has built its model (the train button enabled). */
+export async function ready(page: Page, timeout = 20_000): Promise<void> {
+  await page.waitForSelector(`[data-action="train"]:not([disabled])`, { timeout });
+}
+
+/** Clicks train and waits until the run stops at `steps` updates (the URL's steps=). */
+export async function trainTo(page: Page, steps: number, timeout = 60_000): Promise<void> {
+  await page.click(`[data-action="train"]`);
+  await page.waitForFunction((n) => document.querySelector('[data-metric="step"]')?.textContent === String(n) && document.querySelector('[data-metric="state"]')?.textContent?.startsWith("done"), steps, { timeout });
+}
