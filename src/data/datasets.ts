@@ -118,8 +118,8 @@ export function windowData(series: ArrayLike<number> | ReadonlyArray<ArrayLike<n
   rows.forEach((r, t) => { for (let k = 0; k < F; k++) flat[t * F + k] = r[k]; });
   const columns = options.columns ?? Array.from({ length: F }, (_, k) => `x${k}`);
   check(columns.length === F, "windowData: columns", `${F} names`, columns.length);
-  const scaler = StandardScaler.fit(columns, flat, trainEnd);
-  const scaled = scaler.transform(flat);
+  const scaler = StandardScaler.fit(columns, flat, trainEnd, "windowData: series");
+  const scaled = scaler.transform(flat, "windowData: series");
   const relative = Boolean(options.relative);
   const part = (set: WindowSet, shuffle: boolean): TrainData => {
     let batches = sliceBatches(epochOrder(set.starts.length, null), B);

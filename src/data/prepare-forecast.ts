@@ -67,7 +67,7 @@ export function prepareForecast(table: Table, opts: ForecastOptions = {}): Forec
   const where = series.source;
   checkWith(series.n >= window + horizon, where, `a series of at least window + horizon = ${window} + ${horizon} steps`, `${series.n} steps`);
   const bounds = splitBounds(series.n, { val, test, train: opts.train }, where);
-  const scaler = opts.scaler ?? StandardScaler.fit(series.columns, series.values, bounds.trainEnd);
+  const scaler = opts.scaler ?? StandardScaler.fit(series.columns, series.values, bounds.trainEnd, series.source);
   if (opts.scaler) check(opts.scaler.columns.join(",") === series.columns.join(","), "model scaler", `columns ${opts.scaler.columns.join(", ")}`, series.columns.join(", "));
   const F = series.f;
   const sizes = `(${series.n} steps split ${bounds.trainEnd}/${bounds.valEnd - bounds.trainEnd}/${bounds.n - bounds.valEnd}; lower --window or --horizon)`;
@@ -78,7 +78,7 @@ export function prepareForecast(table: Table, opts: ForecastOptions = {}): Forec
     ...(opts.train !== undefined ? { train: opts.train } : {}),
   };
   return {
-    config, series, target: targetOf(series), scaler, scaled: scaler.transform(series.values), bounds,
+    config, series, target: targetOf(series), scaler, scaled: scaler.transform(series.values, series.source), bounds,
     train: windowsIn(0, bounds.trainEnd, window, horizon, F, `${where} training part ${sizes}`, relative),
     val: windowsIn(bounds.trainEnd, bounds.valEnd, window, horizon, F, `${where} validation part ${sizes}`, relative),
     test: bounds.valEnd < bounds.n ? windowsIn(bounds.valEnd, bounds.n, window, horizon, F, `${where} test part ${sizes}`, relative) : null,

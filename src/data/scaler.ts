@@ -1,8 +1,10 @@
 // Standard scaler: per column z = (x − mean) / std, fitted on the training rows only (so
 // nothing about validation or test leaks into training), saved with the model as JSON.
-// A constant column gets std 1 rather than a division by zero. Pure (no node: imports).
+// A constant column gets std 1 rather than a division by zero. Values whose statistics or
+// scaled form overflow (1e308: the sum or the square is Infinity) are refused in one line
+// naming the column, never saved as "std": [null]. Pure (no node: imports).
 import { check } from "../errors.ts";
-import { checkWith } from "./problem.ts";
+import { checkWith, failWith } from "./problem.ts";
 
 export interface ScalerJSON { kind: "standard"; columns: string[]; mean: number[]; std: number[] }
 
@@ -11,8 +13,9 @@ export class StandardScaler {
     checkWith(mean.length === columns.length && std.length === columns.length, "scaler", `${columns.length} means and stds`, `${mean.length} and ${std.length}`);
   }
 
-  /** Fits on rows [0, rows) of values (N, F) row-major (population std, as scikit-learn). */
-  static fit(columns: string[], values: ArrayLike<number>, rows: number): StandardScaler {
+  /** Fits on rows [0, rows) of values (N, F) row-major (population std, as scikit-learn).
+   *  `where` (a file name) starts the message when a statistic overflows. */
+  static fit(columns: string[], values: ArrayLike<number>, rows: number, where = "scaler"): StandardScaler {
     const F = columns.length;
     check(rows >= 1 && rows * F <= values.length, "scaler fit", `between 1 and ${Math.floor(values.length / F)} rows`, rows);
     const mean = new Float64Array(F), std = new Float64Array(F);
@@ -20,13 +23,25 @@ export class StandardScaler {
     for (let k = 0; k < F; k++) mean[k] /= rows;
     for (let t = 0; t < rows; t++) for (let k = 0; k < F; k++) { const d = values[t * F + k] - mean[k]; std[k] += d * d; }
     for (let k = 0; k < F; k++) { const s = Math.sqrt(std[k] / rows); std[k] = s > 1e-12 ? s : 1; }
+    for (let k = 0; k < F; k++) {
+      if (Number.isFinite(mean[k]) && Number.isFinite(std[k])) continue;
+      let big = 0;
+      for (let t = 0; t < rows; t++) if (Math.abs(values[t * F + k]) > Math.abs(big)) big = values[t * F + k];
+      failWith(`${where}: column ${JSON.stringify(columns[k])}`, "values whose mean and standard deviation are finite numbers",
+        `mean ${mean[k]}, standard deviation ${std[k]} (values as large as ${big} overflow)`);
+    }
     return new StandardScaler(columns, mean, std);
   }
 
-  /** Scaled copy of values (N, F). */
-  transform(values: ArrayLike<number>): Float64Array {
+  /** Scaled copy of values (N, F); a value whose scaled form overflows is refused, naming its column. */
+  transform(values: ArrayLike<number>, where = "scaler"): Float64Array {
     const F = this.columns.length, out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] - this.mean[i % F]) / this.std[i % F];
+    for (let i = 0; i < values.length; i++) {
+      out[i] = (values[i] - this.mean[i % F]) / this.std[i % F];
+      if (!Number.isFinite(out[i]) && Number.isFinite(values[i])) {
+        failWith(`${where}: column ${JSON.stringify(this.columns[i % F])}`, "values that scale to finite numbers", `${values[i]} (row ${Math.floor(i / F) + 1} of the series), which overflows`);
+      }
+    }
     return out;
   }
 

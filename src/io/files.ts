@@ -3,8 +3,9 @@
 // absent: a symlink, FIFO, device, socket or directory there is refused (checked with lstat,
 // so a link is never followed or replaced), and the temp file is created exclusively ("wx"),
 // so a link planted at its name is not followed either. Node only.
-// Not here: checkpoints (./checkpoint-store.ts has its own fsynced, generation-based writer).
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync, type Stats } from "node:fs";
+// Reading: readRegularFile / readUserFile read a regular file of bounded size, never blocking on
+// a FIFO nor reading a device. Not here: checkpoints (./checkpoint-store.ts has its own fsynced, generation-based writer).
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, writeSync, type Stats } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { failWith } from "../data/problem.ts";
 
@@ -79,4 +80,39 @@ export function openAtomic(path: string): AtomicFile {
       try { close(); } finally { rmSync(tmp, { force: true }); }
     },
   };
+}
+
+/**
+ * The bytes of a regular file, at most `maxBytes` of them, refusing anything else in one line
+ * naming `where`: opened without following a final symlink (`path` is already resolved) and
+ * without blocking (a FIFO), then checked with fstat on what was really opened.
+ */
+export function readRegularFile(path: string, maxBytes: number, where: string, what: string): Uint8Array {
+  let fd: number;
+  try { fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW); }
+  catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return failWith(where, "a readable regular file", code === "ENOENT" ? "no such file" : code === "ELOOP" ? "a symbolic link" : `${code ?? "an error"} opening it`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) failWith(where, "a regular file", kindOf(st));
+    if (st.size > maxBytes) failWith(where, `at most ${maxBytes} bytes (${what})`, `${st.size} bytes`);
+    const out = new Uint8Array(st.size);
+    let off = 0;
+    while (off < out.length) {
+      const n = readSync(fd, out, off, out.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    if (off !== st.size) failWith(where, `${st.size} bytes (its size when opened)`, `${off}: the file changed while being read`);
+    return out;
+  } finally { closeSync(fd); }
+}
+
+/** A file the user named (symlinks followed), read as readRegularFile does. */
+export function readUserFile(path: string, maxBytes: number, where: string, what: string): Uint8Array {
+  let real: string;
+  try { real = realpathSync(path); } catch { return failWith(where, "an existing file", "no such file"); }
+  return readRegularFile(real, maxBytes, where, what);
 }

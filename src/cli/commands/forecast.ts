@@ -50,7 +50,7 @@ export async function runForecast(o: Opts): Promise<string> {
     if (!Number.isInteger(origin) || origin > series.n) throw new RecurrentError(`--start: expected a row number in [${W}, ${series.n}] or a date of ${basename(o.csv)}${series.dates ? ` (${series.dates[0]} .. ${series.dates[series.n - 1]})` : ""}, got ${JSON.stringify(o.start)}`);
   }
   if (origin < W) throw new RecurrentError(`--csv ${basename(o.csv)}: expected at least the model's window of ${W} steps before the forecast origin, got ${origin}`);
-  const values = scaler.transform(series.values); // (N, F) scaled
+  const values = scaler.transform(series.values, series.source); // (N, F) scaled
   const forecast = forecastFrom(t.model, values, origin, W, F, c.horizon, H, c.relative);
   const y = targetOf(series);
   const fc = Array.from(scaler.inverseColumn(forecast, 0));
