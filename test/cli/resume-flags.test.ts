@@ -4,7 +4,7 @@
 // saved value is no change at all.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "./helpers.ts";
 import { optimizerStateFromSafetensors } from "../../src/train/optim/persist.ts";
@@ -56,4 +56,19 @@ test("a flag that repeats the saved value is accepted and changes nothing", asyn
   const r = await cli(["train", "--resume", d, "--epochs", "2", "--hidden", "8", "--cell", "lstm"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /changed on resume: --epochs 1 → 2\n/);
+});
+
+test("a checkpoint records the kernels that trained it; a resume on the other ones warns that its bits will differ", async () => {
+  const d = join(dir, "kernels");
+  assert.equal((await cli([...base, "--epochs", "1", "--out", d])).code, 0);
+  assert.equal(config(d).training.backend, "wasm-simd");
+  // The in-process CLI keeps the backend it installed first; the warning compares labels, so a
+  // saved label of the other kernels stands in for a run trained on them.
+  const c = config(d); c.training.backend = "reference";
+  writeFileSync(join(d, "config.json"), JSON.stringify(c));
+  rmSync(join(d, "checkpoint.json")); rmSync(join(d, "checkpoints"), { recursive: true });   // the edited top-level files are the checkpoint now
+  const r = await cli(["train", "--resume", d, "--epochs", "2"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: trained on the reference kernels, resumed on wasm-simd: they round differently/);
+  assert.equal(config(d).training.backend, "wasm-simd");
 });

@@ -129,6 +129,11 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
       `${o.epochs ? `${o.epochs} epochs of ${n} batches` : "no epoch limit"}${o.timeLimit ? `, time limit ${o.timeLimit} s` : ""}, seed ${o.seed}, ${backend}`);
     if (resume) log(`  from epoch ${st.epoch}, batch ${st.batch}/${n}, step ${st.step}, ${st.seconds.toFixed(1)} s trained`);
     if (resumeChanges.length) log(`  changed on resume: ${resumeChanges.join(", ")}`);
+    const kernels = backend.startsWith("wasm-simd") ? "wasm-simd" : backend;   // threads change no bits
+    if (resume && st.backend && st.backend !== kernels) {
+      log(`  warning: trained on the ${st.backend} kernels, resumed on ${kernels}: they round differently, so this run will not end with the bits of one never stopped`);
+    }
+    st.backend = kernels;
 
     const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - st.seconds) : undefined, unit: problem.unit, tty: hooks.tty });
     const seconds0 = st.seconds, t0 = performance.now();
