@@ -44,7 +44,8 @@ export async function readChosen(list: FileList): Promise<{ files: Record<string
     files[name] = new Uint8Array(await f.arrayBuffer());
   }
   const first = chosen[0] as File & { webkitRelativePath?: string };
-  const source = first.webkitRelativePath ? first.webkitRelativePath.split("/")[0] : chosen.length === 1 ? first.name : `${chosen.length} files`;
-  if (!Object.keys(files).length) throw new Error(`upload ${source}: expected a model directory (config.json and model.safetensors) or a .tar, got ${chosen.slice(0, 3).map((f) => JSON.stringify(f.name)).join(", ")}`);
+  // How errors name the upload: the folder, the archive, or "upload" (the file names follow).
+  const source = first.webkitRelativePath ? first.webkitRelativePath.split("/")[0] : chosen.length === 1 && first.name.endsWith(".tar") ? first.name : "upload";
+  if (!Object.keys(files).length) throw new Error(`upload: expected a model directory (config.json and model.safetensors) or a .tar, got ${chosen.slice(0, 3).map((f) => JSON.stringify(f.name)).join(", ")}`);
   return { files, source };
 }

@@ -14,7 +14,6 @@ import { equations, parameterCount } from "./equations.ts";
 import { LESSONS, type Lesson, type RunResult } from "./lessons.ts";
 import { offerDownload, readChosen } from "./files.ts";
 import { fmt } from "./charts/colors.ts";
-import shakespeare from "../../data/tinyshakespeare-100k.txt?raw";
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const metric = (name: string) => $(`[data-metric="${name}"]`);
@@ -44,7 +43,8 @@ function unsay(prefix: string): void {
 
 const initial = fromQuery(location.search);
 let config: PlaygroundConfig = initial.config;
-let text = shakespeare;
+/** The character model's text: null for the excerpt bundled with the worker, or the user's own. */
+let text: string | null = null;
 let info: ModelInfo | null = null;
 let running = false;
 let invalid: string | null = null;
@@ -71,12 +71,21 @@ worker.onerror = (e) => say("error", `The training worker failed: ${e.message ||
 
 // --- drawing, once per frame -----------------------------------------------------------------
 
-let dirty = { loss: false, views: false, network: false };
+// Each part is drawn in a frame of its own (one short task each, never one long one), the
+// loss and gradient charts at most about eight times a second.
+type Part = "loss" | "output" | "unrolled" | "gradients" | "training" | "network";
+const ORDER: Part[] = ["loss", "output", "gradients", "unrolled", "training", "network"];
+const dirty = new Set<Part>();
+const lastDrawn: Partial<Record<Part, number>> = {};
+const MIN_INTERVAL: Partial<Record<Part, number>> = { loss: 120, training: 120 };
 let frame = 0;
-function schedule(part: keyof typeof dirty): void {
-  dirty[part] = true;
+function schedule(part: "loss" | "views" | "network"): void {
+  if (part === "views") { dirty.add("output"); dirty.add("unrolled"); dirty.add("gradients"); }
+  else if (part === "loss") { dirty.add("loss"); dirty.add("training"); }
+  else dirty.add("network");
   if (!frame) frame = requestAnimationFrame(render);
 }
+
 /** The slowest pieces of main-thread work so far (name → milliseconds), for tests that hunt long tasks. */
 const timings: Record<string, number> = {};
 (window as unknown as { playgroundTimings: typeof timings }).playgroundTimings = timings;
@@ -85,21 +94,27 @@ function timed<T>(name: string, f: () => T): T {
   try { return f(); } finally { timings[name] = Math.max(timings[name] ?? 0, performance.now() - t0); }
 }
 
-function render(): void {
-  timed("render", renderNow);
-}
-function renderNow(): void {
+function render(now: number): void {
   frame = 0;
-  const d = dirty;
-  dirty = { loss: false, views: false, network: false };
-  if (d.loss) { timed("loss", () => loss.draw()); timed("clip+radius", () => grads.draw(null, view.layer)); }
-  if (d.views && latestViews && info) {
-    const v = latestViews;
-    timed("output", () => output.draw(v.output));
-    timed("unrolled", () => unrolled.draw(v.states, v.gates, view.layer, config.act !== "relu"));
-    timed("gradients", () => grads.draw(v, view.layer));
+  const part = ORDER.find((p) => dirty.has(p) && now - (lastDrawn[p] ?? -Infinity) >= (MIN_INTERVAL[p] ?? 0));
+  if (part) {
+    dirty.delete(part);
+    lastDrawn[part] = now;
+    timed(part, () => draw(part));
   }
-  if (d.network) timed("network", drawNetwork);
+  if (dirty.size) frame = requestAnimationFrame(render);
+}
+
+function draw(part: Part): void {
+  const v = latestViews;
+  switch (part) {
+    case "loss": loss.draw(); break;
+    case "training": grads.draw(null, view.layer); break;
+    case "output": if (v && info) output.draw(v.output); break;
+    case "unrolled": if (v && info) unrolled.draw(v.states, v.gates, view.layer, config.act !== "relu"); break;
+    case "gradients": if (v && info) grads.draw(v, view.layer); break;
+    case "network": drawNetwork(); break;
+  }
 }
 
 function drawMetrics(): void {
@@ -179,7 +194,7 @@ function rebuild(): void {
   configId++;
   setState("building the model…");
   unsay("train:"); unsay("configure:"); unsay("import:");
-  send({ type: "configure", id: configId, config, text: config.task === "charlm" ? text : "" });
+  send({ type: "configure", id: configId, config, text: config.task === "charlm" ? text : null });
   drawMetrics();
 }
 
@@ -206,6 +221,7 @@ function onMessage(m: FromWorker): void {
       loss.reset(info, isGradientFree(config) ? "evaluations" : "updates", isGradientFree(config));
       grads.reset(config.clip, info.stateNames[0]);
       output.clear(); unrolled.reset(); latestViews = null;
+      delete $("[data-view=gradients]").dataset.columns;
       fillViewOptions(info);
       $("[data-task-info]").textContent = info.describe;
       setState("ready");
@@ -221,6 +237,12 @@ function onMessage(m: FromWorker): void {
       for (const pt of p.losses) { loss.train.push(pt); lastLoss = pt[1]; }
       for (const [s, n, c] of p.grads) { grads.gradNorms.push([s, n]); if (c) { grads.clipSteps.push(s); clipEvents++; } maxGradNorm = Math.max(maxGradNorm, n); }
       for (const ev of p.evals) { loss.val.push([ev.step, ev.val_loss]); lastVal = ev.val_loss; lastEval = ev; }
+      if (p.evals.length) {
+        // Full precision for scripts and tests (the bar shows 4 digits).
+        const lv = $("[data-view=loss]");
+        lv.dataset.valLoss = String(lastVal); lv.dataset.valStep = String(lastEval!.step);
+        lv.dataset.metrics = JSON.stringify(lastEval!.metrics);
+      }
       if (running) setState(p.unit === "evaluations" ? "searching (gradient-free)…" : "training…");
       drawMetrics();
       schedule("loss");
@@ -230,11 +252,13 @@ function onMessage(m: FromWorker): void {
       if (!info) return;
       latestViews = m.views;
       grads.add(m.views, view.layer);
+      markGradients(m.views);
       schedule("views");
       break;
     case "column":
       if (!info) return;
       grads.add(m.column, view.layer);
+      markGradients(m.column);
       schedule("loss");
       break;
     case "stopped":
@@ -257,6 +281,16 @@ function onMessage(m: FromWorker): void {
       break;
   }
 }
+/** The gradient view's latest numbers as data attributes, for scripts and tests: the step, the
+ *  per-step norms of every layer's first state, the spectral radii, and the heatmap's columns. */
+function markGradients(v: { step: number; gradients: Views["gradients"]; spectra: Views["spectra"] }): void {
+  const d = $("[data-view=gradients]").dataset;
+  d.step = String(v.step);
+  d.norms = JSON.stringify(v.gradients.map((g) => ({ layer: g.layer, state: g.state, norms: g.norms })));
+  d.radius = JSON.stringify(v.spectra.map((x) => x.spectralRadius));
+  d.columns = String(Number(d.columns ?? 0) + 1);
+}
+
 function fillViewOptions(i: ModelInfo): void {
   const rows = $<HTMLSelectElement>("[data-view-option=row]"), layers = $<HTMLSelectElement>("[data-view-option=layer]");
   rows.replaceChildren(...Array.from({ length: i.rows }, (_, k) => new Option(`${k + 1} of ${i.rows} (probe batch)`, String(k))));
@@ -287,12 +321,12 @@ $("[data-action=pause]").addEventListener("click", () => send({ type: "pause" })
 $("[data-action=step]").addEventListener("click", () => { if (info && !running) { running = true; send({ type: "step" }); drawMetrics(); } });
 $("[data-action=reset]").addEventListener("click", () => { leaveLesson(); rebuild(); });
 $("[data-action=download]").addEventListener("click", () => send({ type: "export" }));
-// The character model's text: the bundled excerpt, or what the user pastes (kept out of the
-// textarea until asked for: 100 kB in a textarea costs a long layout).
+// The character model's text: the excerpt the worker bundles, or what the user pastes (the
+// excerpt stays out of this thread and out of the textarea: 100 kB there costs a long layout).
 const textArea = $<HTMLTextAreaElement>("textarea[name=text]");
 const ownText = () => document.querySelector<HTMLInputElement>("input[name=textSource][value=own]")!;
 function textChanged(): void {
-  text = ownText().checked ? textArea.value : shakespeare;
+  text = ownText().checked ? textArea.value : null;
   if (config.task === "charlm") { leaveLesson(); rebuild(); }
 }
 textArea.addEventListener("input", () => { ownText().checked = true; });

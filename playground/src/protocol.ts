@@ -3,8 +3,8 @@
 import type { PlaygroundConfig } from "./config.ts";
 
 export type ToWorker =
-  /** Build a fresh model and task from a setup (a reset). `text`: the character model's text. */
-  | { type: "configure"; id: number; config: PlaygroundConfig; text: string }
+  /** Build a fresh model and task from a setup (a reset). `text`: the character model's own text (null: the bundled excerpt). */
+  | { type: "configure"; id: number; config: PlaygroundConfig; text: string | null }
   /** Train until `until` updates (Infinity: until paused). */
   | { type: "train"; until: number }
   | { type: "pause" }

@@ -57,7 +57,14 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export interface Watched { page: Page; errors: string[]; longTasks(): Promise<number[]> }
+export interface Watched {
+  page: Page;
+  errors: string[];
+  /** Durations (ms) of the main thread's long tasks (over 50 ms) since the page loaded or the last clear. */
+  longTasks(): Promise<number[]>;
+  /** Forgets the long tasks so far (the page's loading, before it trains). */
+  clearLongTasks(): Promise<void>;
+}
 
 /** A new page that records console errors, page errors and long tasks. */
 export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<Watched> {
@@ -70,10 +77,14 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];
     try {
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) { w.__longTasks.push(e.duration); (window as unknown as { __lt: unknown[] }).__lt = [...((window as unknown as { __lt?: unknown[] }).__lt ?? []), [Math.round(e.startTime), Math.round(e.duration)]]; } }).observe({ type: "longtask", buffered: true });
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: "longtask", buffered: true });
     } catch { w.__longTasks.push(-1); }
   });
-  return { page, errors, longTasks: () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks) };
+  return {
+    page, errors,
+    longTasks: () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks),
+    clearLongTasks: () => page.evaluate(() => { (window as unknown as { __longTasks: number[] }).__longTasks.length = 0; }),
+  };
 }
 
 /** The number in a [data-metric] element (NaN for "–"). */

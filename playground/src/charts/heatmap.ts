@@ -38,6 +38,8 @@ export class Heatmap {
   private data: HeatmapData | null = null;
   private geom = { x: 0, y: 0, w: 0, h: 0 };
   private width = 0;
+  private img: ImageData | null = null;
+  private off: HTMLCanvasElement | null = null;
 
   constructor(parent: HTMLElement, private opts: HeatmapOptions) {
     this.el = document.createElement("figure");
@@ -94,7 +96,12 @@ export class Heatmap {
     const [lo, hi] = this.range();
     const color = this.opts.scale === "diverging" ? diverging : sequential;
     // One pixel per cell, then scaled up without smoothing.
-    const img = new ImageData(d.cols, d.rows);
+    if (!this.img || this.img.width !== d.cols || this.img.height !== d.rows) {
+      this.img = new ImageData(d.cols, d.rows);
+      this.off = document.createElement("canvas");
+      this.off.width = d.cols; this.off.height = d.rows;
+    }
+    const img = this.img, off = this.off!;
     for (let r = 0; r < d.rows; r++) {
       const yy = this.opts.flipY ? d.rows - 1 - r : r;
       for (let c = 0; c < d.cols; c++) {
@@ -105,8 +112,6 @@ export class Heatmap {
         img.data[k] = rgb[0]; img.data[k + 1] = rgb[1]; img.data[k + 2] = rgb[2]; img.data[k + 3] = 255;
       }
     }
-    const off = document.createElement("canvas");
-    off.width = d.cols; off.height = d.rows;
     off.getContext("2d")!.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(off, left, top, w, h);

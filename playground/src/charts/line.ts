@@ -150,11 +150,14 @@ export class LineChart {
       if (s.markers) for (const [x, y] of pts) { const c = document.createElementNS(NS, "circle"); c.setAttribute("cx", X(x).toFixed(1)); c.setAttribute("cy", Y(y).toFixed(1)); c.setAttribute("r", "2.6"); c.setAttribute("fill", color); data.append(c); }
     });
     if (this.opts.marks) {
-      for (const x of this.opts.marks.xs) {
-        if (x < x0 || x > x1) continue;
-        const m = line(X(x), M.top, X(x), M.top + 6, "mark");
-        if (this.opts.marks.color) m.setAttribute("stroke", this.opts.marks.color);
-        over.append(m);
+      // One path for every mark: thousands of clipping events stay one element.
+      let d = "";
+      for (const x of this.opts.marks.xs) if (x >= x0 && x <= x1) d += `M${X(x).toFixed(1)},${M.top}v6`;
+      if (d) {
+        const p = document.createElementNS(NS, "path");
+        p.setAttribute("d", d); p.setAttribute("class", "mark");
+        if (this.opts.marks.color) p.setAttribute("stroke", this.opts.marks.color);
+        over.append(p);
       }
     }
     // Legend (named series), below the plot as HTML so it wraps on a narrow screen.

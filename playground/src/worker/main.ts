@@ -20,6 +20,7 @@ import { GATE_NAMES } from "./gates.ts";
 import { spawnBrowser, threadCount } from "./threads.ts";
 import airlineCsv from "../../data/airline_passengers.csv?raw";
 import sunspotsCsv from "../../data/sunspots_monthly.csv?raw";
+import shakespeare from "../../../data/tinyshakespeare-100k.txt?raw";
 
 const scope = self as unknown as { postMessage(m: FromWorker, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
@@ -152,14 +153,14 @@ function start(id: number, s: Session, imported: ModelInfo["imported"]): void {
   reporter.views(s.step);
 }
 
-function configure(id: number, c: PlaygroundConfig, text: string): void {
+function configure(id: number, c: PlaygroundConfig, text: string | null): void {
   ensureBackend(c.threads);
   const problem = buildProblem(c, sources(text));
   const model = new Sequence(networkConfig(c, problem));
   start(id, new Session(c, problem, model, false), null);
 }
 
-let lastText = "";
+let lastText: string | null = null;
 
 /** A setup that fits an imported model: its network and task from config.json, the rest as now. */
 function configFor(opened: ReturnType<typeof modelFromFiles>, now: PlaygroundConfig): { config: PlaygroundConfig; problem: NonNullable<ProblemOptions["saved"]> } {
@@ -214,7 +215,8 @@ function importModel(id: number, raw: Record<string, Uint8Array>, source: string
 }
 
 const num0 = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
-const sources = (text: string): ProblemOptions => ({ airline: airlineCsv, sunspots: sunspotsCsv, text });
+/** The data: the shipped series, and the page's text (null: the bundled Shakespeare excerpt). */
+const sources = (text: string | null): ProblemOptions => ({ airline: airlineCsv, sunspots: sunspotsCsv, text: text ?? shakespeare });
 
 // --- messages --------------------------------------------------------------------------------
 

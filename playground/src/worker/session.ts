@@ -64,6 +64,7 @@ export class Session {
   private restart = false;
   private lrChanged = false;
   private gradientFreeDone = false;
+  private lastEvalStep = -1;
 
   constructor(readonly config: PlaygroundConfig, readonly problem: PageProblem, readonly model: Sequence, seeded: boolean) {
     this.rng = new Rng(config.seed);
@@ -74,6 +75,7 @@ export class Session {
 
   /** The validation loss and task figures of the model as it is now. */
   evaluate(): EvalPoint {
+    this.lastEvalStep = this.step;
     const trainer = new Trainer(this.model, { loss: this.problem.loss, manyToOne: this.problem.manyToOne, optimizer: makeOptimizer("sgd", { lr: 0 }) });
     const e = this.problem.validate(this.model, trainer);
     return { step: this.step, val_loss: e.loss, metrics: e.metrics };
@@ -118,6 +120,7 @@ export class Session {
               else rep.between(this.step);
             },
             onEvaluation: (_ctx, rec) => {
+              this.lastEvalStep = rec.step;
               const { step, val_loss, train_loss, epoch: _e, seconds: _s, final: _f, timed: _t, ...rest } = rec;
               const metrics: Record<string, number> = {};
               for (const [k, v] of Object.entries(rest)) if (typeof v === "number") metrics[k] = v;
@@ -127,6 +130,8 @@ export class Session {
           }],
         });
       } while (this.restart && !this.stopRequested && this.step < until);
+      // Where a run stops between scheduled evaluations, validate there too (it only reads the model).
+      if (this.fitState && this.lastEvalStep !== this.step) rep.evaluation(this.evaluate());
     } finally {
       this.running = false;
     }

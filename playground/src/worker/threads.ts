@@ -14,11 +14,12 @@ export const spawnBrowser: Spawn = (source, init) => {
   return w;
 };
 
-/** Threads to use: `asked` (0: one per core, at most 4), and 1 wherever shared memory cannot be posted. */
+/** Threads to use: `asked` (0: one per core but one, at most 4: the page's own thread keeps a core), and 1
+ *  wherever shared memory cannot be posted. */
 export function threadCount(asked: number): { threads: number; note: string } {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!isolated) return { threads: 1, note: "one thread: the page is not cross-origin isolated (no COOP/COEP headers), so no shared memory" };
-  const cores = Math.max(1, Math.min(4, (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1));
-  const threads = asked > 0 ? asked : cores;
-  return { threads, note: `${threads} thread${threads > 1 ? "s" : ""} (cross-origin isolated page${asked > 0 ? "" : `, ${cores} cores`})` };
+  const cores = Math.max(1, Math.min(5, (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1));
+  const threads = asked > 0 ? asked : Math.max(1, cores - 1);
+  return { threads, note: `${threads} thread${threads > 1 ? "s" : ""} (cross-origin isolated page${asked > 0 ? "" : `; ${cores} cores, one left for the page`})` };
 }
