@@ -11,6 +11,14 @@
 //
 // Not tied to Node: the host supplies `spawn`, which starts a worker running
 // WORKER_SOURCE (src/io/threads-node.ts does it with node:worker_threads).
+//
+// A worker that dies (out of memory, an uncaught error, process.exit in it) never finishes the
+// chunk it claimed, so the caller would wait forever. The host watches its workers from a
+// thread that is not blocked (Node: a sentinel thread that sees the dead worker's MessagePort
+// close) and marks the loss in the LOST slot, waking the caller (markLost); the caller checks
+// LOST while it waits and before every job, and throws one line instead of waiting. The pool
+// is then unusable: every later job throws the same.
+import { RecurrentError } from "../errors.ts";
 import type { WasmMemory, WasmModule } from "./wasm/host.ts";
 
 /** Control block layout, in Int32 slots. */
@@ -23,6 +31,7 @@ const BY_WORKERS = 14; // chunks computed by workers so far (tests check they to
 const JOB = 15;   // 0: GEMM job; 1: sequence job
 const SEQ_ARGS_AT = 16; // a sequence job's argument block (gates.ts SEQ_*; row count at + 2)
 export const SEQ_ARGS = 12;
+const LOST = 28;  // 1 + the id of a worker that died (0: none); set by the host, see markLost
 const READY = 32; // + worker id: 1 once started
 export const CTRL_INTS = 48;
 const MAX_WORKERS = CTRL_INTS - READY;
@@ -134,18 +143,25 @@ export class GemmPool {
 
   private go(cnt: number): void {
     const ctrl = this.ctrl;
+    if (Atomics.load(ctrl, LOST) !== 0) this.lost();
     this.tag = (this.tag + 1) & 0x7fff;
     Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, NEXT, (this.tag << 16) | (cnt << 8));
     Atomics.store(ctrl, SEQ, (Atomics.load(ctrl, SEQ) + 1) & 0x3fffffff);
     Atomics.notify(ctrl, SEQ);
     this.claim(ctrl, this.gemm, this.sequence, this.ctrlPtr, this.mainScratch, false);
-    // Wait only for chunks that workers claimed and are still computing.
+    // Wait only for chunks that workers claimed and are still computing (or until one dies).
     let spins = 0, done;
     while ((done = Atomics.load(ctrl, DONE)) < cnt) {
+      if (Atomics.load(ctrl, LOST) !== 0) this.lost();
       if (this.canWait && ++spins > 1000) Atomics.wait(ctrl, DONE, done, 1);
     }
     if (Atomics.load(ctrl, ERROR) !== 0) throw new Error("wasm worker trapped (bad pointer or size)");
+  }
+
+  private lost(): never {
+    const id = Atomics.load(this.ctrl, LOST) - 1;
+    throw new RecurrentError(`worker threads: expected all ${this.handles.length} workers to finish their share of the computation, got worker ${id + 1} exiting mid-run (out of memory, or an error in it); the computation stopped instead of waiting for it (--threads 1 runs without workers)`);
   }
 
   stop(): void {
@@ -154,3 +170,16 @@ export class GemmPool {
     for (const h of this.handles) h.terminate();
   }
 }
+
+/**
+ * For the host, from any thread: records that worker `id` of the pool whose control block is
+ * at `ctrl` in `memory` has exited, and wakes a caller waiting on it. The first loss is kept.
+ */
+export function markLost(memory: WasmMemory, ctrl: number, id: number): void {
+  const c = new Int32Array(memory.buffer, ctrl, CTRL_INTS);
+  Atomics.compareExchange(c, LOST, 0, id + 1);
+  Atomics.notify(c, DONE);
+}
+
+/** The same as source text, for a watcher thread that has `memory`, `ctrl` and `id` in scope. */
+export const MARK_LOST_SOURCE = `{ const c = new Int32Array(memory.buffer, ctrl, ${CTRL_INTS}); Atomics.compareExchange(c, ${LOST}, 0, id + 1); Atomics.notify(c, ${DONE}); }`;
