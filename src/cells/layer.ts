@@ -7,7 +7,11 @@
 import type { Vec } from "../tensor/types.ts";
 
 /** One named parameter tensor of a layer, in PyTorch's naming where one exists. */
-export interface TensorSpec { name: string; shape: number[] }
+export interface TensorSpec {
+  name: string; shape: number[];
+  /** After the layer index in the model's name: "_reverse" for a bidirectional layer's reverse direction. */
+  suffix?: string;
+}
 
 /** Per-call options of a forward pass. */
 export interface ForwardOptions {

@@ -2,7 +2,9 @@
 // batch-first input (B, T, I) and per-layer initial states (L, B, ·), runs the model, applies
 // the head's activation (softmax/sigmoid) and returns batch-first outputs (B, T, O or H) and
 // final states (L, B, ·); a Jordan network trained with teacher forcing runs free (feeds back
-// its own output). Also validates the JSON a user hands to `predict`. Not a trainer,
+// its own output). A bidirectional model takes and gives states as PyTorch does, (L·2, B, H)
+// with row 2l + d for layer l and direction d (0 forward, 1 reverse), and outputs (B, T, 2H)
+// without a head. Also validates the JSON a user hands to `predict`. Not a trainer,
 // no file I/O. Browser-safe.
 import { RecurrentError } from "../errors.ts";
 import { Sequence } from "../model/sequence.ts";
@@ -20,9 +22,12 @@ export interface Prediction {
   /** (B, T, outputSize), after the output activation. */
   output: Float64Array;
   outputSize: number;
-  /** Per state name: (L, B, size). */
-  states: Record<string, { data: Float64Array; size: number }>;
+  /** Per state name: (rows, B, size), rows = L, or L·2 (layers × directions) when bidirectional. */
+  states: Record<string, { data: Float64Array; size: number; rows: number }>;
 }
+
+/** Directions per layer: 2 for a bidirectional model, else 1. */
+const directions = (model: Sequence) => (model.config.bidirectional ? 2 : 1);
 
 /** x: (B, T, I) batch-first; state0[name]: (L, B, size) or absent for zeros. */
 export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: number, T: number,
@@ -31,9 +36,12 @@ export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: numb
   const I = model.inputWidth, L = model.layers.length, names = stateNames(model);
   const xt = zeros(T * B * I, model.dtype); // (T, B, I), or (T, B) token ids with an embedding
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * B + b) * I + i] = x[(b * T + t) * I + i]!;
-  const s0: Vec[][] = model.layers.map((layer, l) => layer.stateSizes.map((n, k) => {
-    const v = zeros(B * n, model.dtype), src = state0[names[k]!];
-    if (src) for (let i = 0; i < B * n; i++) v[i] = src[l * B * n + i]!;
+  // A layer's states are its directions' in turn (LSTM bidirectional: h→, c→, h←, c←); the
+  // state of layer l and direction d is row l·D + d of its (L·D, B, ·) tensor.
+  const D = directions(model), K = names.length;
+  const s0: Vec[][] = model.layers.map((layer, l) => layer.stateSizes.map((n, j) => {
+    const v = zeros(B * n, model.dtype), src = state0[names[j % K]!], row = l * D + Math.floor(j / K);
+    if (src) for (let i = 0; i < B * n; i++) v[i] = src[row * B * n + i]!;
     return v;
   }));
   const { out, state } = model.forward(xt, T, B, { state0: s0 });
@@ -50,9 +58,9 @@ export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: numb
     const size = model.layers[0]!.stateSizes[k]!;
     const sizes = model.layers.map((layer) => layer.stateSizes[k]!);
     if (sizes.some((n) => n !== size)) return; // stacked Jordan layers differ in size: skip
-    const data = new Float64Array(L * B * size);
-    state.forEach((s, l) => data.set(s[k]!, l * B * size));
-    states[name] = { data, size };
+    const data = new Float64Array(L * D * B * size);
+    state.forEach((s, l) => { for (let d = 0; d < D; d++) data.set(s[d * K + k]!, (l * D + d) * B * size); });
+    states[name] = { data, size, rows: L * D };
   });
   return { B, T, output, outputSize: O, states };
 }
@@ -114,8 +122,8 @@ export function parsePredictInput(json: unknown, model: Sequence, source: string
   names.forEach((n, k) => {
     const v = o[`${n}0`];
     if (v === undefined) return;
-    const size = model.layers[0]!.stateSizes[k]!;
-    state0[n] = flattenNested(v, 3, `${source}: ${n}0`, [L, B, size], ["L", "B", n.toUpperCase()]).data;
+    const size = model.layers[0]!.stateSizes[k]!, D = directions(model);
+    state0[n] = flattenNested(v, 3, `${source}: ${n}0`, [L * D, B, size], [D > 1 ? "L·2 (layers × directions)" : "L", "B", n.toUpperCase()]).data;
   });
   return { x, B, T, state0 };
 }

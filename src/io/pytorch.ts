@@ -1,7 +1,10 @@
 // PyTorch interop for the Sequence model: maps a `state_dict` of nn.RNN / nn.LSTM / nn.GRU
 // (keys weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, bare or under "rnn.",
-// optionally head.weight/head.bias of an nn.Linear on every step and embedding.weight of an
+// with bidirectional=True also the same keys ending in "_reverse"; optionally
+// head.weight/head.bias of an nn.Linear on every step and embedding.weight of an
 // nn.Embedding) to a model and back, and describes a model for the ONNX graph builder.
+// Dropout has no tensor: a state_dict imports as dropout 0 and a model's dropout exports as
+// nothing (PyTorch's `dropout` argument, like the toolkit's, acts only in training).
 // Conventions (DESIGN §1): LSTM/GRU tensors are PyTorch's verbatim; an Elman layer has one
 // bias, so it imports b_h = b_ih + b_hh and exports b_ih = b_h, b_hh = 0.
 // An embedding is folded into layer 0 (W_ih' = W_ih · Eᵀ, (G·H, V)): the model then takes
@@ -68,6 +71,11 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
   const H = w0.shape[0]! / G;
   let L = 0;
   while (`weight_ih_l${L}` in t) L++;
+  // bidirectional=True: every layer has a second set of tensors named *_reverse, and every layer
+  // after the first (and the head) reads both directions' h: 2H.
+  const bidirectional = "weight_ih_l0_reverse" in t;
+  const dirs = bidirectional ? ["", "_reverse"] : [""];
+  const D = dirs.length;
 
   // Every tensor we expect, with its shape; then anything left over is an error.
   const expected = new Map<string, number[]>();
@@ -78,19 +86,21 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
     expected.set("embedding.weight", emb.shape);
   }
   for (let l = 0; l < L; l++) {
-    const inSize = l === 0 ? I : H;
-    expected.set(`weight_ih_l${l}`, [G * H, inSize]);
-    expected.set(`weight_hh_l${l}`, [G * H, H]);
-    expected.set(`bias_ih_l${l}`, [G * H]);
-    expected.set(`bias_hh_l${l}`, [G * H]);
+    const inSize = l === 0 ? I : D * H;
+    for (const sfx of dirs) {
+      expected.set(`weight_ih_l${l}${sfx}`, [G * H, inSize]);
+      expected.set(`weight_hh_l${l}${sfx}`, [G * H, H]);
+      expected.set(`bias_ih_l${l}${sfx}`, [G * H]);
+      expected.set(`bias_hh_l${l}${sfx}`, [G * H]);
+    }
   }
   const head = t["head.weight"] ?? t["head.bias"];
   let O = 0;
   if (head) {
     const hw = t["head.weight"] ?? err(`${src}: missing tensor "head.weight" (head.bias is present)`);
-    if (hw.shape.length !== 2) err(`${src}: tensor "head.weight": expected shape (O, ${H}), got ${shapeStr(hw.shape)}`);
+    if (hw.shape.length !== 2) err(`${src}: tensor "head.weight": expected shape (O, ${D * H}), got ${shapeStr(hw.shape)}`);
     O = hw.shape[0]!;
-    expected.set("head.weight", [O, H]);
+    expected.set("head.weight", [O, D * H]);
     expected.set("head.bias", [O]);
   }
   for (const [name, shape] of expected) {
@@ -104,23 +114,27 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
   }
   for (const name of Object.keys(t)) {
     if (expected.has(name)) continue;
-    const why = /_reverse$/.test(name) ? " (bidirectional RNNs are not supported)"
-      : /^weight_hr_l/.test(name) ? " (LSTM proj_size is not supported)"
-      : /^(weight|bias)_(ih|hh)_l\d+$/.test(name) ? ` (layers must be numbered 0..${L - 1} without gaps)` : "";
+    const why = /^weight_hr_l/.test(name) ? " (LSTM proj_size is not supported)"
+      : /_reverse$/.test(name) && !bidirectional ? " (a bidirectional state_dict has weight_ih_l0_reverse)"
+      : /^(weight|bias)_(ih|hh)_l\d+(_reverse)?$/.test(name) ? ` (layers must be numbered 0..${L - 1} without gaps)` : "";
     err(`${src}: unexpected tensor "${name}" ${shapeStr(t[name]!.shape)}${why}`);
   }
 
   const dtype: DType = opts.dtype ?? (fileDtype === "F64" ? "float64" : "float32");
-  let wih0: ArrayLike<number> = w0.data;
+  // Layer 0's input weights per direction; with an embedding, folded into it.
+  const wih0: Record<string, ArrayLike<number>> = {};
+  for (const sfx of dirs) wih0[sfx] = t[`weight_ih_l0${sfx}`]!.data;
   if (emb) { // fold: W'(G·H, V) = W_ih (G·H, E) · Eᵀ (E, V), accumulated in float64
     const V = emb.shape[0]!, E = I;
-    const folded = new Float64Array(G * H * V);
-    for (let r = 0; r < G * H; r++) for (let v = 0; v < V; v++) {
-      let s = 0;
-      for (let e = 0; e < E; e++) s += w0.data[r * E + e]! * emb.data[v * E + e]!;
-      folded[r * V + v] = s;
+    for (const sfx of dirs) {
+      const w = wih0[sfx]!, folded = new Float64Array(G * H * V);
+      for (let r = 0; r < G * H; r++) for (let v = 0; v < V; v++) {
+        let s = 0;
+        for (let e = 0; e < E; e++) s += w[r * E + e]! * emb.data[v * E + e]!;
+        folded[r * V + v] = s;
+      }
+      wih0[sfx] = folded;
     }
-    wih0 = folded;
     I = V;
   }
   const model = new Sequence({
@@ -129,17 +143,19 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
     ...(cell === "elman" ? { hiddenActivation: opts.nonlinearity ?? "tanh" } : {}),
     ...(cell !== "elman" && opts.gateActivation ? { gateActivation: opts.gateActivation } : {}),
     ...(cell === "gru" && opts.resetAfter === false ? { resetAfter: false } : {}),
+    ...(bidirectional ? { bidirectional: true } : {}),
   }, dtype);
-  for (let l = 0; l < L; l++) {
-    model.get(`weight_ih_l${l}`).set(l === 0 ? wih0 : t[`weight_ih_l${l}`]!.data);
-    model.get(`weight_hh_l${l}`).set(t[`weight_hh_l${l}`]!.data);
-    const bih = t[`bias_ih_l${l}`]!.data, bhh = t[`bias_hh_l${l}`]!.data;
+  for (let l = 0; l < L; l++) for (const sfx of dirs) {
+    const n = `_l${l}${sfx}`;   // the model's names are PyTorch's: weight_ih_l0_reverse ...
+    model.get(`weight_ih${n}`).set(l === 0 ? wih0[sfx]! : t[`weight_ih${n}`]!.data);
+    model.get(`weight_hh${n}`).set(t[`weight_hh${n}`]!.data);
+    const bih = t[`bias_ih${n}`]!.data, bhh = t[`bias_hh${n}`]!.data;
     if (cell === "elman") {
-      const b = model.get(`bias_l${l}`);
+      const b = model.get(`bias${n}`);
       for (let i = 0; i < H; i++) b[i] = bih[i]! + bhh[i]!; // b_h = b_ih + b_hh
     } else {
-      model.get(`bias_ih_l${l}`).set(bih);
-      model.get(`bias_hh_l${l}`).set(bhh);
+      model.get(`bias_ih${n}`).set(bih);
+      model.get(`bias_hh${n}`).set(bhh);
     }
   }
   if (O) {
@@ -156,16 +172,18 @@ export function exportTorchStateDict(model: Sequence, prefix = ""): Record<strin
   const out: Record<string, OutTensor> = {};
   const copy = (name: string) => { const e = model.entry(name); return { shape: [...e.shape], data: model.get(name).slice() }; };
   if (c.embedding > 0) out["embedding.weight"] = copy("embedding.weight");   // an nn.Embedding called `embedding`
-  for (let l = 0; l < c.layers; l++) {
-    out[`${prefix}weight_ih_l${l}`] = copy(`weight_ih_l${l}`);
-    out[`${prefix}weight_hh_l${l}`] = copy(`weight_hh_l${l}`);
+  // PyTorch's order: per layer, the forward direction's four tensors, then the reverse's.
+  for (let l = 0; l < c.layers; l++) for (const sfx of c.bidirectional ? ["", "_reverse"] : [""]) {
+    const n = `_l${l}${sfx}`;
+    out[`${prefix}weight_ih${n}`] = copy(`weight_ih${n}`);
+    out[`${prefix}weight_hh${n}`] = copy(`weight_hh${n}`);
     if (c.cell === "elman") {
-      const b = copy(`bias_l${l}`);
-      out[`${prefix}bias_ih_l${l}`] = b; // b_ih = b_h, b_hh = 0
-      out[`${prefix}bias_hh_l${l}`] = { shape: b.shape, data: b.data.map(() => 0) };
+      const b = copy(`bias${n}`);
+      out[`${prefix}bias_ih${n}`] = b; // b_ih = b_h, b_hh = 0
+      out[`${prefix}bias_hh${n}`] = { shape: b.shape, data: b.data.map(() => 0) };
     } else {
-      out[`${prefix}bias_ih_l${l}`] = copy(`bias_ih_l${l}`);
-      out[`${prefix}bias_hh_l${l}`] = copy(`bias_hh_l${l}`);
+      out[`${prefix}bias_ih${n}`] = copy(`bias_ih${n}`);
+      out[`${prefix}bias_hh${n}`] = copy(`bias_hh${n}`);
     }
   }
   if (model.head) {
@@ -182,9 +200,12 @@ export function onnxSpecOf(model: Sequence, opts: { initialState?: boolean } = {
   const act = c.hiddenActivation;
   if (act !== "tanh" && act !== "relu" && act !== "sigmoid") err(`export --onnx: hidden activation ${act}: ONNX RNN has Tanh, Relu, Sigmoid`);
   const sd = exportTorchStateDict(model);
+  const weights = (n: string) => ({
+    weight_ih: sd[`weight_ih${n}`]!.data, weight_hh: sd[`weight_hh${n}`]!.data,
+    bias_ih: sd[`bias_ih${n}`]!.data, bias_hh: sd[`bias_hh${n}`]!.data,
+  });
   const layers = Array.from({ length: c.layers }, (_, l) => ({
-    weight_ih: sd[`weight_ih_l${l}`]!.data, weight_hh: sd[`weight_hh_l${l}`]!.data,
-    bias_ih: sd[`bias_ih_l${l}`]!.data, bias_hh: sd[`bias_hh_l${l}`]!.data,
+    ...weights(`_l${l}`), ...(c.bidirectional ? { reverse: weights(`_l${l}_reverse`) } : {}),
   }));
   return {
     cell,

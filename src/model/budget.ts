@@ -87,7 +87,8 @@ export function trainingBytes(c: Required<ModelConfig>, t: TrainingShape, bytesP
   const P = paramCount(c);
   const TB = t.steps * t.batch;
   const io = TB * ((c.embedding > 0 ? 1 : c.input) + 3 * Math.max(c.output, 1));
-  return bytesPerElement * (P * (2 + t.optimizerSlots) + TB * c.layers * perStep(c) + io);
+  const directions = c.bidirectional ? 2 : 1;
+  return bytesPerElement * (P * (2 + t.optimizerSlots) + TB * c.layers * directions * perStep(c) + io);
 }
 
 /** Refuses a training run whose estimate exceeds the array budget, naming its parts. */

@@ -35,6 +35,11 @@ export interface ModelConfig {
   gateActivation?: GateActivation;
   /** GRU: reset gate after the recurrent product (PyTorch, default true) or before it (Keras/tfjs). */
   resetAfter?: boolean;
+  /** Dropout p in training on the non-recurrent connections (Zaremba et al. 2014: the embedding's
+   *  output, between layers, before the head); 0 (default) = none. Inference never drops. */
+  dropout?: number;
+  /** Every layer also reads each sequence backwards (PyTorch's bidirectional=True): 2H per step. */
+  bidirectional?: boolean;
 }
 
 /** Fills defaults and validates; throws a one-line error naming the field. A configuration
@@ -64,7 +69,12 @@ export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, wh
   check(c.resetAfter === undefined || typeof c.resetAfter === "boolean", `${where}.resetAfter`, "true or false", c.resetAfter);
   if (cell !== "gru") check(c.resetAfter === undefined || c.resetAfter === true, `${where}.resetAfter`, "no reset-gate placement (only GRU has a reset gate)", c.resetAfter);
   const resetAfter = c.resetAfter ?? true;
-  const normalised = { cell, input, embedding, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback, gateActivation, resetAfter };
+  const dropout = c.dropout ?? 0;
+  check(typeof dropout === "number" && dropout >= 0 && dropout < 1, `${where}.dropout`, "a probability in [0, 1)", c.dropout);
+  const bidirectional = c.bidirectional ?? false;
+  check(typeof bidirectional === "boolean", `${where}.bidirectional`, "true or false", c.bidirectional);
+  if (cell === "jordan") check(!bidirectional, `${where}.bidirectional`, "false for a Jordan network (it feeds its own output back in time; PyTorch has no counterpart)", true);
+  const normalised = { cell, input, embedding, hidden, layers, output, state, hiddenActivation, stateActivation, outputActivation, feedback, gateActivation, resetAfter, dropout, bidirectional };
   checkModelMemory(normalised, where, 4, sizes === "lower bound");
   return normalised;
 }

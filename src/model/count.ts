@@ -19,11 +19,14 @@ export function paramCount(c: Required<ModelConfig>): number {
 
 function recurrentCount(c: Required<ModelConfig>): number {
   const { input: I, hidden: H, layers: L, output: O, state: S } = c;
-  const head = O > 0 ? O * (H + 1) : 0;
+  // Bidirectional: two layers of each (forward and reverse) and every layer after the first,
+  // and the head, read both directions' h (2H).
+  const D = c.bidirectional ? 2 : 1;
+  const head = O > 0 ? O * (D * H + 1) : 0;
   switch (c.cell) {
-    case "elman": return elmanCount(I, H, 0) + (L - 1) * elmanCount(H, H, 0) + head;
-    case "lstm": return lstmLayerCount(I, H) + (L - 1) * lstmLayerCount(H, H) + head;
-    case "gru": return gruLayerCount(I, H) + (L - 1) * gruLayerCount(H, H) + head;
+    case "elman": return D * (elmanCount(I, H, 0) + (L - 1) * elmanCount(D * H, H, 0)) + head;
+    case "lstm": return D * (lstmLayerCount(I, H) + (L - 1) * lstmLayerCount(D * H, H)) + head;
+    case "gru": return D * (gruLayerCount(I, H) + (L - 1) * gruLayerCount(D * H, H)) + head;
     case "jordan":
       // Lower layers are whole Jordan networks with output and state of size H.
       if (L === 1) return jordanCount(I, H, S, O);

@@ -40,7 +40,7 @@ export function initialize(model: Sequence, rng: Rng, scheme: InitScheme = "pyto
 }
 
 function isRecurrent(name: string): boolean {
-  return /^weight_(hh|ss)_l\d+$/.test(name);
+  return /^weight_(hh|ss)_l\d+(_reverse)?$/.test(name);
 }
 
 /** fan_in of a bias: the columns of the weight it sits beside (the tensor before it). */

@@ -5,15 +5,21 @@
 //
 // forward/backward work on whole time-major batches (T, B, ·); `step` runs one time step
 // at a time with the state kept inside, and gives the same bits as the whole-sequence pass.
+// Bidirectional layers (config.bidirectional) wrap two cells (../cells/bidirectional.ts);
+// dropout (config.dropout) sits on the non-recurrent connections and acts only in training,
+// when forward is handed a random source (./dropout.ts).
 import { check, RecurrentError } from "../errors.ts";
+import { BidirectionalLayer } from "../cells/bidirectional.ts";
 import { ElmanLayer } from "../cells/elman.ts";
 import { GruLayer } from "../cells/gru.ts";
 import { JordanLayer } from "../cells/jordan.ts";
 import type { Layer } from "../cells/layer.ts";
 import { LstmLayer } from "../cells/lstm.ts";
+import { Workspace } from "../cells/workspace.ts";
 import { zeros, type DType, type Vec } from "../tensor/types.ts";
 import { normaliseConfig, type ModelConfig } from "./config.ts";
 import { checkModelMemory } from "./budget.ts";
+import { dropoutBackward, dropoutForward, dropoutMask, type RandomSource } from "./dropout.ts";
 import { LinearHead } from "./head.ts";
 import { summary } from "./summary.ts";
 import { evaluateModel, fitModel, generateText, predictModel, type FitData, type GenerateOptions, type ModelFitOptions, type SequenceArrays } from "../train/model-api.ts";
@@ -29,6 +35,10 @@ export interface SequenceForwardOptions {
   mask?: Uint8Array | null;
   /** (T, B, O) targets for Jordan teacher forcing. */
   teacher?: Vec | null;
+  /** Training mode: dropout masks (when config.dropout > 0) are drawn from this source (the
+   *  run's Rng); absent or null = inference, nothing dropped. The same source state gives the
+   *  same masks (a gradient check re-seeds it for a fixed mask). */
+  dropout?: RandomSource | null;
 }
 
 export class Sequence {
@@ -38,7 +48,10 @@ export class Sequence {
   readonly tensors: TensorEntry[];
   readonly params: Vec;
   readonly grads: Vec;
-  private lastForward: { T: number; B: number; ids: Vec | null } | null = null;
+  private lastForward: { T: number; B: number; ids: Vec | null; masks: Array<Vec | null> } | null = null;
+  /** Dropout masks and dropped values per site: 0 the embedding's output, l (1..L−1) layer l's
+   *  input, L the head's input. */
+  private dropWs: Workspace;
   /** (T·B, E) embedded inputs of the last forward, when the model has an embedding. */
   private embedded: Vec;
   private stepState: Vec[][] | null = null;
@@ -54,22 +67,26 @@ export class Sequence {
     for (let l = 0; l < c.layers; l++) {
       const inSize = l === 0 ? (c.embedding > 0 ? c.embedding : c.input) : this.layers[l - 1].outputSize;
       const top = l === c.layers - 1;
-      switch (c.cell) {
-        case "elman": this.layers.push(new ElmanLayer(inSize, c.hidden, c.hiddenActivation, dtype)); break;
-        case "lstm": this.layers.push(new LstmLayer(inSize, c.hidden, dtype, c.gateActivation)); break;
-        case "gru": this.layers.push(new GruLayer(inSize, c.hidden, dtype, c.gateActivation, c.resetAfter)); break;
-        case "jordan":
-          // A stacked Jordan network is a stack of whole Jordan networks: each lower layer's
-          // output y (size H, activation σ_h) is the next layer's input; the top emits logits.
-          this.layers.push(new JordanLayer({
-            input: inSize, hidden: c.hidden, state: top ? c.state : c.hidden, output: top ? c.output : c.hidden,
-            hiddenActivation: c.hiddenActivation, stateActivation: c.stateActivation,
-            outputActivation: top ? c.outputActivation : c.hiddenActivation,
-            feedback: top ? c.feedback : "output", emit: top ? "logits" : "output",
-          }, dtype));
-      }
+      const make = (): Layer => {
+        switch (c.cell) {
+          case "elman": return new ElmanLayer(inSize, c.hidden, c.hiddenActivation, dtype);
+          case "lstm": return new LstmLayer(inSize, c.hidden, dtype, c.gateActivation);
+          case "gru": return new GruLayer(inSize, c.hidden, dtype, c.gateActivation, c.resetAfter);
+          case "jordan":
+            // A stacked Jordan network is a stack of whole Jordan networks: each lower layer's
+            // output y (size H, activation σ_h) is the next layer's input; the top emits logits.
+            return new JordanLayer({
+              input: inSize, hidden: c.hidden, state: top ? c.state : c.hidden, output: top ? c.output : c.hidden,
+              hiddenActivation: c.hiddenActivation, stateActivation: c.stateActivation,
+              outputActivation: top ? c.outputActivation : c.hiddenActivation,
+              feedback: top ? c.feedback : "output", emit: top ? "logits" : "output",
+            }, dtype);
+        }
+      };
+      // Bidirectional: a forward and a reverse layer, 2H per step into the next layer and the head.
+      this.layers.push(c.bidirectional ? new BidirectionalLayer(make(), make(), dtype) : make());
     }
-    this.head = c.cell !== "jordan" && c.output > 0 ? new LinearHead(c.hidden, c.output, dtype) : null;
+    this.head = c.cell !== "jordan" && c.output > 0 ? new LinearHead(this.layers[c.layers - 1].outputSize, c.output, dtype) : null;
     // Lay out every tensor in one flat array: layer 0, layer 1, ..., head.
     this.tensors = [];
     let offset = 0;
@@ -82,7 +99,7 @@ export class Sequence {
     const blocks: Array<[number, number]> = [];
     this.layers.forEach((layer, l) => {
       const start = offset;
-      for (const t of layer.tensors) add(`${t.name}_l${l}`, t.shape);
+      for (const t of layer.tensors) add(`${t.name}_l${l}${t.suffix ?? ""}`, t.shape);
       blocks.push([start, offset]);
     });
     const headStart = offset;
@@ -90,6 +107,7 @@ export class Sequence {
     this.params = zeros(offset, dtype);
     this.grads = zeros(offset, dtype);
     this.embedded = zeros(0, dtype);
+    this.dropWs = new Workspace(dtype);
     this.layers.forEach((layer, l) => {
       const [a, b] = blocks[l];
       layer.bind(this.params.subarray(a, b), this.grads.subarray(a, b));
@@ -121,7 +139,10 @@ export class Sequence {
   /**
    * Runs the model over a batch. x: (T, B, I). Returns out: (T, B, outputSize), the head's
    * logits (or the top layer's h without a head), and the final states per layer.
-   * `out` is the model's buffer until the next forward.
+   * `out` is the model's buffer until the next forward. With `opts.dropout` (training) and
+   * config.dropout = p > 0, each non-recurrent connection is dropped with a fresh mask: the
+   * embedding's output, every layer's input after the first, the head's input (PyTorch's
+   * nn.LSTM(dropout=p) between layers, plus the nn.Dropout of Zaremba et al.'s model around it).
    */
   forward(x: Vec, T: number, B: number, opts: SequenceForwardOptions = {}): { out: Vec; state: Vec[][] } {
     const I = this.inputWidth;
@@ -133,16 +154,27 @@ export class Sequence {
     if (opts.mask) check(opts.mask.length === T * B, "forward mask", `length T·B = ${T * B}`, opts.mask.length);
     if (opts.state0) check(opts.state0.length === this.layers.length, "forward state0", `one entry per layer (${this.layers.length})`, opts.state0.length);
     const state: Vec[][] = [];
-    let h = this.config.embedding > 0 ? this.embed(x, T * B) : x;
+    const L = this.layers.length, p = this.config.dropout, random = p > 0 ? opts.dropout ?? null : null;
+    const masks: Array<Vec | null> = new Array<Vec | null>(L + 1).fill(null);
+    const drop = (site: number, v: Vec): Vec => {   // v (T, B, width) → v ⊙ mask, in the site's buffer
+      if (!random) return v;
+      const mask = this.dropWs.get(`mask${site}`, v.length), y = this.dropWs.get(`drop${site}`, v.length);
+      dropoutMask(mask, p, random);
+      dropoutForward(v, mask, y);
+      masks[site] = mask;
+      return y;
+    };
+    let h = this.config.embedding > 0 ? drop(0, this.embed(x, T * B)) : x;
     this.layers.forEach((layer, l) => {
+      if (l > 0) h = drop(l, h);
       const s0 = opts.state0?.[l] ?? null;
       if (s0) layer.stateSizes.forEach((n, k) => check(s0[k]?.length === B * n, `forward state0[${l}][${k}]`, `length B·${n} = ${B * n}`, s0[k]?.length));
       const r = layer.forward(h, T, B, s0, { mask: opts.mask, teacher: opts.teacher });
       state.push(r.state);
       h = r.out;
     });
-    this.lastForward = { T, B, ids: this.config.embedding > 0 ? x : null };
-    return { out: this.head ? this.head.forward(h, T * B) : h, state };
+    this.lastForward = { T, B, ids: this.config.embedding > 0 ? x : null, masks };
+    return { out: this.head ? this.head.forward(drop(L, h), T * B) : h, state };
   }
 
   /**
@@ -152,16 +184,19 @@ export class Sequence {
    */
   backward(dOut: Vec, dStateT: Vec[][] | null = null, opts: { inputGrad?: boolean } = {}): { dx: Vec; dState0: Vec[][] } {
     if (!this.lastForward) throw new Error("model.backward: no cached forward pass; call forward first");
-    const { T, B, ids } = this.lastForward;
+    const { T, B, ids, masks } = this.lastForward;
     check(dOut.length === T * B * this.outputSize, "backward dOut", `length T·B·O = ${T * B * this.outputSize}`, dOut.length);
+    const L = this.layers.length;
     let d = this.head ? this.head.backward(dOut) : dOut;
+    if (this.head && masks[L]) dropoutBackward(d, masks[L]!, d);   // the head's own buffer, in place
     const dState0: Vec[][] = [];
-    for (let l = this.layers.length - 1; l >= 0; l--) {
+    for (let l = L - 1; l >= 0; l--) {
       // Layer 0's input gradient is needed for the embedding, or when the caller asks (default).
       const needDx = l > 0 || ids !== null || opts.inputGrad !== false;
       const r = this.layers[l].backward(d, dStateT?.[l] ?? null, needDx);
       dState0[l] = r.dState0;
       d = r.dx;
+      if (masks[l]) dropoutBackward(d, masks[l]!, d);   // site l: layer l's input (l = 0: the embedding's output)
     }
     if (ids) {
       // Scatter-add the first layer's input gradient into the rows of the looked-up tokens.
@@ -222,6 +257,7 @@ export class Sequence {
    * network trained with teacher forcing.
    */
   step(x: Vec, teacherPrev?: Vec): Vec {
+    if (this.config.bidirectional) throw new RecurrentError("step: a bidirectional model reads each sequence whole (its reverse direction starts at the last step); run forward over the sequence instead");
     if (!this.stepState) this.resetState(x.length / this.inputWidth);
     const B = this.stepB;
     check(x.length === B * this.inputWidth, "step x", `length B·I = ${B * this.inputWidth}`, x.length);
@@ -282,8 +318,9 @@ export class Sequence {
     const name = c.cell === "lstm" || c.cell === "gru" ? c.cell.toUpperCase() : c.cell[0].toUpperCase() + c.cell.slice(1);
     const extra = c.cell === "jordan" ? `, s=${c.state}` : "";
     const layers = c.layers > 1 ? ` ×${c.layers}` : "";
+    const flags = [c.bidirectional ? "bidirectional" : "", c.dropout > 0 ? `dropout ${c.dropout}` : ""].filter(Boolean).map((f) => `, ${f}`).join("");
     const out = c.output > 0 ? ` => ${c.output} ${c.outputActivation}` : "";
     const input = c.embedding > 0 ? `Embedding(${c.input} => ${c.embedding}) => ${c.embedding}` : `${c.input}`;
-    return `${name}(${input} => ${c.hidden}${layers}${extra})${out}  # ${this.paramCount.toLocaleString("en-US")} parameters`;
+    return `${name}(${input} => ${c.hidden}${layers}${extra}${flags})${out}  # ${this.paramCount.toLocaleString("en-US")} parameters`;
   }
 }

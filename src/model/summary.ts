@@ -30,11 +30,13 @@ export function summary(m: Sequence): string {
 export function formulaText(c: Required<ModelConfig>): string {
   const { hidden: H, output: O, state: S, layers: L } = c;
   const I = c.embedding > 0 ? c.embedding : c.input;   // the first layer's d_in
-  const layers = (L > 1 ? ` (first layer; ${L - 1} more with d_in = h)` : "") + (c.embedding > 0 ? `, plus the embedding V·E = ${c.input}·${c.embedding}` : "");
+  // Bidirectional: each layer twice (forward and reverse); later layers and the head read 2h.
+  const bi = c.bidirectional, dh = bi ? "2h" : "h", per = bi ? " per layer and direction" : " per layer";
+  const layers = (L > 1 ? ` (first layer; ${L - 1} more with d_in = ${dh})` : "") + (c.embedding > 0 ? `, plus the embedding V·E = ${c.input}·${c.embedding}` : "");
   switch (c.cell) {
-    case "elman": return `h(h + d_in + 1) + d_out(h + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
+    case "elman": return `${bi ? "2·" : ""}h(h + d_in + 1) + d_out(${dh} + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
     case "jordan": return `h(s + d_in + 1) + d_out(h + 1) + s(s + d_out + 1) with h=${H}, s=${S}, d_in=${I}, d_out=${O}${L > 1 ? ` (top layer; ${L - 1} lower Jordan layers with s = d_out = h)` : ""}`;
-    case "lstm": return `4h(d_in + h + 2) per layer + d_out(h + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
-    case "gru": return `3h(d_in + h + 2) per layer + d_out(h + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
+    case "lstm": return `4h(d_in + h + 2)${per} + d_out(${dh} + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
+    case "gru": return `3h(d_in + h + 2)${per} + d_out(${dh} + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
   }
 }

@@ -10,7 +10,11 @@
 // same order and skips the batches already done. The optimiser's buffers and step count, and
 // a stream's carried state, are saved beside FitState by whoever checkpoints (checkpoint
 // callbacks get all of it at consistent points: `onCheckpoint`). Validation only reads the
-// model, so where a run stops cannot change its bits.
+// model, so where a run stops cannot change its bits. Dropout masks are drawn from the same
+// Rng, batch after batch (the Trainer's `rng`): FitState.rng is its state when the checkpoint
+// was taken, so a run resumed mid-epoch redraws the epoch's order from `rngEpoch` and then
+// continues the stream from `rng`, drawing the masks an uninterrupted run would have drawn.
+// (Without dropout nothing draws between an epoch's start and its end: the two are equal.)
 //
 // Pure: no Node import (the browser playground runs it in a worker). Not here: files,
 // progress bars, signals (the CLI's callbacks in src/cli/run/), the data (src/data/datasets.ts).
@@ -222,12 +226,14 @@ export async function fit(model: Sequence, data: TrainData, options: FitOptions 
   const optimizer = typeof o.optimizer === "object" ? o.optimizer : makeOptimizer(o.optimizer ?? "adam", o.lr !== undefined ? { lr: o.lr } : {});
   let lrOverride: number | null = null;
   const schedule = o.lrSchedule;
+  if (data.carry && model.config.bidirectional) throw new RecurrentError("fit: a bidirectional model reads each sequence whole; expected data of whole sequences, got a stream that carries the state from batch to batch");
+  const rng = o.rng ?? new Rng(o.seed ?? 1);
   const trainer = new Trainer(model, {
     loss: o.loss ?? defaultLoss(model), manyToOne: Boolean(data.manyToOne), optimizer,
     clipNorm: o.clipNorm || undefined, clipValue: o.clipValue || undefined, tbptt: o.tbptt ?? null,
     lr: (u) => lrOverride ?? (schedule ? lrAt(schedule, u) : undefined),   // undefined: the optimiser's own
+    rng,   // dropout masks come from the run's Rng
   });
-  const rng = o.rng ?? new Rng(o.seed ?? 1);
   const st: FitState = o.resume ? structuredClone(o.resume.state) : initialFitState(rng);
   const resumed = Boolean(o.resume);
   rng.setState(st.rng as number[]);
@@ -242,10 +248,11 @@ export async function fit(model: Sequence, data: TrainData, options: FitOptions 
 
   let carried: Vec[][] | null = null;
   if (st.rngEpoch) {
-    // The current epoch's order was drawn before the stop: draw it again from the same state;
-    // rng is then where it was when the state was taken.
+    // The current epoch's order was drawn before the stop: draw it again from the same state,
+    // then continue the stream where the state was taken (after this epoch's dropout masks).
     rng.setState(st.rngEpoch as number[]);
     data.startEpoch?.(rng);
+    rng.setState(st.rng as number[]);
     if (data.carry && st.batch > 0) {
       if (!o.resume?.carried) throw new RecurrentError(`fit: resume: expected the carried state of step ${st.step} (a stream stopped mid-epoch), got none`);
       carried = o.resume.carried;

@@ -6,6 +6,8 @@
 // ((T·B) class indices or (T·B, O) values), per sequence for many-to-one ((B) or (B, O)).
 import { check, DivergenceError, RecurrentError } from "../errors.ts";
 import type { Sequence } from "../model/sequence.ts";
+import type { RandomSource } from "../model/dropout.ts";
+import { Rng } from "../rand.ts";
 import { zeros, type Vec } from "../tensor/types.ts";
 import { clipByGlobalNorm, clipByValue, globalNorm } from "./clip.ts";
 import { gatherLast, lossAndGrad, scatterLast, type LossKind } from "./loss.ts";
@@ -35,6 +37,9 @@ export interface TrainerOptions {
   tbptt?: { k1: number; k2: number } | null;
   /** Learning rate at a given update number (0-based); absent = the optimiser's own. */
   lr?: (update: number) => number | undefined;
+  /** Where a model with dropout draws its masks in trainStep (fit passes the run's Rng, so a
+   *  resumed run draws the same masks); absent: a new Rng(1). Evaluation never drops. */
+  rng?: RandomSource;
 }
 
 export interface StepResult {
@@ -53,20 +58,25 @@ export interface StepResult {
 export class Trainer {
   updates = 0;
   clipEvents = 0;
+  /** The dropout masks' source in training; null when the model has no dropout. */
+  private readonly random: RandomSource | null;
   constructor(readonly model: Sequence, readonly opts: TrainerOptions) {
     const tb = opts.tbptt;
     if (tb) {
       // k2 < k1 would leave steps out of every loss; k1 < 1 would never end a window.
       check(Number.isInteger(tb.k1) && tb.k1 >= 1, "tbptt.k1", "an integer >= 1", tb.k1);
       check(Number.isInteger(tb.k2) && tb.k2 >= tb.k1, "tbptt.k2", `an integer >= k1 (${tb.k1})`, tb.k2);
+      if (model.config.bidirectional) throw new RecurrentError("tbptt: a bidirectional model reads each sequence whole (its reverse direction starts at the last step); train it with full BPTT");
     }
+    this.random = model.config.dropout > 0 ? opts.rng ?? new Rng(1) : null;
   }
 
   /** Loss and, when `grad`, gradients (added into model.grads) over one batch from state0. */
   lossAndBackward(batch: Batch, state0: Vec[][] | null, grad: boolean, countFrom = 0): { loss: number; state: Vec[][] } {
     const m = this.model, { T, B } = batch, O = m.outputSize;
     const lengths = this.opts.manyToOne ? manyToOneLengths(batch) : null;
-    const { out, state } = m.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher });
+    // Training (grad) drops with fresh masks from the run's source; evaluation never does.
+    const { out, state } = m.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher, dropout: grad ? this.random : null });
     const detached = state.map((s) => s.map((v) => v.slice()));
     if (this.opts.manyToOne) {
       const last = zeros(B * O, m.dtype), dLast = grad ? zeros(B * O, m.dtype) : null;
@@ -97,7 +107,7 @@ export class Trainer {
       if (carriedAt < start) {
         // Advance the carried state to the window's start, without gradient.
         const gap = slice(batch, carriedAt, start);
-        carried = this.model.forward(gap.x, gap.T, gap.B, { state0: carried, mask: gap.mask, teacher: gap.teacher }).state
+        carried = this.model.forward(gap.x, gap.T, gap.B, { state0: carried, mask: gap.mask, teacher: gap.teacher, dropout: this.random }).state
           .map((s) => s.map((v) => v.slice()));
         carriedAt = start;
       }

@@ -13,6 +13,9 @@ export interface Case {
   manyToOne?: boolean;
   masked?: boolean;
   seed?: number;
+  /** Training forward with dropout (config.dropout > 0): the same fixed mask in every pass
+   *  (the source is re-seeded for each forward). */
+  dropout?: boolean;
 }
 
 export interface CheckResult { maxRel: number; worst: string; checked: number }
@@ -43,9 +46,10 @@ export function setup(c: Case) {
   const stateW = m.zeroState(B).map((s) => s.map((v) => v.map(() => rng.normal())));
   const rowMask = c.manyToOne ? null : mask;
   const last = new Float64Array(B * O);
+  const dropout = () => (c.dropout ? new Rng(977) : null);   // a fixed mask: the same draws every pass
 
   const loss = (): number => {
-    const { out, state } = m.forward(x, T, B, { state0, mask, teacher });
+    const { out, state } = m.forward(x, T, B, { state0, mask, teacher, dropout: dropout() });
     const logits = c.manyToOne ? gatherLast(out, T, B, O, lengths, last) : out;
     let L = lossAndGrad(kind, logits, rows, O, targets, rowMask, null);
     state.forEach((s, l) => s.forEach((v, k) => v.forEach((val, i) => { L += val * stateW[l][k][i]; })));
@@ -54,7 +58,7 @@ export function setup(c: Case) {
 
   const analytic = () => {
     m.zeroGrads();
-    const { out } = m.forward(x, T, B, { state0, mask, teacher });
+    const { out } = m.forward(x, T, B, { state0, mask, teacher, dropout: dropout() });
     const dLogits = new Float64Array(rows * O);
     const logits = c.manyToOne ? gatherLast(out, T, B, O, lengths, last) : out;
     lossAndGrad(kind, logits, rows, O, targets, rowMask, dLogits);

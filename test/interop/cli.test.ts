@@ -61,7 +61,9 @@ async function quietAsync<T>(f: () => Promise<T>): Promise<T> {
   try { return await f(); } finally { process.stdout.write = w; }
 }
 
-for (const name of ["lstm_2l_head", "gru_1l", "rnn_relu_2l_head"]) {
+// The bidirectional ones: import recognises the *_reverse tensors; predict gives (B, T, 2H)
+// without a head and states in PyTorch's (layers × directions, B, H) layout.
+for (const name of ["lstm_2l_head", "gru_1l", "rnn_relu_2l_head", "lstm_bidir_2l_head", "gru_bidir_1l", "rnn_tanh_bidir_2l_head"]) {
   test(`import --from pytorch then predict --json reproduces PyTorch (${name}) within 1e-5`, () => {
     const fx = fixture(name);
     const out = join(tmp, `m-${name}`);
@@ -70,6 +72,8 @@ for (const name of ["lstm_2l_head", "gru_1l", "rnn_relu_2l_head"]) {
       const input = join(tmp, `in-${name}-${run.T}.json`);
       writeFileSync(input, JSON.stringify({ x: batchFirst(run.x), h0: nested(run.h0), ...(run.c0 ? { c0: nested(run.c0) } : {}) }));
       const res = JSON.parse(runPredict({ model: out, input, json: true }));
+      assert.deepEqual([res.output.length, res.output[0].length, res.output[0][0].length], [run.B, run.T, run.f64.out.shape[2]]);
+      assert.deepEqual([res.h_n.length, res.h_n[0].length], run.f64.h_n.shape.slice(0, 2));
       assert.ok(relError(res.output.flat(2), batchFirst(run.f64.out).flat(2)) <= 1e-5, "output");
       assert.ok(relError(res.h_n.flat(2), run.f64.h_n.data) <= 1e-5, "h_n");
       if (run.f64.c_n) assert.ok(relError(res.c_n.flat(2), run.f64.c_n.data) <= 1e-5, "c_n");
@@ -77,15 +81,18 @@ for (const name of ["lstm_2l_head", "gru_1l", "rnn_relu_2l_head"]) {
   });
 }
 
-for (const [cell, extra] of [["lstm", {}], ["gru", {}], ["elman", { hiddenActivation: "relu", outputActivation: "softmax" }], ["elman", { hiddenActivation: "sigmoid", outputActivation: "sigmoid" }]] as const) {
+for (const [cell, extra] of [["lstm", {}], ["gru", {}], ["elman", { hiddenActivation: "relu", outputActivation: "softmax" }], ["elman", { hiddenActivation: "sigmoid", outputActivation: "sigmoid" }],
+  ["lstm", { bidirectional: true }], ["gru", { bidirectional: true, outputActivation: "softmax" }], ["elman", { bidirectional: true, hiddenActivation: "relu" }]] as const) {
   test(`export --onnx of a ${cell} ${JSON.stringify(extra)} model runs in onnxruntime like predict, batch 3 at two lengths`, async (tc) => {
     let worst = 0;
     const rng = new Rng(7);
     const model = new Sequence({ cell, input: 3, hidden: 5, layers: 2, output: 4, ...extra }, "float32");
     for (let i = 0; i < model.params.length; i++) model.params[i] = rng.range(-0.7, 0.7);
-    const dir = join(tmp, `onnx-${cell}-${model.config.hiddenActivation}`);
+    const tag = `${cell}-${model.config.hiddenActivation}${model.config.bidirectional ? "-bidir" : ""}`;
+    const dir = join(tmp, `onnx-${tag}`);
     saveModel(dir, model);
-    const file = join(tmp, `${cell}-${model.config.hiddenActivation}.onnx`);
+    const file = join(tmp, `${tag}.onnx`);
+    const rows = model.config.bidirectional ? 4 : 2;   // (layers × directions, B, H)
     quiet(() => runExport({ model: dir, onnx: file, prefix: "", stateInputs: true }));
     const session = await ort.InferenceSession.create(file);
     const states = cell === "lstm" ? ["h", "c"] : ["h"];
@@ -93,12 +100,12 @@ for (const [cell, extra] of [["lstm", {}], ["gru", {}], ["elman", { hiddenActiva
       const B = 3;
       const x = Float32Array.from({ length: B * T * 3 }, () => Math.fround(rng.normal()));
       const s0: Record<string, Float32Array> = {};
-      for (const s of states) s0[s] = Float32Array.from({ length: 2 * B * 5 }, () => Math.fround(rng.normal() * 0.5));
+      for (const s of states) s0[s] = Float32Array.from({ length: rows * B * 5 }, () => Math.fround(rng.normal() * 0.5));
       const want = predictBatchFirst(model, x, B, T, s0); // batch-first
       const xt = new Float32Array(T * B * 3); // time-major for ONNX
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < 3; i++) xt[(t * B + b) * 3 + i] = x[(b * T + t) * 3 + i]!;
       const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { x: new ort.Tensor("float32", xt, [T, B, 3]) };
-      for (const s of states) feeds[`${s}0`] = new ort.Tensor("float32", s0[s]!, [2, B, 5]);
+      for (const s of states) feeds[`${s}0`] = new ort.Tensor("float32", s0[s]!, [rows, B, 5]);
       const got = await session.run(feeds);
       const y = got.y!.data as Float32Array; // (T, B, O)
       const yb = new Float32Array(y.length);
@@ -144,12 +151,31 @@ test("export --pytorch writes PyTorch's names (Elman: b_ih = b_h, b_hh = 0) and 
   for (let i = 0; i < bias.length; i++) assert.equal(bias[i], Math.fround(w.bias_ih_l1!.data[i]! + w.bias_hh_l1!.data[i]!));
 });
 
+test("export --pytorch of a bidirectional model writes PyTorch's state_dict (names and order) and re-imports to the same model", () => {
+  const fx = fixture("lstm_bidir_2l_head");
+  const dir = join(tmp, "m-bidir-roundtrip");
+  quiet(() => runImport({ from: "pytorch", cell: "lstm", weights: stateDictFile(fx, ""), out: dir, nonlinearity: "tanh", outputActivation: "linear" }));
+  const sd = join(tmp, "bidir-roundtrip.safetensors");
+  quiet(() => runExport({ model: dir, pytorch: sd, prefix: "" }));
+  const header = readFileSync(sd);
+  const names = Object.keys(JSON.parse(header.subarray(8, 8 + Number(header.readBigUInt64LE(0))).toString("utf8"))).filter((k) => k !== "__metadata__");
+  assert.deepEqual(names.sort(), Object.keys(fx.weights).sort());
+  const a = loadModel(dir).model;
+  assert.deepEqual(a.tensors.map((t) => t.name), Object.keys(fx.weights), "the model's layout is PyTorch's state_dict order");
+  for (const [k, v] of Object.entries(fx.weights)) assert.deepEqual([...a.get(k)], v.data.map(Math.fround), k);
+  const back = join(tmp, "m-bidir-roundtrip-2");
+  quiet(() => runImport({ from: "pytorch", cell: "lstm", weights: sd, out: back, nonlinearity: "tanh", outputActivation: "linear" }));
+  assert.deepEqual([...loadModel(back).model.params], [...a.params]);
+});
+
 test("bad inputs: one line, exit 1, nothing written", async () => {
   const fx = fixture("lstm_1l");
   const cases: Array<[string[], RegExp]> = [
     [["--weights", stateDictFile(fx, "", (t) => { delete t.bias_hh_l0; })], /missing tensor "bias_hh_l0"/],
     [["--weights", stateDictFile(fx, "", (t) => { t.bias_hh_l0 = { shape: [15], data: new Float32Array(15) }; })], /tensor "bias_hh_l0": expected shape \(16\), got \(15\)/],
-    [["--weights", stateDictFile(fx, "", (t) => { t.weight_ih_l0_reverse = t.weight_ih_l0!; })], /unexpected tensor "weight_ih_l0_reverse".*bidirectional/],
+    // A reverse direction needs all four of its tensors; a stray *_reverse tensor is named.
+    [["--weights", stateDictFile(fx, "", (t) => { t.weight_ih_l0_reverse = t.weight_ih_l0!; })], /missing tensor "weight_hh_l0_reverse" \(expected shape \(16, 4\)\)/],
+    [["--weights", stateDictFile(fx, "", (t) => { t.bias_hh_l0_reverse = t.bias_hh_l0!; })], /unexpected tensor "bias_hh_l0_reverse" \(16\) \(a bidirectional state_dict has weight_ih_l0_reverse\)/],
     [["--weights", stateDictFile(fx, "", (t) => { t.bias_hh_l0 = { shape: [16], data: new Float64Array(16) }; })], /mixed dtypes/],
   ];
   for (const [args, re] of cases) {

@@ -2,6 +2,8 @@
 // the ONNX graph builder (gate permutation, stacked layers, Linear head), and onnxruntime-node
 // runs the one file on both of the fixture's inputs (different T and B: dynamic dims). Outputs
 // and final states must match PyTorch's float64 values within 1e-5 (relative to scale).
+// Bidirectional fixtures (the *_reverse tensors) export as direction="bidirectional" nodes; their
+// outputs (T, B, 2H) and states (L·2, B, H) are PyTorch's layout.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -12,9 +14,12 @@ const ort = createRequire(import.meta.url)("onnxruntime-node") as typeof import(
 
 function specFrom(fx: TorchFixture): OnnxRnnSpec {
   const w = fx.weights;
+  const dir = (n: string) => ({
+    weight_ih: w[`weight_ih${n}`]!.data, weight_hh: w[`weight_hh${n}`]!.data,
+    bias_ih: w[`bias_ih${n}`]!.data, bias_hh: w[`bias_hh${n}`]!.data,
+  });
   const layers = Array.from({ length: fx.num_layers }, (_, l) => ({
-    weight_ih: w[`weight_ih_l${l}`]!.data, weight_hh: w[`weight_hh_l${l}`]!.data,
-    bias_ih: w[`bias_ih_l${l}`]!.data, bias_hh: w[`bias_hh_l${l}`]!.data,
+    ...dir(`_l${l}`), ...(fx.bidirectional ? { reverse: dir(`_l${l}_reverse`) } : {}),
   }));
   return {
     cell: fx.cell, nonlinearity: fx.nonlinearity ?? undefined,
@@ -68,5 +73,20 @@ test("the onnx comparison can fail: an LSTM with PyTorch's gate order left unper
     c0: new ort.Tensor("float32", Float32Array.from(run.c0!.data), run.c0!.shape),
   });
   assert.equal(H, 4);
+  assert.ok(relError(res.y!.data as Float32Array, run.f64.out.data) > 1e-2);
+});
+
+test("the bidirectional onnx comparison can fail: the two directions' weights swapped are far off", async () => {
+  const fx = loadTorchFixtures().find((f) => f.name === "gru_bidir_1l")!;
+  const spec = specFrom(fx);
+  const l = spec.layers[0]!;
+  spec.layers[0] = { ...l.reverse!, reverse: { weight_ih: l.weight_ih, weight_hh: l.weight_hh, bias_ih: l.bias_ih, bias_hh: l.bias_hh } };
+  const session = await ort.InferenceSession.create(encodeRnnModel(spec));
+  const run = fx.runs[0]!;
+  const res = await session.run({
+    x: new ort.Tensor("float32", Float32Array.from(run.x.data), run.x.shape),
+    h0: new ort.Tensor("float32", Float32Array.from(run.h0.data), run.h0.shape),
+  });
+  assert.deepEqual([...res.y!.dims], run.f64.out.shape);
   assert.ok(relError(res.y!.data as Float32Array, run.f64.out.data) > 1e-2);
 });

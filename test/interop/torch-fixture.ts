@@ -1,13 +1,16 @@
 // Loads the PyTorch golden fixtures (test/fixtures/torch/*.json, written by
-// scripts/torch-golden.py) and measures relative error. Test helper only, not a test.
+// scripts/torch-golden.py and, the bidirectional ones, scripts/torch-golden-bidir-dropout.py)
+// and measures relative error; maps PyTorch's (layers × directions, B, H) state tensors to the
+// model's per-layer states and back. Test helper only, not a test.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import type { Vec } from "../../src/tensor/types.ts";
 
 export interface FixtureTensor { shape: number[]; data: number[] }
 export interface FixtureResult {
   loss: number;
   out: FixtureTensor; // (T, B, O or H)
-  h_n: FixtureTensor; // (L, B, H)
+  h_n: FixtureTensor; // (L, B, H); bidirectional (L·2, B, H), row 2l + d
   c_n?: FixtureTensor;
   grads: Record<string, FixtureTensor>; // state_dict names, "head.*", "x", "h0", "c0"
 }
@@ -24,6 +27,8 @@ export interface TorchFixture {
   cell: "elman" | "lstm" | "gru";
   nonlinearity: "tanh" | "relu" | null;
   input_size: number; hidden_size: number; num_layers: number; head_size: number;
+  /** bidirectional=True (scripts/torch-golden-bidir-dropout.py): states are (L·2, B, H). */
+  bidirectional?: boolean;
   weights: Record<string, FixtureTensor>;
   runs: FixtureRun[];
 }
@@ -55,4 +60,19 @@ export function relError(a: ArrayLike<number>, ref: ArrayLike<number>): number {
     scale = Math.max(scale, Math.abs(ref[i]!));
   }
   return diff / Math.max(scale, 1e-30);
+}
+
+/**
+ * PyTorch's state tensors h (L·D, B, H) [and c] as the model's per-layer states: layer l holds
+ * each direction's states in turn (h→[, c→][, h←, c←]), from rows l·D + d.
+ */
+export function modelState(h: FixtureTensor, c: FixtureTensor | undefined, D: number, make: (a: number[]) => Vec): Vec[][] {
+  const [LD, B, H] = h.shape as [number, number, number];
+  const row = (t: FixtureTensor, r: number) => make(t.data.slice(r * B * H, (r + 1) * B * H));
+  return Array.from({ length: LD / D }, (_, l) => Array.from({ length: D }, (_, d) => (c ? [row(h, l * D + d), row(c, l * D + d)] : [row(h, l * D + d)])).flat());
+}
+
+/** The model's per-layer states back in PyTorch's (L·D, B, H) layout: state k (0 h, 1 c) of K per direction. */
+export function torchState(state: Vec[][], k: number, K: number, D: number): number[] {
+  return state.flatMap((s) => Array.from({ length: D }, (_, d) => [...s[d * K + k]!]).flat());
 }

@@ -4,20 +4,16 @@
 // Weights enter through importTorchStateDict, so the name mapping is tested on the way.
 // Padded batches (the *_packed fixtures, pack_padded_sequence in PyTorch) run with a (T, B)
 // mask: outputs are compared at real steps (PyTorch pads with zeros), states and every
-// gradient everywhere.
+// gradient everywhere. Bidirectional fixtures (*_bidir_*: the *_reverse tensors, states
+// (L·2, B, H)) run the same way: their reverse direction starts at each sequence's own last
+// real step, as the packed sequences of PyTorch do.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { importTorchStateDict, type InTensor } from "../../src/io/pytorch.ts";
 import type { Vec } from "../../src/tensor/types.ts";
-import { loadTorchFixtures, relError, type FixtureTensor } from "./torch-fixture.ts";
+import { loadTorchFixtures, modelState, relError, torchState, type FixtureTensor } from "./torch-fixture.ts";
 
 const TOL = { f32: 1e-5, f64: 1e-12 } as const;
-
-/** Rows l of an (L, B, H) tensor as one (B, H) array per layer. */
-function perLayer(t: FixtureTensor, make: (a: number[]) => Vec): Vec[] {
-  const [L, B, H] = t.shape as [number, number, number];
-  return Array.from({ length: L }, (_, l) => make(t.data.slice(l * B * H, (l + 1) * B * H)));
-}
 
 for (const fx of loadTorchFixtures()) {
   for (const prec of ["f32", "f64"] as const) {
@@ -27,6 +23,8 @@ for (const fx of loadTorchFixtures()) {
       for (const [k, v] of Object.entries(fx.weights)) weights[k] = { shape: v.shape, data: v.data, dtype: prec === "f64" ? "F64" : "F32" };
       const model = importTorchStateDict(weights, { cell: fx.cell, nonlinearity: fx.nonlinearity ?? undefined });
       assert.equal(model.dtype, prec === "f64" ? "float64" : "float32");
+      assert.equal(model.config.bidirectional, fx.bidirectional === true, "the *_reverse tensors make a bidirectional model");
+      const D = fx.bidirectional ? 2 : 1;
       const worst = { forward: [0, ""] as [number, string], gradient: [0, ""] as [number, string] };
       const cmp = (what: string, got: ArrayLike<number>, want: FixtureTensor) => {
         const e = relError(got, want.data);
@@ -36,9 +34,8 @@ for (const fx of loadTorchFixtures()) {
       };
       for (const run of fx.runs) {
         const ref = run[prec];
-        const h0 = perLayer(run.h0, make);
-        const c0 = run.c0 ? perLayer(run.c0, make) : null;
-        const state0 = h0.map((h, l) => (c0 ? [h, c0[l]!] : [h]));
+        const state0 = modelState(run.h0, run.c0, D, make);
+        const K = run.c0 ? 2 : 1;
         model.zeroGrads();
         let mask: Uint8Array | null = null;
         if (run.lengths) {
@@ -50,14 +47,13 @@ for (const fx of loadTorchFixtures()) {
         const O = ref.out.shape[2]!;
         const real = (a: ArrayLike<number>) => Array.from(a).filter((_, i) => !mask || mask[Math.floor(i / O)] === 1);
         cmp(`${tag} out`, real(out), { shape: ref.out.shape, data: real(ref.out.data) });
-        cmp(`${tag} h_n`, state.flatMap((s) => [...s[0]!]), ref.h_n);
-        if (ref.c_n) cmp(`${tag} c_n`, state.flatMap((s) => [...s[1]!]), ref.c_n);
-        const rh = perLayer(run.r_h, make), rc = run.r_c ? perLayer(run.r_c, make) : null;
-        const { dx, dState0 } = model.backward(make(run.r_out.data), rh.map((h, l) => (rc ? [h, rc[l]!] : [h])));
+        cmp(`${tag} h_n`, torchState(state, 0, K, D), ref.h_n);
+        if (ref.c_n) cmp(`${tag} c_n`, torchState(state, 1, K, D), ref.c_n);
+        const { dx, dState0 } = model.backward(make(run.r_out.data), modelState(run.r_h, run.r_c, D, make));
         for (const [name, g] of Object.entries(ref.grads)) {
           if (name === "x") cmp(`${tag} d x`, dx, g);
-          else if (name === "h0") cmp(`${tag} d h0`, dState0.flatMap((s) => [...s[0]!]), g);
-          else if (name === "c0") cmp(`${tag} d c0`, dState0.flatMap((s) => [...s[1]!]), g);
+          else if (name === "h0") cmp(`${tag} d h0`, torchState(dState0, 0, K, D), g);
+          else if (name === "c0") cmp(`${tag} d c0`, torchState(dState0, 1, K, D), g);
           else if (fx.cell === "elman" && name.startsWith("bias_")) {
             // one bias b_h = b_ih + b_hh: its gradient equals each of PyTorch's two
             cmp(`${tag} d ${name}`, model.grad(name.replace(/bias_(ih|hh)_/, "bias_")), g);

@@ -8,7 +8,7 @@ import { Sequence } from "../../model/sequence.ts";
 import { choiceOption, intOption } from "../options.ts";
 import { summary, summaryJSON } from "../../model/summary.ts";
 
-interface ParamsOptions { cell: CellKind; input: number; embedding: number; hidden: number; state?: number; output: number; layers: number; json?: boolean }
+interface ParamsOptions { cell: CellKind; input: number; embedding: number; hidden: number; state?: number; output: number; layers: number; bidirectional?: boolean; json?: boolean }
 
 export function register(program: Command): void {
   program.command("params")
@@ -20,10 +20,11 @@ export function register(program: Command): void {
     .option("--state <S>", "Jordan state size s (default: the output size)", intOption("--state"))
     .option("--output <O>", "output size d_out (0 = no head; Jordan needs >= 1)", intOption("--output", 0), 0)
     .option("--layers <L>", "stacked layers", intOption("--layers"), 1)
+    .option("--bidirectional", "each layer reads both ways (PyTorch's bidirectional=True): two sets of weights per layer")
     .option("--json", "print one JSON object")
     .addHelpText("after", "\nExample:\n  npx recurrent params --cell jordan --input 3 --hidden 4 --state 3 --output 2\n")
     .action((o: ParamsOptions) => {
-      const config = normaliseConfig({ cell: o.cell, input: o.input, embedding: o.embedding, hidden: o.hidden, output: o.output, layers: o.layers, state: o.state }, "params");
+      const config = normaliseConfig({ cell: o.cell, input: o.input, embedding: o.embedding, hidden: o.hidden, output: o.output, layers: o.layers, state: o.state, ...(o.bidirectional ? { bidirectional: true } : {}) }, "params");
       const m = new Sequence(config);
       const formula = paramCount(config);
       if (formula !== m.paramCount) throw new Error(`params: layout has ${m.paramCount} parameters but the formula gives ${formula}`);

@@ -2,6 +2,8 @@
 // {"x": B×T×I} (or {"tokens": B×T} ids, one-hot encoded), with optional initial states "h0"
 // ("c0" for LSTM), L×B×H. --json prints {"output": B×T×(O or H), "h_n": L×B×H, "c_n"} in
 // PyTorch's conventions (output after the head's softmax/sigmoid); otherwise a short summary.
+// A bidirectional model's states are (L·2)×B×H (layers × directions) and its output without a
+// head B×T×2H, as PyTorch's bidirectional=True gives them.
 //
 // `recurrent predict --model DIR --sequences FILE.csv [--labels FILE [--label-column NAME]]`:
 // a trained classifier names the class of every sequence of a long-format CSV (sequence_id,
@@ -25,7 +27,7 @@ export function register(program: Command): void {
   program.command("predict")
     .description("run a model on a JSON input (batch-first) and print outputs and final states, or name the class of every sequence of a CSV")
     .requiredOption("--model <dir>", "the model directory")
-    .option("--input <file>", "JSON: {\"x\": B×T×I} or {\"tokens\": B×T}, optional \"h0\"/\"c0\" L×B×H")
+    .option("--input <file>", "JSON: {\"x\": B×T×I} or {\"tokens\": B×T}, optional \"h0\"/\"c0\" L×B×H ((L·2)×B×H when bidirectional)")
     .option("--sequences <file>", "classifiers: long-format sequences (sequence_id, step, the model's feature columns); prints each one's class")
     .option("--labels <file>", "with --sequences: the true classes (sequence_id, label), printed beside the predictions")
     .option("--label-column <name>", "with --labels: the labels file's class column (default: the model's, else label)")
@@ -49,13 +51,13 @@ export function runPredict(opts: Opts): string {
   catch (e) { if ((e as NodeJS.ErrnoException).code) throw e; throw new RecurrentError(`${opts.input}: expected JSON, got a parse error (${(e as Error).message})`); }
   const { x, B, T, state0 } = parsePredictInput(json, model, opts.input!);
   const p = predictBatchFirst(model, x, B, T, state0);
-  const L = model.layers.length;
   const result: Record<string, number[][][]> = { output: nest3(p.output, B, T, p.outputSize) };
-  for (const [name, s] of Object.entries(p.states)) result[`${name}_n`] = nest3(s.data, L, B, s.size);
+  for (const [name, s] of Object.entries(p.states)) result[`${name}_n`] = nest3(s.data, s.rows, B, s.size);
   if (opts.json) return JSON.stringify(result) + "\n";
   const lines = [`${model.toString()}`, `output: B=${B} × T=${T} × ${p.outputSize}; last step of each sequence:`];
   for (let b = 0; b < B; b++) lines.push(`  [${b}] ${result.output![b]![T - 1]!.map((v) => v.toPrecision(5)).join(" ")}`);
-  for (const name of Object.keys(p.states)) lines.push(`${name}_n: L=${L} × B=${B} × ${p.states[name]!.size}`);
+  const rowsName = model.config.bidirectional ? "L·2" : "L";
+  for (const name of Object.keys(p.states)) lines.push(`${name}_n: ${rowsName}=${p.states[name]!.rows} × B=${B} × ${p.states[name]!.size}`);
   return lines.join("\n") + "\n";
 }
 

@@ -27,6 +27,8 @@ export function register(program: Command): void {
     .option("--layers <L>", "stacked layers", int("--layers", 1))
     .option("--state <S>", "Jordan state size (default: the output size)", int("--state", 1))
     .option("--embedding <E>", "charlm, wordlm: embedding size for token inputs (0: one-hot; default 200 for wordlm, 0 for charlm)", int("--embedding", 0))
+    .option("--dropout <p>", "dropout probability in training on the embedding's output, between layers and before the head (Zaremba et al. 2014; default 0)", num("--dropout"))
+    .option("--bidirectional", "every layer also reads each sequence backwards (PyTorch's bidirectional=True; outputs 2H per step); not for language models or Jordan networks")
     .option("--seq <T>", "steps per chunk for language models (truncated BPTT length); sequence length for synthetic tasks", int("--seq", 1))
     .option("--length <T>", "synthetic tasks: sequence length (same as --seq)", int("--length", 1))
     .option("--batch <B>", "batch size", int("--batch", 1))
@@ -110,7 +112,7 @@ const OPTIMIZER_SLOTS: Record<string, number> = { sgd: 1, adam: 2, adamw: 2, rms
  * of an epoch: --steps-per-epoch is bounded by the JS heap.
  */
 export function checkTrainingSize(o: TrainOptions): void {
-  const c = normaliseConfig({ cell: o.cell, input: 1, hidden: o.hidden, layers: o.layers, output: 1, embedding: o.embedding ?? 0,
+  const c = normaliseConfig({ cell: o.cell, input: 1, hidden: o.hidden, layers: o.layers, output: 1, embedding: o.embedding ?? 0, bidirectional: o.bidirectional,
     ...(o.cell === "jordan" && o.state ? { state: o.state } : {}) }, "train", "lower bound");
   const synthetic = !(DATA_TASKS as readonly string[]).includes(o.task);
   const steps = o.seq > 0 ? o.seq : synthetic ? defaultLength(getTask(o.task)) : o.window ?? 1;

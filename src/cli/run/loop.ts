@@ -102,6 +102,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
       cell: o.cell, input: problem.model.input, hidden: o.hidden, layers: o.layers, output: problem.model.output,
       outputActivation: problem.model.outputActivation, ...(o.cell === "jordan" && o.state ? { state: o.state } : {}),
       ...(problem.model.embedding ? { embedding: problem.model.embedding } : {}),
+      ...(o.dropout ? { dropout: o.dropout } : {}), ...(o.bidirectional ? { bidirectional: true } : {}),
     });
     initialize(model, rng, o.init);
     optimizer = makeOptimizer(o.optimizer, { lr: o.lr });

@@ -24,6 +24,10 @@ export interface TrainOptions {
   state?: number;
   /** Language models: embedding size E (token ids through an embedding); 0 = one-hot inputs. */
   embedding?: number;
+  /** Dropout p in training on the embedding's output, between layers and before the head (0 = none). */
+  dropout: number;
+  /** Every layer reads each sequence both ways (PyTorch's bidirectional=True). */
+  bidirectional: boolean;
   /** charlm/wordlm: steps per chunk (truncated BPTT length); synthetic: --length. */
   seq: number;
   batch: number;
@@ -80,13 +84,13 @@ export interface TrainOptions {
 }
 
 /** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
-const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "onNonfinite", "clip",
+const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "dropout", "bidirectional", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "onNonfinite", "clip",
   "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
   "horizon", "window", "season", "fill", "sequences", "labels", "labelColumn", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
 
 /** Task-specific defaults: sizes that train well in minutes on a laptop CPU. */
 export function defaultsFor(task: string): Omit<TrainOptions, "task"> {
-  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, onNonfinite: "stop" as const, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1 };
+  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, onNonfinite: "stop" as const, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1, dropout: 0, bidirectional: false };
   switch (task) {
     case "charlm": return { ...common, hidden: 128, seq: 64, batch: 32, epochs: 10, lr: 2e-3, clip: 5, patience: 3 };
     // Zaremba et al.'s small configuration sizes (2 × 200, 35 steps, batch 20), trained with Adam.
@@ -133,6 +137,13 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   check(typeof o.logGradients === "boolean", "--log-gradients", "true or false", o.logGradients);
   checkInt(o.logGradientsEvery, "--log-gradients-every");
   if (o.state !== undefined) { checkInt(o.state, "--state"); check(o.cell === "jordan", "--state", "only with --cell jordan", o.state); }
+  check(typeof o.dropout === "number" && o.dropout >= 0 && o.dropout < 1, "--dropout", "a probability in [0, 1)", o.dropout);
+  check(typeof o.bidirectional === "boolean", "--bidirectional", "true or false", o.bidirectional);
+  if (o.bidirectional) {
+    check(o.cell !== "jordan", "--bidirectional", "--cell elman|lstm|gru (a Jordan network feeds its own output back in time)", "--cell jordan");
+    check(task !== "charlm" && task !== "wordlm", "--bidirectional", "a task that reads whole sequences (a language model predicts the next token, which the reverse direction would read)", `--task ${task}`);
+    check(!o.logGradients, "--bidirectional", "no --log-gradients (its per-step gradients run the model one step at a time)", "--log-gradients");
+  }
   if (o.embedding !== undefined) { checkInt(o.embedding, "--embedding", 0); check(o.embedding === 0 || o.task === "charlm" || o.task === "wordlm", "--embedding", "only with --task charlm|wordlm", o.embedding); }
   for (const k of ["lr", "timeLimit", "clip"] as const) {
     check(typeof o[k] === "number" && Number.isFinite(o[k]) && o[k] >= 0, `--${kebab(k)}`, "a finite number >= 0", o[k]);

@@ -3,6 +3,10 @@
 // an optional per-step Linear head (+ Softmax/Sigmoid).
 // Elman → ONNX RNN, LSTM → LSTM (gates i,f,g,o → i,o,f,c), GRU → GRU (r,z,n → z,r,h,
 // linear_before_reset=1). Batch and sequence length are dynamic dims "B" and "T".
+// Bidirectional layers (each layer's `reverse` weights, PyTorch's *_reverse tensors) become one
+// node with direction="bidirectional" (W, R, B stacked forward then reverse); its Y
+// (T, 2, B, H) is transposed and reshaped to (T, B, 2H) = [h→ ; h←] as PyTorch concatenates,
+// and its Y_h (2, B, H) stacks into h_n (2L, B, H) in PyTorch's (layers × directions) order.
 // It knows nothing of the toolkit's model objects (src/io/pytorch.ts maps those to this spec)
 // and does not cover Jordan networks (no ONNX op; see jordan-graph.ts). Pure TS, browser-safe.
 import { RecurrentError } from "../../errors.ts";
@@ -16,6 +20,8 @@ export interface TorchLayerWeights {
   weight_hh: ArrayLike<number>; // (G·H, H)
   bias_ih: ArrayLike<number>; // (G·H)
   bias_hh: ArrayLike<number>; // (G·H)
+  /** The reverse direction's tensors (*_l{k}_reverse) of a bidirectional layer: all layers or none. */
+  reverse?: Omit<TorchLayerWeights, "reverse">;
 }
 
 export interface OnnxRnnSpec {
@@ -28,9 +34,10 @@ export interface OnnxRnnSpec {
   /** nn.Embedding before the first layer: weight (V, E); the graph then takes int64 "tokens" (T, B). */
   embedding?: { weight: ArrayLike<number>; vocab: number };
   layers: TorchLayerWeights[];
-  /** nn.Linear on every step: weight (O, H), bias (O). */
+  /** nn.Linear on every step: weight (O, H) (bidirectional: (O, 2H)), bias (O). */
   head?: { weight: ArrayLike<number>; bias: ArrayLike<number>; outputSize: number; activation?: "linear" | "softmax" | "sigmoid" };
-  /** Add graph inputs "h0" (L, B, H) (and "c0" for LSTM); otherwise states start at zero. */
+  /** Add graph inputs "h0" (L·D, B, H) (and "c0" for LSTM; D = 2 directions when
+   *  bidirectional); otherwise states start at zero. */
   initialState?: boolean;
   opset?: number;
   doc?: string;
@@ -65,6 +72,10 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
   const { g: G, fromTorch, op } = GATES[cell];
   if (layers.length === 0) throw new RecurrentError("onnx export: layers: expected at least 1 layer, got 0");
   const L = layers.length;
+  const bidirectional = layers[0]!.reverse !== undefined;
+  if (layers.some((lw) => (lw.reverse !== undefined) !== bidirectional)) throw new RecurrentError("onnx export: layers: expected reverse weights on every layer or on none (bidirectional), got a mix");
+  const D = bidirectional ? 2 : 1;   // directions
+  const dirWeights = (lw: TorchLayerWeights) => (lw.reverse ? [lw, lw.reverse] : [lw]);
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
   const inputs: ValueInfo[] = [];
@@ -88,30 +99,40 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
     inputs.push({ name: "x", dataType: f32, dims: ["T", "B", spec.inputSize] });
   }
   if (spec.initialState) {
-    inputs.push({ name: "h0", dataType: f32, dims: [L, "B", H] });
-    if (cell === "lstm") inputs.push({ name: "c0", dataType: f32, dims: [L, "B", H] });
+    inputs.push({ name: "h0", dataType: f32, dims: [L * D, "B", H] });
+    if (cell === "lstm") inputs.push({ name: "c0", dataType: f32, dims: [L * D, "B", H] });
   }
 
   const hN: string[] = [];
   const cN: string[] = [];
   layers.forEach((lw, l) => {
-    const I = l === 0 ? spec.inputSize : H;
-    checkLen(lw.weight_ih, G * H * I, `weight_ih_l${l}`);
-    checkLen(lw.weight_hh, G * H * H, `weight_hh_l${l}`);
-    checkLen(lw.bias_ih, G * H, `bias_ih_l${l}`);
-    checkLen(lw.bias_hh, G * H, `bias_hh_l${l}`);
+    const I = l === 0 ? spec.inputSize : D * H;
+    const dw = dirWeights(lw);
+    dw.forEach((w, d) => {
+      const sfx = `_l${l}${d === 1 ? "_reverse" : ""}`;
+      checkLen(w.weight_ih, G * H * I, `weight_ih${sfx}`);
+      checkLen(w.weight_hh, G * H * H, `weight_hh${sfx}`);
+      checkLen(w.bias_ih, G * H, `bias_ih${sfx}`);
+      checkLen(w.bias_hh, G * H, `bias_hh${sfx}`);
+    });
+    // One block per direction, forward first (ONNX's num_directions axis).
     const W = `W_l${l}`, R = `R_l${l}`, B = `B_l${l}`;
-    inits.push({ name: W, dims: [1, G * H, I], dataType: f32, data: permuteBlocks(lw.weight_ih, H, I, fromTorch) });
-    inits.push({ name: R, dims: [1, G * H, H], dataType: f32, data: permuteBlocks(lw.weight_hh, H, H, fromTorch) });
-    const b = new Float32Array(2 * G * H); // ONNX B = [Wb | Rb]
-    b.set(permuteBlocks(lw.bias_ih, H, 1, fromTorch), 0);
-    b.set(permuteBlocks(lw.bias_hh, H, 1, fromTorch), G * H);
-    inits.push({ name: B, dims: [1, 2 * G * H], dataType: f32, data: b });
+    const w = new Float32Array(D * G * H * I), r = new Float32Array(D * G * H * H);
+    const b = new Float32Array(D * 2 * G * H); // ONNX B = [Wb | Rb] per direction
+    dw.forEach((dir, d) => {
+      w.set(permuteBlocks(dir.weight_ih, H, I, fromTorch), d * G * H * I);
+      r.set(permuteBlocks(dir.weight_hh, H, H, fromTorch), d * G * H * H);
+      b.set(permuteBlocks(dir.bias_ih, H, 1, fromTorch), d * 2 * G * H);
+      b.set(permuteBlocks(dir.bias_hh, H, 1, fromTorch), d * 2 * G * H + G * H);
+    });
+    inits.push({ name: W, dims: [D, G * H, I], dataType: f32, data: w });
+    inits.push({ name: R, dims: [D, G * H, H], dataType: f32, data: r });
+    inits.push({ name: B, dims: [D, 2 * G * H], dataType: f32, data: b });
 
     let h0 = "", c0 = "";
     if (spec.initialState) {
-      const starts = int64(`start_l${l}`, [l]), ends = int64(`end_l${l}`, [l + 1]);
-      h0 = `h0_l${l}`; // (1, B, H)
+      const starts = int64(`start_l${l}`, [l * D]), ends = int64(`end_l${l}`, [(l + 1) * D]);
+      h0 = `h0_l${l}`; // (D, B, H)
       nodes.push({ opType: "Slice", inputs: ["h0", starts, ends, axes0], outputs: [h0] });
       if (cell === "lstm") {
         c0 = `c0_l${l}`;
@@ -119,37 +140,47 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
       }
     }
     const attributes: Node["attributes"] = { hidden_size: { kind: "int", value: H } };
-    if (cell === "elman") attributes.activations = { kind: "strings", value: [ONNX_ACT[spec.nonlinearity ?? "tanh"]] };
+    if (bidirectional) attributes.direction = { kind: "string", value: "bidirectional" };
+    // Activation lists name one set per direction.
+    const perDir = <T,>(a: T[]): T[] => (bidirectional ? [...a, ...a] : a);
+    if (cell === "elman") attributes.activations = { kind: "strings", value: perDir([ONNX_ACT[spec.nonlinearity ?? "tanh"]]) };
     if (cell === "gru") attributes.linear_before_reset = { kind: "int", value: spec.resetAfter === false ? 0 : 1 };
     if (cell !== "elman" && spec.gateActivation === "hard_sigmoid") {
       // tfjs's hard sigmoid is ONNX HardSigmoid(alpha 0.2, beta 0.5); alpha/beta are read in
       // the order of the activations (f, g[, h]), and ignored by Tanh.
       const n = cell === "lstm" ? 3 : 2;
-      attributes.activations = { kind: "strings", value: ["HardSigmoid", ...Array(n - 1).fill("Tanh")] };
-      attributes.activation_alpha = { kind: "floats", value: [0.2, ...Array(n - 1).fill(0)] };
-      attributes.activation_beta = { kind: "floats", value: [0.5, ...Array(n - 1).fill(0)] };
+      attributes.activations = { kind: "strings", value: perDir(["HardSigmoid", ...Array<string>(n - 1).fill("Tanh")]) };
+      attributes.activation_alpha = { kind: "floats", value: perDir([0.2, ...Array<number>(n - 1).fill(0)]) };
+      attributes.activation_beta = { kind: "floats", value: perDir([0.5, ...Array<number>(n - 1).fill(0)]) };
     }
     const rnnInputs = [x, W, R, B, "", h0];
     if (cell === "lstm") rnnInputs.push(c0);
     while (rnnInputs[rnnInputs.length - 1] === "") rnnInputs.pop();
-    const Y = `Y_l${l}`; // (T, 1, B, H)
+    const Y = `Y_l${l}`; // (T, D, B, H)
     const outs = [Y, `h_n_l${l}`];
     if (cell === "lstm") outs.push(`c_n_l${l}`);
     nodes.push({ opType: op, name: `${op}_l${l}`, inputs: rnnInputs, outputs: outs, attributes });
     hN.push(`h_n_l${l}`);
     if (cell === "lstm") cN.push(`c_n_l${l}`);
-    x = `seq_l${l}`; // (T, B, H)
-    nodes.push({ opType: "Squeeze", inputs: [Y, axes1], outputs: [x] });
+    x = `seq_l${l}`; // (T, B, D·H)
+    if (bidirectional) {
+      // (T, 2, B, H) → (T, B, 2, H) → (T, B, 2H): each step's [h→ ; h←], as PyTorch's output.
+      nodes.push({ opType: "Transpose", inputs: [Y], outputs: [`${Y}_tbdh`], attributes: { perm: { kind: "ints", value: [0, 2, 1, 3] } } });
+      nodes.push({ opType: "Reshape", inputs: [`${Y}_tbdh`, int64(`shape_l${l}`, [0, 0, -1])], outputs: [x] });
+    } else {
+      nodes.push({ opType: "Squeeze", inputs: [Y, axes1], outputs: [x] });
+    }
   });
 
-  let width = H;
+  let width = D * H;
   if (spec.head) {
     const { weight, bias, outputSize: O, activation = "linear" } = spec.head;
-    checkLen(weight, O * H, "head.weight");
+    const K = D * H;   // the head reads both directions' h
+    checkLen(weight, O * K, "head.weight");
     checkLen(bias, O, "head.bias");
-    const wt = new Float32Array(H * O); // (H, O) = head.weight^T
-    for (let o = 0; o < O; o++) for (let h = 0; h < H; h++) wt[h * O + o] = weight[o * H + h]!;
-    inits.push({ name: "head.weight_t", dims: [H, O], dataType: f32, data: wt });
+    const wt = new Float32Array(K * O); // (K, O) = head.weight^T
+    for (let o = 0; o < O; o++) for (let h = 0; h < K; h++) wt[h * O + o] = weight[o * K + h]!;
+    inits.push({ name: "head.weight_t", dims: [K, O], dataType: f32, data: wt });
     inits.push({ name: "head.bias", dims: [O], dataType: f32, data: bias });
     nodes.push({ opType: "MatMul", inputs: [x, "head.weight_t"], outputs: ["head_mm"] });
     const lin = activation === "linear" ? "y" : "head_logits";
@@ -166,10 +197,10 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
       ? { opType: "Identity", inputs: names, outputs: [out] }
       : { opType: "Concat", inputs: names, outputs: [out], attributes: { axis: { kind: "int", value: 0 } } });
   stack(hN, "h_n");
-  outputs.push({ name: "h_n", dataType: f32, dims: [L, "B", H] });
+  outputs.push({ name: "h_n", dataType: f32, dims: [L * D, "B", H] });
   if (cell === "lstm") {
     stack(cN, "c_n");
-    outputs.push({ name: "c_n", dataType: f32, dims: [L, "B", H] });
+    outputs.push({ name: "c_n", dataType: f32, dims: [L * D, "B", H] });
   }
   return { name: `recurrent_${cell}`, nodes, initializers: inits, inputs, outputs, doc: spec.doc };
 }
