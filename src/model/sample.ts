@@ -49,6 +49,14 @@ export function sampleLogits(logits: Vec, off: number, n: number, temperature: n
 
 /** Generates `length` token ids after the prompt (batch of one, step by step). */
 export function sampleTokens(trained: Sequence, o: SampleOptions): number[] {
+  const out: number[] = [];
+  streamTokens(trained, o, (id) => { out.push(id); });
+  return out;
+}
+
+/** As sampleTokens, handing each id to `emit` as it is drawn and keeping none of them (memory
+ *  stays constant however long the text: generate writes as it goes). Returns the count. */
+export function streamTokens(trained: Sequence, o: SampleOptions, emit: (id: number) => void): number {
   const model = trained.freeRunning();   // no targets to force: a teacher-forced Jordan net runs free
   const V = model.config.input, O = model.outputSize;
   const temperature = o.temperature ?? 1, topK = o.topK ?? 0;
@@ -56,14 +64,22 @@ export function sampleTokens(trained: Sequence, o: SampleOptions): number[] {
   check(temperature >= 0 && Number.isFinite(temperature), "--temperature", "a number >= 0 (0: greedy)", temperature);
   check(O === V, "sample", `a model whose output size equals its input size (next-token model), O = I = ${V}`, O);
   model.resetState(1);
+  // One input buffer, rewritten for each token: a new one per step would be a new block of the
+  // fast backend's heap, which is reclaimed only when the event loop turns (a
+  // FinalizationRegistry), never inside this synchronous loop, so memory would grow per token.
+  const x = model.tokenInput([0]);
+  const input = (id: number): Vec => {
+    if (model.config.embedding > 0) x[0] = id;
+    else { x.fill(0); x[id] = 1; }
+    return x;
+  };
   let logits: Vec = zeros(O, model.dtype);
-  for (let i = 0; i < o.prompt.length; i++) logits = model.step(model.tokenInput([o.prompt[i]]));
-  const out: number[] = [];
+  for (let i = 0; i < o.prompt.length; i++) logits = model.step(input(o.prompt[i]));
   for (let i = 0; i < o.length; i++) {
     const id = sampleLogits(logits, 0, O, temperature, topK, o.rng);
-    out.push(id);
-    o.onToken?.(out.length);
-    logits = model.step(model.tokenInput([id]));
+    emit(id);
+    o.onToken?.(i + 1);
+    logits = model.step(input(id));
   }
-  return out;
+  return o.length;
 }

@@ -4,9 +4,9 @@
 import type { Command } from "commander";
 import { RecurrentError } from "../../errors.ts";
 import { Vocab } from "../../data/vocab.ts";
-import { decodeChars, encodeChars } from "../../data/char-tokenizer.ts";
-import { decodeWords, encodeWords, splitWords, EOS } from "../../data/word-tokenizer.ts";
-import { sampleTokens } from "../../model/sample.ts";
+import { encodeChars } from "../../data/char-tokenizer.ts";
+import { encodeWords, splitWords, EOS } from "../../data/word-tokenizer.ts";
+import { streamTokens } from "../../model/sample.ts";
 import { Rng } from "../../rand.ts";
 import { openTrained } from "../run/saved.ts";
 import { int, jsonLine, num } from "../run/flags.ts";
@@ -25,10 +25,25 @@ export function register(program: Command): void {
     .option("--seed <n>", "seed of the sampler", int("--seed", 0), 1)
     .option("--last", "use the last checkpoint's weights instead of the best validation weights")
     .option("--json", "print {prompt, text, tokens} as JSON")
-    .action((o: Opts) => { process.stdout.write(runGenerate(o)); });
+    .action((o: Opts) => { runGenerate(o, (text) => { process.stdout.write(text); }); });
 }
 
-export function runGenerate(o: Opts): string {
+/** Text written in pieces of about 64 kB (stdout writes are synchronous for files and pipes on
+ *  Linux, so nothing piles up in memory however long the sample). */
+class Sink {
+  private buf = "";
+  constructor(private write: (text: string) => void) {}
+  push(s: string): void { this.buf += s; if (this.buf.length >= 65536) this.flush(); }
+  flush(): void { if (this.buf) { this.write(this.buf); this.buf = ""; } }
+}
+
+/**
+ * Samples and writes the text as it is drawn, to `write` (stdout): the prompt, then each token
+ * (a word joined by a space, or a new line for <eos>), then a final new line; with --json one
+ * object {prompt, text, tokens, temperature, top_k, seed}, the text escaped piece by piece.
+ * Nothing but the current piece is kept, so `--length 5e7` runs in constant memory.
+ */
+export function runGenerate(o: Opts, write: (text: string) => void): void {
   const t = openTrained(o.model, ["charlm", "wordlm"], "generate", o.last);
   const vocab = Vocab.fromJSON(t.task.vocab, "model vocabulary");
   const words = vocab.kind === "word";
@@ -41,11 +56,27 @@ export function runGenerate(o: Opts): string {
     if (promptText.length === 0) throw new RecurrentError("--prompt: expected at least one character, got an empty prompt");
     prompt = [...encodeChars(vocab, promptText, { where: "--prompt" })];
   }
+  const sink = new Sink(write);
+  const text = (s: string) => sink.push(o.json ? JSON.stringify(s).slice(1, -1) : s);
+  // decodeWords / decodeChars, one token at a time: a word after anything but a line start gets a space.
+  let first = true, atLineStart = true, any = false;
+  const emit = (id: number) => {
+    const tok = vocab.token(id);
+    let piece = words ? (tok === EOS ? "\n" : (any && !atLineStart ? " " : "") + tok) : tok;
+    if (first) {
+      first = false;
+      // The prompt's last word and the text's first are joined by a space (not before a new line).
+      if (!o.json && words && promptText && !/\s$/.test(promptText) && !piece.startsWith("\n")) piece = ` ${piece}`;
+    }
+    if (piece.length) { any = true; atLineStart = piece.endsWith("\n"); }
+    text(piece);
+  };
+  if (o.json) sink.push(`{"prompt":${JSON.stringify(promptText)},"text":"`);
+  else sink.push(words ? promptText.trimEnd() : promptText);
   // Progress on stderr for long texts (nothing shows for the first 2 s).
-  const ids = withTask({ label: "generate", unit: "tokens", total: o.length },
-    (task) => sampleTokens(t.model, { prompt, length: o.length, temperature: o.temperature, topK: o.topK, rng: new Rng(o.seed), onToken: (n) => task.update(n) }));
-  const text = words ? decodeWords(vocab, ids) : decodeChars(vocab, ids);
-  if (o.json) return jsonLine({ prompt: promptText, text, tokens: ids.length, temperature: o.temperature, top_k: o.topK, seed: o.seed });
-  const joiner = words && promptText && !/\s$/.test(promptText) && !text.startsWith("\n") ? " " : "";
-  return `${words ? promptText.trimEnd() : promptText}${joiner}${text}\n`;
+  const tokens = withTask({ label: "generate", unit: "tokens", total: o.length },
+    (task) => streamTokens(t.model, { prompt, length: o.length, temperature: o.temperature, topK: o.topK, rng: new Rng(o.seed), onToken: (n) => task.update(n) }, emit));
+  if (o.json) sink.push(`",${jsonLine({ tokens, temperature: o.temperature, top_k: o.topK, seed: o.seed }).slice(1)}`);
+  else sink.push("\n");
+  sink.flush();
 }

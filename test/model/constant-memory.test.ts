@@ -1,0 +1,32 @@
+// Long stateful runs keep constant memory: 10^6 calls of Sequence.step, and `generate` of
+// 10^6 characters (written as they are drawn, never held), each in a child process
+// (test/helpers/rss-child.ts) that measures its RSS and its JS heap after a full garbage
+// collection at a tenth of the run and at the end. Bounds: RSS may grow by 48 MB (generous:
+// allocator noise), the heap by 4 MB (holding 10^6 ids alone would take 8 MB; holding each
+// step's output, ~100 MB). Not here: the values themselves (step.test.ts, generate.test.ts).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "../cli/helpers.ts";
+
+const MB = 2 ** 20;
+const dir = tempDir("rss");
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+function measure(args: string[]): { warm: { rss: number; heap: number }; end: { rss: number; heap: number } } {
+  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "test/helpers/rss-child.ts", ...args], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+for (const [name, args] of [["10^6 step() calls", ["step", "1000000"]], ["generate --length 10^6", ["generate", "1000000", join(dir, "model")]]] as const) {
+  test(`${name} keep constant memory (RSS +48 MB, heap +4 MB at most)`, (t) => {
+    const { warm, end } = measure([...args]);
+    const rss = (end.rss - warm.rss) / MB, heap = (end.heap - warm.heap) / MB;
+    t.diagnostic(`RSS ${(warm.rss / MB).toFixed(1)} → ${(end.rss / MB).toFixed(1)} MB (${rss.toFixed(1)}), heap ${(warm.heap / MB).toFixed(1)} → ${(end.heap / MB).toFixed(1)} MB (${heap.toFixed(2)})`);
+    assert.ok(rss < 48, `RSS grew by ${rss.toFixed(1)} MB`);
+    assert.ok(heap < 4, `the heap grew by ${heap.toFixed(2)} MB`);
+  });
+}
