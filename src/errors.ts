@@ -33,8 +33,15 @@ export function checkOneOf<T extends string>(value: unknown, options: readonly T
   return value as T;
 }
 
+/** Text from outside (a parser's message, a value from a file) made safe for a one-line
+ *  message: control characters (new lines too) escaped, at most `max` characters. */
+export function brief(text: string, max = 120): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 function show(x: unknown): string {
-  if (typeof x === "string") return JSON.stringify(x);
+  if (typeof x === "string") return JSON.stringify(x.length > 200 ? `${x.slice(0, 200)}…` : x);
   if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`;
   // Never stringify untrusted structures recursively: a deeply nested value would overflow.
   if (Array.isArray(x)) {

@@ -11,7 +11,7 @@
 //
 // Not here: the checkpoint generations of a training directory (model-dir.ts writes and reads
 // those; its top level keeps copies of these same files, which is what a reader of bytes sees).
-import { RecurrentError } from "../errors.ts";
+import { RecurrentError, brief } from "../errors.ts";
 import { Sequence } from "../model/sequence.ts";
 import { normaliseConfig, type ModelConfig } from "../model/config.ts";
 import { optimizerFromState, type Optimizer } from "../train/optim/index.ts";
@@ -70,9 +70,10 @@ export function modelFromFiles(files: Record<string, Uint8Array>, source = "mode
   const where = (name: string) => `${source}: ${dir}${name}`;
   let cfg: { format?: string; model?: Partial<ModelConfig>; dtype?: DType; task?: Record<string, unknown>; training?: Record<string, unknown> };
   try { cfg = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(file("config.json")!)); }
-  catch (e) { throw new RecurrentError(`${where("config.json")}: expected JSON, got a parse error (${(e as Error).message})`); }
+  catch (e) { throw new RecurrentError(`${where("config.json")}: expected JSON, got ${e instanceof SyntaxError ? `a parse error (${brief(e.message)})` : "invalid UTF-8 bytes"}`); }
   if (typeof cfg !== "object" || cfg === null || cfg.format !== "recurrent-model") {
-    throw new RecurrentError(`${where("config.json")}: expected "format": "recurrent-model", got ${JSON.stringify((cfg as { format?: unknown } | null)?.format)}`);
+    const format = (cfg as { format?: unknown } | null)?.format;
+    throw new RecurrentError(`${where("config.json")}: expected "format": "recurrent-model", got ${typeof format === "string" ? JSON.stringify(brief(format, 60)) : typeof format === "object" && format !== null ? "an object" : String(format)}`);
   }
   const model = new Sequence(normaliseConfig(cfg.model ?? {}, `${where("config.json")}: model`), cfg.dtype === "float64" ? "float64" : "float32");
   const last = file("model.safetensors"), best = opts.last ? null : file("best.safetensors");

@@ -7,6 +7,7 @@
 import { realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { failWith } from "../data/problem.ts";
+import { brief } from "../errors.ts";
 import { readRegularFile } from "./files.ts";
 import { importTfjsModel, type TfjsImport } from "./tfjs.ts";
 
@@ -37,7 +38,7 @@ export function importTfjsFile(modelPath: string): TfjsImport {
   catch { return failWith(modelPath, "UTF-8 JSON", "invalid UTF-8 bytes (a binary file?)"); }
   let json: unknown;
   try { json = JSON.parse(text); }
-  catch (e) { return failWith(modelPath, "JSON", `a parse error (${(e as Error).message.slice(0, 200)})`); }
+  catch (e) { return failWith(modelPath, "JSON", `a parse error (${brief((e as Error).message)})`); }
   const root = dirname(realModel);
   return importTfjsModel(json, (p, maxBytes) => {
     const where = `${modelPath}: weights file ${JSON.stringify(p)}`;
