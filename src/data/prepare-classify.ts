@@ -21,5 +21,7 @@ export interface ClassifyData extends SequenceDataset {
 export function prepareClassify(sequences: Table, labels: Table, opts: ClassifyOptions = {}): ClassifyData {
   const ds = parseSequences(sequences, labels, opts);
   const split = stratifiedSplit(ds.sequences.map((s) => s.label), opts.val ?? 0.2, opts.test ?? 0, opts.seed ?? 0);
-  return { ...ds, split, maxLength: Math.max(...ds.sequences.map((s) => s.length)) };
+  // A loop, not Math.max(...lengths): spreading 10^5 sequences' lengths overflows the stack.
+  const maxLength = ds.sequences.reduce((m, s) => Math.max(m, s.length), 0);
+  return { ...ds, split, maxLength };
 }

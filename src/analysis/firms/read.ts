@@ -1,26 +1,25 @@
 // Edge module (Node only): reads the price and firm tables from disk, gunzipping files that
 // start with the gzip magic bytes (whatever their name), and hands the text to the pure
 // parsers in tables.ts. Messages name the file as the user gave it.
-import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { RecurrentError } from "../../errors.ts";
+import { RecurrentError, brief } from "../../errors.ts";
+import { readUserFile } from "../../io/files.ts";
+import { decodeText, MAX_TEXT_BYTES } from "../../data/text-file.ts";
 import { parseFirms, parsePrices, type FirmTable, type PriceTable } from "./tables.ts";
 
 export function readText(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new RecurrentError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  // A regular file (a FIFO or device is refused, never read) of bounded size; gzip output
+  // capped at the longest string; the text must be UTF-8 (a binary file is one line).
+  let bytes: Uint8Array = readUserFile(path, MAX_TEXT_BYTES, path, "the longest text held as one string");
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_TEXT_BYTES });
     } catch (e) {
-      throw new RecurrentError(`${path}: expected valid gzip data, got a corrupt stream (${(e as Error).message})`);
+      const big = (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+      throw new RecurrentError(`${path}: expected ${big ? `gzip data of at most ${MAX_TEXT_BYTES} bytes once decompressed` : "valid gzip data"}, got ${big ? "more" : `a corrupt stream (${brief((e as Error).message)})`}`);
     }
   }
-  return new TextDecoder("utf-8").decode(bytes);
+  return decodeText(bytes, path);
 }
 
 export function readPrices(path: string): PriceTable { return parsePrices(readText(path), path); }

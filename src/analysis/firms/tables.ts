@@ -133,7 +133,7 @@ export function parsePrices(text: string, file: string): PriceTable {
   for (let r = 0; r < rowDate.length; r++) {
     const cell = rank[rowDate[r]] * F + rowTicker[r];
     if (seenAt[cell] !== 0) {
-      throw new RecurrentError(`${file} row ${rowLine[r]}: duplicate (date, ticker) ${JSON.stringify(unsorted[rowDate[r]] + "," + tickers[rowTicker[r]])}, first given in row ${seenAt[cell]}`);
+      throw new RecurrentError(`${file} row ${rowLine[r]}: expected one price per (date, ticker) (this one was first given in row ${seenAt[cell]}), got a duplicate (date, ticker) ${JSON.stringify(unsorted[rowDate[r]] + "," + tickers[rowTicker[r]])}`);
     }
     seenAt[cell] = rowLine[r];
     close[cell] = rowClose[r];
@@ -162,7 +162,7 @@ export function parseFirms(text: string, file: string): FirmTable {
     if (f.length < need) bad(file, n, "(all)", `${header.length} comma-separated fields`, f.join(","));
     const ticker = f[cTicker].trim(), sector = f[cSector].trim();
     if (ticker === "") bad(file, n, "ticker", "a ticker", ticker);
-    if (seen.has(ticker)) throw new RecurrentError(`${file} row ${n}: duplicate ticker ${JSON.stringify(ticker)}, first given in row ${seen.get(ticker)}`);
+    if (seen.has(ticker)) throw new RecurrentError(`${file} row ${n}: expected one row per firm (this ticker was first given in row ${seen.get(ticker)}), got a duplicate ticker ${JSON.stringify(ticker)}`);
     seen.set(ticker, n);
     if (sector === "") bad(file, n, "sector", "a sector name", sector);
     const cap = positive(f[cCap]);
