@@ -1,7 +1,7 @@
 // A vocabulary: the bijection between tokens (characters or words) and integer ids,
 // serialisable to JSON so that it is saved with a model. Pure (no node: imports).
 // It is not a tokenizer: char-tokenizer.ts and word-tokenizer.ts split text and build one.
-import { check } from "../errors.ts";
+import { brief, check } from "../errors.ts";
 import { checkWith, failWith } from "./problem.ts";
 
 export type VocabKind = "char" | "word";
@@ -22,14 +22,15 @@ export class Vocab {
   readonly unkId: number;
   readonly eosId: number;
 
-  constructor(readonly kind: VocabKind, readonly tokens: readonly string[], readonly unk: string | null = null, readonly eos: string | null = null) {
-    checkWith(tokens.length > 0, "vocabulary", "at least one token", "none");
+  /** `where` (the file a saved vocabulary came from) starts the error messages. */
+  constructor(readonly kind: VocabKind, readonly tokens: readonly string[], readonly unk: string | null = null, readonly eos: string | null = null, where = "vocabulary") {
+    checkWith(tokens.length > 0, where, "at least one token", "none");
     tokens.forEach((t, i) => {
-      checkWith(!this.index.has(t), "vocabulary", "distinct tokens", `${JSON.stringify(t)} twice`);
+      checkWith(!this.index.has(t), where, "distinct tokens", `${JSON.stringify(brief(t, 40))} twice`);
       this.index.set(t, i);
     });
-    this.unkId = unk === null ? -1 : this.index.get(unk) ?? failWith("vocabulary", `the unknown token ${JSON.stringify(unk)} among the tokens`, "a vocabulary without it");
-    this.eosId = eos === null ? -1 : this.index.get(eos) ?? failWith("vocabulary", `the end token ${JSON.stringify(eos)} among the tokens`, "a vocabulary without it");
+    this.unkId = unk === null ? -1 : this.index.get(unk) ?? failWith(where, `the unknown token ${JSON.stringify(brief(unk, 40))} among the tokens`, "a vocabulary without it");
+    this.eosId = eos === null ? -1 : this.index.get(eos) ?? failWith(where, `the end token ${JSON.stringify(brief(eos, 40))} among the tokens`, "a vocabulary without it");
   }
 
   get size(): number { return this.tokens.length; }
@@ -54,6 +55,6 @@ export class Vocab {
     check(Array.isArray(j.tokens) && j.tokens.every((t) => typeof t === "string"), `${where} tokens`, "an array of strings", j.tokens);
     check(j.unk === null || j.unk === undefined || typeof j.unk === "string", `${where} unk`, "a string or null", j.unk);
     check(j.eos === null || j.eos === undefined || typeof j.eos === "string", `${where} eos`, "a string or null", j.eos);
-    return new Vocab(j.kind, j.tokens, j.unk ?? null, j.eos ?? null);
+    return new Vocab(j.kind, j.tokens, j.unk ?? null, j.eos ?? null, where);
   }
 }
