@@ -1,7 +1,7 @@
 // A model's weights as safetensors bytes and back, with the checks a loader owes its user:
 // every expected tensor present, no extras, shapes and dtypes as the config says. Pure TS
 // (browser-safe); src/io/model-dir.ts does the file system.
-import { RecurrentError } from "../errors.ts";
+import { RecurrentError, brief } from "../errors.ts";
 import { Sequence } from "../model/sequence.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { DType, Vec } from "../tensor/types.ts";
@@ -32,7 +32,7 @@ function foldElmanBiases(model: Sequence, tensors: Record<string, SafeTensor>, s
   for (let l = 0; l < model.config.layers; l++) {
     const ih = tensors[`bias_ih_l${l}`], hh = tensors[`bias_hh_l${l}`];
     if (!ih && !hh) continue;
-    if (!ih || !hh) throw new RecurrentError(`${source}: missing tensor "${ih ? `bias_hh_l${l}` : `bias_ih_l${l}`}" (an Elman layer stores both of nn.RNN's biases)`);
+    if (!ih || !hh) throw new RecurrentError(`${source}: missing tensor "${ih ? `bias_hh_l${l}` : `bias_ih_l${l}`}" : expected both of nn.RNN's biases (an Elman layer stores both), got one`);
     if (ih.shape.join() !== hh.shape.join()) throw new RecurrentError(`${source}: tensor "bias_hh_l${l}": expected shape [${ih.shape.join(", ")}] like bias_ih_l${l}, got [${hh.shape.join(", ")}]`);
     const a = ih.data as Vec, b = hh.data as Vec;
     const sum = new Float64Array(a.length).map((_, i) => a[i] + b[i]);
@@ -48,10 +48,10 @@ export function loadWeightsInto(model: Sequence, bytes: Uint8Array, source: stri
   foldElmanBiases(model, tensors, source);
   const expected = new Set(model.tensors.map((t) => t.name));
   const extra = Object.keys(tensors).filter((n) => !expected.has(n));
-  if (extra.length) throw new RecurrentError(`${source}: unexpected tensor ${JSON.stringify(extra[0])} (a ${model.toString().split("  #")[0]} has ${[...expected].join(", ")})`);
+  if (extra.length) throw new RecurrentError(`${source}: unexpected tensor ${JSON.stringify(brief(extra[0]!, 60))}: expected only the tensors a ${model.toString().split("  #")[0]} has (${[...expected].join(", ").slice(0, 300)}), got it too`);
   for (const t of model.tensors) {
     const s = tensors[t.name];
-    if (!s) throw new RecurrentError(`${source}: missing tensor ${JSON.stringify(t.name)} (shape [${t.shape.join(", ")}])`);
+    if (!s) throw new RecurrentError(`${source}: missing tensor ${JSON.stringify(t.name)}: expected shape [${t.shape.join(", ")}], got none`);
     if (s.dtype !== "F32" && s.dtype !== "F64") throw new RecurrentError(`${source}: tensor ${JSON.stringify(t.name)}: expected dtype F32 or F64, got ${s.dtype}`);
     if (s.shape.length !== t.shape.length || s.shape.some((d, i) => d !== t.shape[i])) {
       throw new RecurrentError(`${source}: tensor ${JSON.stringify(t.name)}: expected shape [${t.shape.join(", ")}], got [${s.shape.join(", ")}]`);

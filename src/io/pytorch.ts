@@ -97,14 +97,14 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
   const head = t["head.weight"] ?? t["head.bias"];
   let O = 0;
   if (head) {
-    const hw = t["head.weight"] ?? err(`${src}: missing tensor "head.weight" (head.bias is present)`);
+    const hw = t["head.weight"] ?? err(`${src}: missing tensor "head.weight": expected it beside head.bias, got none`);
     if (hw.shape.length !== 2) err(`${src}: tensor "head.weight": expected shape (O, ${D * H}), got ${shapeStr(hw.shape)}`);
     O = hw.shape[0]!;
     expected.set("head.weight", [O, D * H]);
     expected.set("head.bias", [O]);
   }
   for (const [name, shape] of expected) {
-    const v = t[name] ?? err(`${src}: missing tensor "${name}" (expected shape ${shapeStr(shape)})`);
+    const v = t[name] ?? err(`${src}: missing tensor "${name}" (expected shape ${shapeStr(shape)}), got none`);
     if (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i])) {
       err(`${src}: tensor "${name}": expected shape ${shapeStr(shape)}, got ${shapeStr(v.shape)}`);
     }
@@ -117,7 +117,7 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
     const why = /^weight_hr_l/.test(name) ? " (LSTM proj_size is not supported)"
       : /_reverse$/.test(name) && !bidirectional ? " (a bidirectional state_dict has weight_ih_l0_reverse)"
       : /^(weight|bias)_(ih|hh)_l\d+(_reverse)?$/.test(name) ? ` (layers must be numbered 0..${L - 1} without gaps)` : "";
-    err(`${src}: unexpected tensor "${name}" ${shapeStr(t[name]!.shape)}${why}`);
+    err(`${src}: unexpected tensor "${name}" ${shapeStr(t[name]!.shape)}${why}: expected only the ${expected.size} tensors of the model, got it too`);
   }
 
   const dtype: DType = opts.dtype ?? (fileDtype === "F64" ? "float64" : "float32");

@@ -86,11 +86,11 @@ function declaredBytes(weights: unknown, where: string): number {
   weights.forEach((w: unknown, i) => {
     if (!isObject(w) || typeof w.name !== "string") err(`${where}.weights[${i}]: expected {name, shape, dtype}, got ${describe(w)}`);
     const name = JSON.stringify(w.name.slice(0, 100));
-    if (w.quantization) err(`${where}: weight ${name}: quantized weights are not supported`);
+    if (w.quantization) err(`${where}: weight ${name}: expected float32 weights (quantized ones are not supported), got quantization ${describe(w.quantization)}`);
     if (w.dtype !== "float32") err(`${where}: weight ${name}: expected dtype float32, got ${describe(w.dtype)}`);
     const shape = w.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      err(`${where}: weight ${name} shape: expected a list of integers >= 0, got ${Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d !== "object") ? JSON.stringify(shape) : describe(shape)}`);
+      err(`${where}: weight ${name} shape: expected a list of integers >= 0, got ${Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d === "number") ? JSON.stringify(shape) : describe(shape)}`);
     }
     total += 4 * (shape as number[]).reduce((a, b) => a * b, 1);
     const limit = memoryLimits();
@@ -110,7 +110,7 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
   const mj = modelJson as { modelTopology?: unknown; weightsManifest?: ManifestGroup[]; format?: string };
   if (!isObject(mj) || !mj.modelTopology) err(`${source}: expected a tfjs layers-model (model.json with "modelTopology"), got ${isObject(mj) ? `keys ${Object.keys(mj).slice(0, 8).map((k) => k.slice(0, 40)).join(", ")}` : describe(mj)}`);
   if (mj.format && mj.format !== "layers-model") err(`${source}: format: expected "layers-model", got ${describe(mj.format)} (graph models have no layers to import)`);
-  const manifest = mj.weightsManifest ?? err(`${source}: missing "weightsManifest"`);
+  const manifest = mj.weightsManifest ?? err(`${source}: expected a "weightsManifest", got none`);
 
   // Weights: every group's files concatenated, specs in order. Every path and size is checked
   // before a file is read, and no file is read past what the weights declare.
@@ -166,21 +166,21 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
       const act = text(c.activation ?? "linear");
       if (!["linear", "softmax", "sigmoid"].includes(act)) err(`${where}: activation: expected linear|softmax|sigmoid, got ${describe(c.activation)}`);
       outputActivation = act as typeof outputActivation;
-      const k = weight(name, "kernel") ?? err(`${where}: missing weight "${name}/kernel"`);
+      const k = weight(name, "kernel") ?? err(`${where}: expected a weight "${name}/kernel" in the manifest, got none`);
       const [Hk, O] = k.shape as [number, number];
       if (k.shape.length !== 2 || Hk !== units || O < 1) err(`${where}: weight "kernel": expected shape (${units}, O) with O >= 1, got (${k.shape.join(", ")})`);
       sd["head.weight"] = { shape: [O, Hk], data: transpose(k.data, Hk, O) };
-      sd["head.bias"] = c.use_bias === false ? { shape: [O], data: new Float32Array(O) } : weight(name, "bias") ?? err(`${where}: missing weight "${name}/bias"`);
+      sd["head.bias"] = c.use_bias === false ? { shape: [O], data: new Float32Array(O) } : weight(name, "bias") ?? err(`${where}: expected a weight "${name}/bias" in the manifest, got none`);
       headSeen = true;
       names.push(`${cls}(${O}, ${act})`);
       continue;
     }
-    const kind = KINDS[cls] ?? err(`${where}: unsupported layer; expected SimpleRNN, LSTM, GRU, Dense (or InputLayer, Dropout)`);
+    const kind = KINDS[cls] ?? err(`${where}: unsupported layer: expected SimpleRNN, LSTM, GRU, Dense (or InputLayer, Dropout), got ${describe(cls)}`);
     if (cell && kind !== cell) err(`${where}: expected every recurrent layer to be ${cell === "elman" ? "SimpleRNN" : cell.toUpperCase()} (one cell type per model), got ${cls}`);
     const H = c.units as number;
     if (!Number.isSafeInteger(H) || H < 1) err(`${where}: units: expected an integer >= 1, got ${describe(c.units)}`);
     if (units && H !== units) err(`${where}: units: expected ${units} like the layer below (one hidden size per model), got ${H}`);
-    if (c.go_backwards) err(`${where}: go_backwards: true is not supported`);
+    if (c.go_backwards) err(`${where}: go_backwards: expected false (reading sequences backwards is not supported), got ${describe(c.go_backwards)}`);
     const act = text(c.activation ?? "tanh");
     if (kind === "elman") {
       if (!["tanh", "relu", "sigmoid"].includes(act)) err(`${where}: activation: expected tanh|relu|sigmoid, got ${describe(c.activation)}`);
@@ -199,8 +199,8 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
       resetAfter = after;
     }
     const G = kind === "lstm" ? 4 : kind === "gru" ? 3 : 1;
-    const k = weight(name, "kernel") ?? err(`${where}: missing weight "${name}/kernel"`);
-    const r = weight(name, "recurrent_kernel") ?? err(`${where}: missing weight "${name}/recurrent_kernel"`);
+    const k = weight(name, "kernel") ?? err(`${where}: expected a weight "${name}/kernel" in the manifest, got none`);
+    const r = weight(name, "recurrent_kernel") ?? err(`${where}: expected a weight "${name}/recurrent_kernel" in the manifest, got none`);
     const I = k.shape[0]!;
     if (k.shape.length !== 2 || k.shape[1] !== G * H) err(`${where}: weight "kernel": expected shape (I, ${G * H}), got (${k.shape.join(", ")})`);
     if (r.shape.length !== 2 || r.shape[0] !== H || r.shape[1] !== G * H) err(`${where}: weight "recurrent_kernel": expected shape (${H}, ${G * H}), got (${r.shape.join(", ")})`);
@@ -208,7 +208,7 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
     const zerosB = () => new Float32Array(G * H);
     let bih = zerosB(), bhh = zerosB();
     if (c.use_bias !== false) {
-      const b = weight(name, "bias") ?? err(`${where}: missing weight "${name}/bias"`);
+      const b = weight(name, "bias") ?? err(`${where}: expected a weight "${name}/bias" in the manifest, got none`);
       // GRU reset_after=true has two biases, (2, 3H) = [b_ih; b_hh]; otherwise one, (G·H).
       const want = kind === "gru" && resetAfter ? [2, G * H] : [G * H];
       if (b.shape.join() !== want.join()) err(`${where}: weight "bias": expected shape (${want.join(", ")}), got (${b.shape.join(", ")})`);
