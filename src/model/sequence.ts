@@ -48,7 +48,7 @@ export class Sequence {
   readonly tensors: TensorEntry[];
   readonly params: Vec;
   readonly grads: Vec;
-  private lastForward: { T: number; B: number; ids: Vec | null; masks: Array<Vec | null> } | null = null;
+  private lastForward: { T: number; B: number; ids: Vec | null; masks: Array<Vec | null>; summary: boolean } | null = null;
   /** Dropout masks and dropped values per site: 0 the embedding's output, l (1..L−1) layer l's
    *  input, L the head's input. */
   private dropWs: Workspace;
@@ -145,6 +145,61 @@ export class Sequence {
    * nn.LSTM(dropout=p) between layers, plus the nn.Dropout of Zaremba et al.'s model around it).
    */
   forward(x: Vec, T: number, B: number, opts: SequenceForwardOptions = {}): { out: Vec; state: Vec[][] } {
+    const { h, state, drop } = this.layersForward(x, T, B, opts, false);
+    return { out: this.head ? this.head.forward(drop(this.layers.length, h), T * B) : h, state };
+  }
+
+  /**
+   * BPTT through the last forward. dOut: (T, B, outputSize); dStateT: per layer gradients wrt
+   * the final states, or null. Adds into `grads`; returns dx (T, B, I) and dState0 per layer.
+   * `inputGrad: false` skips dx (training needs only the weights' gradients); dx is then empty.
+   */
+  backward(dOut: Vec, dStateT: Vec[][] | null = null, opts: { inputGrad?: boolean } = {}): { dx: Vec; dState0: Vec[][] } {
+    if (!this.lastForward) throw new Error("model.backward: no cached forward pass; call forward first");
+    const { T, B, masks, summary } = this.lastForward;
+    if (summary) throw new Error("model.backward: the last forward was forwardSummary; reverse it with backwardSummary");
+    check(dOut.length === T * B * this.outputSize, "backward dOut", `length T·B·O = ${T * B * this.outputSize}`, dOut.length);
+    const L = this.layers.length;
+    let d = this.head ? this.head.backward(dOut) : dOut;
+    if (this.head && masks[L]) dropoutBackward(d, masks[L]!, d);   // the head's own buffer, in place
+    return this.layersBackward(d, dStateT, opts);
+  }
+
+  /**
+   * Many-to-one through each sequence's summary: the top layer's final h, i.e. h at the last
+   * real step, and for a bidirectional model [h→ at the last real step ; h← after step 0]
+   * (PyTorch: head(cat(h_n[-2], h_n[-1]))), so that both directions have read the whole
+   * sequence; the head (after dropout) maps it to out (B, outputSize). What a bidirectional
+   * classifier or window forecaster reads (src/train/readout.ts); state as forward's.
+   */
+  forwardSummary(x: Vec, T: number, B: number, opts: SequenceForwardOptions = {}): { out: Vec; state: Vec[][] } {
+    if (this.config.cell === "jordan") throw new RecurrentError("forwardSummary: a Jordan network emits its output at every step; read its last step instead");
+    const { state, drop } = this.layersForward(x, T, B, opts, true);
+    const L = this.layers.length, H = this.config.hidden, D = this.config.bidirectional ? 2 : 1;
+    const top = state[L - 1], K = top.length / D;   // states per direction; h is the first of each
+    const sum = this.dropWs.get("summary", B * D * H);   // (B, D·H)
+    for (let b = 0; b < B; b++) for (let d = 0; d < D; d++) sum.set(top[d * K].subarray(b * H, (b + 1) * H), b * D * H + d * H);
+    return { out: this.head ? this.head.forward(drop(L, sum), B) : sum, state };
+  }
+
+  /** BPTT through the last forwardSummary. dOut: (B, outputSize); dStateT as backward's. */
+  backwardSummary(dOut: Vec, dStateT: Vec[][] | null = null, opts: { inputGrad?: boolean } = {}): { dx: Vec; dState0: Vec[][] } {
+    if (!this.lastForward?.summary) throw new Error("model.backwardSummary: no cached forwardSummary pass; call forwardSummary first");
+    const { T, B, masks } = this.lastForward;
+    check(dOut.length === B * this.outputSize, "backwardSummary dOut", `length B·O = ${B * this.outputSize}`, dOut.length);
+    const L = this.layers.length, H = this.config.hidden, D = this.config.bidirectional ? 2 : 1, top = this.layers[L - 1];
+    let d = this.head ? this.head.backward(dOut) : dOut;   // (B, D·H)
+    if (this.head && masks[L]) dropoutBackward(d, masks[L]!, d);
+    // The summary is each direction's final h: its gradient joins the top layer's dStateT.
+    const K = top.stateSizes.length / D;
+    const dTop = top.stateSizes.map((n, j) => { const v = zeros(B * n, this.dtype); const given = dStateT?.[L - 1]?.[j]; if (given) v.set(given); return v; });
+    for (let b = 0; b < B; b++) for (let dd = 0; dd < D; dd++) for (let j = 0; j < H; j++) dTop[dd * K][b * H + j] += d[b * D * H + dd * H + j];
+    const dState = this.layers.map((_, l) => (l === L - 1 ? dTop : dStateT?.[l] ?? null)) as Vec[][];
+    return this.layersBackward(this.dropWs.zeroed("dTop", T * B * top.outputSize), dState, opts);
+  }
+
+  /** Embedding and layers (with dropout between them) over a batch; the head is the caller's. */
+  private layersForward(x: Vec, T: number, B: number, opts: SequenceForwardOptions, summary: boolean): { h: Vec; state: Vec[][]; drop: (site: number, v: Vec) => Vec } {
     const I = this.inputWidth;
     check(Number.isInteger(T) && T >= 1, "forward T", "an integer >= 1", T);
     check(Number.isInteger(B) && B >= 1, "forward B", "an integer >= 1", B);
@@ -173,22 +228,14 @@ export class Sequence {
       state.push(r.state);
       h = r.out;
     });
-    this.lastForward = { T, B, ids: this.config.embedding > 0 ? x : null, masks };
-    return { out: this.head ? this.head.forward(drop(L, h), T * B) : h, state };
+    this.lastForward = { T, B, ids: this.config.embedding > 0 ? x : null, masks, summary };
+    return { h, state, drop };
   }
 
-  /**
-   * BPTT through the last forward. dOut: (T, B, outputSize); dStateT: per layer gradients wrt
-   * the final states, or null. Adds into `grads`; returns dx (T, B, I) and dState0 per layer.
-   * `inputGrad: false` skips dx (training needs only the weights' gradients); dx is then empty.
-   */
-  backward(dOut: Vec, dStateT: Vec[][] | null = null, opts: { inputGrad?: boolean } = {}): { dx: Vec; dState0: Vec[][] } {
-    if (!this.lastForward) throw new Error("model.backward: no cached forward pass; call forward first");
-    const { T, B, ids, masks } = this.lastForward;
-    check(dOut.length === T * B * this.outputSize, "backward dOut", `length T·B·O = ${T * B * this.outputSize}`, dOut.length);
+  /** BPTT through the layers (and the embedding) from d (T, B, top layer's outputSize). */
+  private layersBackward(d: Vec, dStateT: Vec[][] | null, opts: { inputGrad?: boolean }): { dx: Vec; dState0: Vec[][] } {
+    const { T, B, ids, masks } = this.lastForward!;
     const L = this.layers.length;
-    let d = this.head ? this.head.backward(dOut) : dOut;
-    if (this.head && masks[L]) dropoutBackward(d, masks[L]!, d);   // the head's own buffer, in place
     const dState0: Vec[][] = [];
     for (let l = L - 1; l >= 0; l--) {
       // Layer 0's input gradient is needed for the embedding, or when the caller asks (default).

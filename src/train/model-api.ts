@@ -11,7 +11,7 @@ import { sampleTokens } from "../model/sample.ts";
 import { zeros, type Vec } from "../tensor/types.ts";
 import { sequenceData } from "../data/datasets.ts";
 import { Trainer } from "./trainer.ts";
-import { gatherLast } from "./loss.ts";
+import { sequenceOutputs } from "./readout.ts";
 import { defaultLoss, fit, type Evaluation, type FitOptions, type History, type TrainData } from "./fit.ts";
 import { makeOptimizer } from "./optim/index.ts";
 
@@ -62,7 +62,7 @@ export function evaluateModel(model: Sequence, data: FitData, options: { batchSi
     const u = d.units ? d.units(b) : d.manyToOne ? b.B : b.T * b.B;
     total += r.loss * u; count += u; state = r.state;
     if (loss === "ce" && d.manyToOne) {
-      const O = model.outputSize, last = gatherLast(model.forward(b.x, b.T, b.B, { mask: b.mask }).out, b.T, b.B, O, b.lengths ?? null, zeros(b.B * O, model.dtype));
+      const O = model.outputSize, last = sequenceOutputs(model, b.x, b.T, b.B, { mask: b.mask, lengths: b.lengths ?? null });
       for (let k = 0; k < b.B; k++) { let best = 0; for (let o = 1; o < O; o++) if (last[k * O + o] > last[k * O + best]) best = o; if (best === b.targets[k]) correct++; seen++; }
     }
   }
@@ -82,6 +82,7 @@ export function predictModel(model: Sequence, sequences: SequenceArrays["x"], op
       check(step.length === I, `${where}[${t}]`, `${I} inputs (the model's input size)`, step.length);
       for (let k = 0; k < I; k++) { check(Number.isFinite(step[k]), `${where}[${t}][${k}]`, "a finite number", step[k]); x[t * I + k] = step[k]; }
     });
+    if (!options.allSteps && model.config.bidirectional) { out.push(Array.from(sequenceOutputs(model, x, T, 1))); continue; }   // both directions' summary
     const y = model.freeRunning().forward(x, T, 1).out;   // (T, 1, O)
     const row = (t: number) => Array.from(y.subarray(t * O, (t + 1) * O));
     out.push(options.allSteps ? Array.from({ length: T }, (_, t) => row(t)) : row(T - 1));

@@ -76,7 +76,16 @@ export class Trainer {
     const m = this.model, { T, B } = batch, O = m.outputSize;
     const lengths = this.opts.manyToOne ? manyToOneLengths(batch) : null;
     // Training (grad) drops with fresh masks from the run's source; evaluation never does.
-    const { out, state } = m.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher, dropout: grad ? this.random : null });
+    const dropout = grad ? this.random : null;
+    if (this.opts.manyToOne && m.config.bidirectional) {
+      // Both directions' whole reading of each sequence (src/train/readout.ts).
+      const { out, state } = m.forwardSummary(batch.x, T, B, { state0, mask: batch.mask, dropout });
+      const dOut = grad ? zeros(B * O, m.dtype) : null;
+      const loss = lossAndGrad(this.opts.loss, out, B, O, batch.targets, null, dOut);
+      if (grad) m.backwardSummary(dOut!, null, { inputGrad: false });
+      return { loss, state: state.map((s) => s.map((v) => v.slice())) };
+    }
+    const { out, state } = m.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher, dropout });
     const detached = state.map((s) => s.map((v) => v.slice()));
     if (this.opts.manyToOne) {
       const last = zeros(B * O, m.dtype), dLast = grad ? zeros(B * O, m.dtype) : null;

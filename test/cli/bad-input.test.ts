@@ -44,6 +44,15 @@ test("classification labels that do not match the sequences, and bad flag values
   await refuses(["train", "--task", "charlm", "--text", text, "--seq", "64", "--batch", "32"], /at least batch × \(seq \+ 1\)/);
 });
 
+test("--bidirectional and --dropout refuse what they cannot do, in one line", async () => {
+  await refuses(["train", "--task", "charlm", "--text", "x", "--bidirectional"], /--bidirectional: expected a task whose targets are not its next inputs \(the reverse direction would read the next token it predicts\), got "--task charlm"/);
+  await refuses(["train", "--task", "reber", "--bidirectional"], /--bidirectional: expected a task whose targets are not its next inputs .*, got "--task reber"/);
+  await refuses(["train", "--task", "adding", "--cell", "jordan", "--bidirectional"], /--bidirectional: expected --cell elman\|lstm\|gru \(a Jordan network feeds its own output back in time\), got "--cell jordan"/);
+  await refuses(["train", "--task", "adding", "--bidirectional", "--log-gradients"], /--bidirectional: expected no --log-gradients/);
+  await refuses(["train", "--task", "adding", "--dropout", "1"], /--dropout: expected a probability in \[0, 1\), got 1/);
+  await refuses(["train", "--task", "adding", "--dropout", "x"], /--dropout: expected a number >= 0, got "x"/);
+});
+
 test("an existing model directory is not overwritten, and eval/generate/forecast refuse a model of another task", async () => {
   const text = shakespeare(dir, 4000), model = join(dir, "char");
   const r = await cli(["train", "--task", "charlm", "--text", text, "--out", model, "--hidden", "8", "--seq", "8", "--batch", "4", "--epochs", "1", "--threads", "1"]);

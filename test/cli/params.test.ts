@@ -12,6 +12,11 @@ test("params --json gives the lecture's counts for Elman and Jordan", () => {
   assert.equal(JSON.parse(j.stdout).total, 4 * (5 + 3 + 1) + 2 * (4 + 1) + 5 * (5 + 2 + 1));
   const l = run("params", "--cell", "lstm", "--input", "10", "--hidden", "20", "--layers", "2", "--json");
   assert.equal(JSON.parse(l.stdout).total, 4 * 20 * (10 + 20 + 2) + 4 * 20 * (20 + 20 + 2));
+  // bidirectional: two directions per layer; the second layer and the head read 2h.
+  const b = run("params", "--cell", "lstm", "--input", "10", "--hidden", "20", "--layers", "2", "--output", "3", "--bidirectional", "--json");
+  assert.equal(b.status, 0, b.stderr);
+  assert.equal(JSON.parse(b.stdout).total, 2 * 4 * 20 * (10 + 20 + 2) + 2 * 4 * 20 * (40 + 20 + 2) + 3 * (40 + 1));
+  assert.ok(JSON.parse(b.stdout).tensors.some((t: { name: string }) => t.name === "weight_hh_l1_reverse"));
 });
 
 test("params prints a per-tensor table with the total", () => {

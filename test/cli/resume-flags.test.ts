@@ -36,12 +36,12 @@ test("a resume applies and logs a new learning rate and epoch count; without --l
   assert.deepEqual(c.training.resumes, [{ step: 6, changes: ["--epochs 2 → 4", "--lr 0.003 → 0.05", "--clip 1 → 0.5"] }]);
 });
 
-for (const [flag, value] of [["--hidden", "64"], ["--cell", "gru"], ["--optimizer", "sgd"], ["--seed", "3"], ["--batch", "4"], ["--length", "9"]]) {
-  test(`a resume refuses ${flag} ${value} with one line and leaves the run as it was`, async () => {
+for (const [flag, value] of [["--hidden", "64"], ["--cell", "gru"], ["--optimizer", "sgd"], ["--seed", "3"], ["--batch", "4"], ["--length", "9"], ["--dropout", "0.2"], ["--bidirectional", ""]]) {
+  test(`a resume refuses ${flag}${value ? ` ${value}` : ""} with one line and leaves the run as it was`, async () => {
     const d = join(dir, `fixed${flag}`);
     assert.equal((await cli([...base, "--epochs", "1", "--out", d])).code, 0);
     const before = weights(d), cfg = readFileSync(join(d, "config.json"), "utf8");
-    const r = await cli(["train", "--resume", d, "--epochs", "2", flag, value]);
+    const r = await cli(["train", "--resume", d, "--epochs", "2", flag, ...(value ? [value] : [])]);
     assert.equal(r.code, 1);
     const name = flag === "--length" ? "--seq" : flag;
     assert.match(r.stderr, new RegExp(`^error: ${name}: cannot change on --resume \\(the saved run has .+; only --lr, .* may change\\), got .+\\n$`));

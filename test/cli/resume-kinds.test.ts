@@ -19,6 +19,9 @@ const kinds: Record<string, string[]> = {
   classify: ["--task", "classify", "--sequences", "test/fixtures/indoor-sequences-24.csv", "--labels", "test/fixtures/indoor-labels-24.csv",
     "--batch", "4", "--epochs", "4", ...small],
   synthetic: ["--task", "adding", "--length", "10", "--batch", "8", "--steps-per-epoch", "3", "--epochs", "4", ...small],
+  // Dropout draws its masks from the run's Rng batch after batch: the resume continues that stream.
+  "classify, bidirectional with dropout": ["--task", "classify", "--sequences", "test/fixtures/indoor-sequences-24.csv", "--labels", "test/fixtures/indoor-labels-24.csv",
+    "--batch", "4", "--epochs", "4", "--layers", "2", "--dropout", "0.3", "--bidirectional", ...small],
 };
 
 async function train(args: string[], interruptAt?: number) {

@@ -47,10 +47,14 @@ export function setup(c: Case) {
   const rowMask = c.manyToOne ? null : mask;
   const last = new Float64Array(B * O);
   const dropout = () => (c.dropout ? new Rng(977) : null);   // a fixed mask: the same draws every pass
+  // Many-to-one on a bidirectional model reads both directions' summary (src/train/readout.ts).
+  const summary = Boolean(c.manyToOne && m.config.bidirectional);
+  const run = () => (summary ? m.forwardSummary(x, T, B, { state0, mask, dropout: dropout() }) : m.forward(x, T, B, { state0, mask, teacher, dropout: dropout() }));
+  const last_ = (out: Float64Array | Float32Array) => (summary ? out : gatherLast(out, T, B, O, lengths, last));
 
   const loss = (): number => {
-    const { out, state } = m.forward(x, T, B, { state0, mask, teacher, dropout: dropout() });
-    const logits = c.manyToOne ? gatherLast(out, T, B, O, lengths, last) : out;
+    const { out, state } = run();
+    const logits = c.manyToOne ? last_(out) : out;
     let L = lossAndGrad(kind, logits, rows, O, targets, rowMask, null);
     state.forEach((s, l) => s.forEach((v, k) => v.forEach((val, i) => { L += val * stateW[l][k][i]; })));
     return L;
@@ -58,10 +62,11 @@ export function setup(c: Case) {
 
   const analytic = () => {
     m.zeroGrads();
-    const { out } = m.forward(x, T, B, { state0, mask, teacher, dropout: dropout() });
+    const { out } = run();
     const dLogits = new Float64Array(rows * O);
-    const logits = c.manyToOne ? gatherLast(out, T, B, O, lengths, last) : out;
+    const logits = c.manyToOne ? last_(out) : out;
     lossAndGrad(kind, logits, rows, O, targets, rowMask, dLogits);
+    if (summary) { const { dState0 } = m.backwardSummary(dLogits, stateW); return { grads: m.grads.slice(), dState0 }; }
     const dOut = c.manyToOne ? scatterLast(dLogits, T, B, O, lengths, new Float64Array(T * B * O)) : dLogits;
     const { dState0 } = m.backward(dOut, stateW);
     return { grads: m.grads.slice(), dState0 };

@@ -17,13 +17,16 @@ import { fit } from "../../src/train/fit.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
 import { Rng } from "../../src/rand.ts";
+import { importTorchStateDict, type InTensor } from "../../src/io/pytorch.ts";
+import { sequenceOutputs } from "../../src/train/readout.ts";
+import { loadTorchFixtures, modelState, relError } from "../interop/torch-fixture.ts";
 
 const cells: Array<Partial<ModelConfig>> = [
   { cell: "elman", hiddenActivation: "tanh" },
   { cell: "elman", hiddenActivation: "relu" },
   { cell: "lstm" },
   { cell: "gru" },
-  { cell: "gru", resetAfter: false, gateActivation: "hard_sigmoid" },
+  { cell: "gru", resetAfter: false },   // (hard-sigmoid gates: unidirectional gradcheck.test.ts; their kinks blur differences)
 ];
 const heads: Array<Partial<ModelConfig>> = [{ output: 3, outputActivation: "softmax" }, { output: 2, outputActivation: "linear" }];
 
@@ -32,7 +35,7 @@ for (const cell of cells) {
   for (const [h, head] of heads.entries()) {
     for (const [manyToOne, masked, layers] of [[false, false, 1], [true, true, 2], [false, true, 2]] as const) {
       const c: Case = { config: { ...cell, ...head, input: 3, hidden: 4, layers, bidirectional: true }, T: 5, B: 3, manyToOne, masked, seed: 5 + h };
-      const name = `${cell.cell}${cell.hiddenActivation ? `/${cell.hiddenActivation}` : ""}${cell.resetAfter === false ? "/reset before, hard sigmoid" : ""} ` +
+      const name = `${cell.cell}${cell.hiddenActivation ? `/${cell.hiddenActivation}` : ""}${cell.resetAfter === false ? "/reset before" : ""} ` +
         `head ${head.outputActivation} ${manyToOne ? "many-to-one" : "many-to-many"}${masked ? " masked" : ""} ×${layers}`;
       test(`bidirectional ${name}: backward matches central differences for every parameter (both directions) and initial state`, () => {
         const r = gradCheck(c);
@@ -174,4 +177,41 @@ test("a bidirectional model refuses, in one line, what needs the future before i
   assert.throws(() => new Sequence({ cell: "jordan", input: 2, hidden: 3, output: 1, bidirectional: true }),
     /^RecurrentError: config\.bidirectional: expected false for a Jordan network \(it feeds its own output back in time; PyTorch has no counterpart\), got true$/);
   assert.throws(() => new Sequence({ cell: "gru", input: 2, hidden: 3, bidirectional: "yes" as never }), /config\.bidirectional: expected true or false, got "yes"/);
+});
+
+test("many-to-one reads both directions' whole reading: the head over [h→ at the last real step ; h← after step 0], PyTorch's head(cat(h_n[-2], h_n[-1]))", () => {
+  const fx = loadTorchFixtures().find((f) => f.name === "lstm_bidir_packed_head")!;
+  const weights: Record<string, InTensor> = {};
+  for (const [k, v] of Object.entries(fx.weights)) weights[k] = { shape: v.shape, data: v.data, dtype: "F64" };
+  const model = importTorchStateDict(weights, { cell: "lstm" });
+  const H = fx.hidden_size, O = fx.head_size, L = fx.num_layers, W = fx.weights["head.weight"]!.data, bias = fx.weights["head.bias"]!.data;
+  for (const run of fx.runs) {
+    const { T, B } = run;
+    const mask = new Uint8Array(T * B);
+    run.lengths!.forEach((n, b) => { for (let t = 0; t < n; t++) mask[t * B + b] = 1; });
+    const x = Float64Array.from(run.x.data), state0 = modelState(run.h0, run.c0, 2, (a) => Float64Array.from(a));
+    const got = model.forwardSummary(x, T, B, { state0, mask }).out;
+    // From PyTorch's own h_n (2L, B, H): rows 2L − 2 (top layer, forward) and 2L − 1 (reverse).
+    const hn = run.f64.h_n.data, want = new Float64Array(B * O);
+    for (let b = 0; b < B; b++) for (let o = 0; o < O; o++) {
+      let s = bias[o]!;
+      for (let j = 0; j < H; j++) s += W[o * 2 * H + j]! * hn[((2 * L - 2) * B + b) * H + j]! + W[o * 2 * H + H + j]! * hn[((2 * L - 1) * B + b) * H + j]!;
+      want[b * O + o] = s;
+    }
+    assert.ok(relError(got, want) < 1e-12, `T=${T}: ${relError(got, want)}`);
+    // The last step's output is another thing: there the reverse direction has read one step.
+    const lastStep = model.forward(x, T, B, { state0, mask }).out;
+    assert.ok(relError(Array.from({ length: B * O }, (_, k) => lastStep[((run.lengths![Math.floor(k / O)]! - 1) * B + Math.floor(k / O)) * O + (k % O)]!), want) > 1e-3);
+  }
+  // sequenceOutputs (classifiers, forecasts, model.evaluate; zero initial states) reads the summary;
+  // a unidirectional model its last real step's output, unchanged.
+  const r1 = fx.runs[1]!, m1 = new Uint8Array(r1.T * r1.B);
+  r1.lengths!.forEach((n, b) => { for (let t = 0; t < n; t++) m1[t * r1.B + b] = 1; });
+  const x1 = Float64Array.from(r1.x.data);
+  assert.deepEqual([...sequenceOutputs(model, x1, r1.T, r1.B, { mask: m1 })], [...model.forwardSummary(x1, r1.T, r1.B, { mask: m1 }).out]);
+  const uni = new Sequence({ cell: "gru", input: 2, hidden: 3, output: 2 }, "float64");
+  initialize(uni, new Rng(1));
+  const x = new Float64Array(4 * 3 * 2).map((_, i) => Math.sin(i)), mask = new Uint8Array(12).map((_, k) => (Math.floor(k / 3) < 4 - (k % 3) ? 1 : 0));
+  const out = uni.forward(x, 4, 3, { mask }).out;
+  assert.deepEqual([...sequenceOutputs(uni, x, 4, 3, { mask, lengths: [4, 3, 2] })], [...[4, 3, 2].flatMap((n, b) => [...out.subarray(((n - 1) * 3 + b) * 2, ((n - 1) * 3 + b + 1) * 2)])]);
 });

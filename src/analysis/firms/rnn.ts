@@ -14,6 +14,10 @@
 //                   correlation;
 //                   "mean": the mean over windows of h_w(i) (H): a time-free profile of the
 //                   firm's dynamics (what the brief's first sketch suggests)
+//   bidirectional   each window is also read backwards: h_w(i) = [h→ ; h←] (2H), both final
+//                   states (PyTorch's h_n). A next-day target at every step would be read by
+//                   the reverse direction, so this model forecasts the day after each window
+//                   from both directions' summary (many-to-one, src/train/readout.ts).
 //
 // Pure TypeScript on the toolkit's own Sequence model and Trainer (no node: imports).
 // Not here: the classical measures (similarity.ts).
@@ -35,13 +39,16 @@ export interface RnnOptions {
   lr: number;
   seed: number;
   embedding: RnnEmbedding;
+  /** Read each window both ways (states 2H); forecasts the day after each window. */
+  bidirectional?: boolean;
 }
 
-export const RNN_DEFAULTS: RnnOptions = { cell: "gru", hidden: 16, window: 20, stride: 5, steps: 600, batch: 64, lr: 3e-3, seed: 7, embedding: "trajectory" };
+export const RNN_DEFAULTS: RnnOptions = { cell: "gru", hidden: 16, window: 20, stride: 5, steps: 600, batch: 64, lr: 3e-3, seed: 7, embedding: "trajectory", bidirectional: false };
 
 export interface RnnModelResult {
   model: Sequence;
-  states: Float64Array;    // (W, N, H) final hidden state of each embedding window
+  states: Float64Array;    // (W, N, D·H) final hidden state of each embedding window (both directions': D = 2)
+  width: number;           // D·H, the state size per window
   windowEnds: Int32Array;  // (W) index of the last day of each window
   trainLoss: number;       // mean MSE over the last 10% of updates
   baselineLoss: number;    // MSE of predicting 0 (the mean) on the same batches
@@ -68,12 +75,13 @@ export function trainRnn(growth: Float64Array, T: number, N: number, opt: RnnOpt
   const { z, m } = inputs(growth, T, N);
   const L = opt.window, B = opt.batch, H = opt.hidden;
   const rng = new Rng(opt.seed);
-  const model = new Sequence({ cell: opt.cell, input: 2, hidden: H, output: 1 }, "float32");
+  const bi = Boolean(opt.bidirectional), D = bi ? 2 : 1;
+  const model = new Sequence({ cell: opt.cell, input: 2, hidden: H, output: 1, ...(bi ? { bidirectional: true } : {}) }, "float32");
   // PyTorch's default initialisation for recurrent layers and linear heads: U(−1/√H, 1/√H).
   const bound = 1 / Math.sqrt(H);
   for (let k = 0; k < model.params.length; k++) model.params[k] = rng.range(-bound, bound);
-  const trainer = new Trainer(model, { loss: "mse", optimizer: makeOptimizer("adam", { lr: opt.lr }), clipNorm: 1 });
-  const x = new Float32Array(L * B * 2), y = new Float32Array(L * B);
+  const trainer = new Trainer(model, { loss: "mse", optimizer: makeOptimizer("adam", { lr: opt.lr }), clipNorm: 1, manyToOne: bi });
+  const x = new Float32Array(L * B * 2), y = new Float32Array(bi ? B : L * B);
   let lossTail = 0, baseTail = 0, tailN = 0;
   const tailFrom = Math.floor(opt.steps * 0.9);
   for (let step = 0; step < opt.steps; step++) {
@@ -84,19 +92,21 @@ export function trainRnn(growth: Float64Array, T: number, N: number, opt: RnnOpt
       for (let t = 0; t < L; t++) {
         x[(t * B + b) * 2] = z[(s + t) * N + i];
         x[(t * B + b) * 2 + 1] = m[s + t];
+        if (bi) continue;
         const target = z[(s + t + 1) * N + i];
         y[t * B + b] = target; base += target * target;
       }
+      if (bi) { const target = z[(s + L) * N + i]; y[b] = target; base += target * target; }   // the day after the window
     }
     const r = trainer.trainStep({ x, T: L, B, targets: y });
-    if (step >= tailFrom) { lossTail += r.loss; baseTail += base / (L * B); tailN++; }
+    if (step >= tailFrom) { lossTail += r.loss; baseTail += base / y.length; tailN++; }
     onStep?.(step + 1, opt.steps);
   }
 
   // Embedding windows: every `stride` days, all firms as one batch of N.
   const ends: number[] = [];
   for (let e = L - 1; e < T; e += opt.stride) ends.push(e);
-  const states = new Float64Array(ends.length * N * H);
+  const states = new Float64Array(ends.length * N * D * H);
   const xe = new Float32Array(L * N * 2);
   ends.forEach((e, w) => {
     const s = e - L + 1;
@@ -104,11 +114,12 @@ export function trainRnn(growth: Float64Array, T: number, N: number, opt: RnnOpt
       xe[(t * N + i) * 2] = z[(s + t) * N + i];
       xe[(t * N + i) * 2 + 1] = m[s + t];
     }
-    const h = model.forward(xe, L, N).state[0][0]; // (N, H)
-    for (let k = 0; k < N * H; k++) states[w * N * H + k] = h[k];
+    const st = model.forward(xe, L, N).state[0];   // per direction: (N, H) h (then c for LSTM)
+    const K = st.length / D;
+    for (let i = 0; i < N; i++) for (let d = 0; d < D; d++) for (let k = 0; k < H; k++) states[((w * N + i) * D + d) * H + k] = st[d * K][i * H + k];
   });
   return {
-    model, states, windowEnds: Int32Array.from(ends),
+    model, states, width: D * H, windowEnds: Int32Array.from(ends),
     trainLoss: tailN ? lossTail / tailN : NaN, baselineLoss: tailN ? baseTail / tailN : NaN,
     seconds: (performance.now() - t0) / 1000,
   };

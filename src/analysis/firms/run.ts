@@ -34,14 +34,14 @@ export function runMeasure(a: Aligned, measure: Measure, opt: RunOptions): Measu
     opt.progress?.("training the RNN"); // the similarity stage of this measure
     const r = trainRnn(a.growth, T, N, ro, opt.progress && ((k, of) => opt.progress!("training the RNN", k, of)));
     const W = r.windowEnds.length;
-    const S = rnnSimilarity(r.states, N, ro.hidden, 0, W, ro.embedding);
+    const S = rnnSimilarity(r.states, N, r.width, 0, W, ro.embedding);
     // Rolling: the embedding windows that lie inside each rolling window.
     const fn = (d0: number) => {
       let w0 = 0;
       while (w0 < W && r.windowEnds[w0] - ro.window + 1 < d0) w0++;
       let w1 = w0;
       while (w1 < W && r.windowEnds[w1] < d0 + opt.window) w1++;
-      return rnnSimilarity(r.states, N, ro.hidden, w0, Math.max(w1, w0 + 1), ro.embedding);
+      return rnnSimilarity(r.states, N, r.width, w0, Math.max(w1, w0 + 1), ro.embedding);
     };
     const info = {
       hidden: ro.hidden, window: ro.window, stride: ro.stride, steps: ro.steps, batch: ro.batch, lr: ro.lr, seed: ro.seed,
@@ -51,6 +51,7 @@ export function runMeasure(a: Aligned, measure: Measure, opt: RunOptions): Measu
     const res = analyse(a, measure, S, info, fn, opt, (performance.now() - t0) / 1000);
     (res.info as Record<string, unknown>).embedding = ro.embedding;
     (res.info as Record<string, unknown>).cell = ro.cell;
+    if (ro.bidirectional) (res.info as Record<string, unknown>).bidirectional = true;
     return res;
   }
   const m = measure as ClassicalMeasure;

@@ -16,7 +16,7 @@ interface Opts {
   prices: string; firms: string; start?: string; end?: string; measure: string; out?: string; json?: boolean;
   minCoverage: string; dropUnknown?: boolean; tickers?: string;
   permutations: string; seed: string; k: string; window: string; step: string; rolling: boolean;
-  rnnHidden: string; rnnSteps: string; rnnWindow: string; rnnEmbedding: string; rnnCell: string;
+  rnnHidden: string; rnnSteps: string; rnnWindow: string; rnnEmbedding: string; rnnCell: string; rnnBidirectional?: boolean;
 }
 
 const num = (v: string, flag: string): number => {
@@ -54,6 +54,7 @@ export function register(program: Command): void {
     .option("--rnn-steps <n>", "Adam updates of the RNN forecaster (0 = untrained, random features)", "600")
     .option("--rnn-window <days>", "days per RNN window", "20")
     .option("--rnn-embedding <kind>", "trajectory (hidden states over time) | mean (mean final hidden state)", "trajectory")
+    .option("--rnn-bidirectional", "read each window both ways: states [h→ ; h←] (2H), trained to forecast the day after each window")
     .action(async (opts: Opts) => { process.stdout.write(await runFirms(opts, process.argv.slice(2).join(" "))); });
 }
 
@@ -70,6 +71,7 @@ export async function runFirms(opts: Opts, commandLine = "recurrent firms ..."):
     rnn: {
       cell: opts.rnnCell as "gru" | "lstm", hidden: int(opts.rnnHidden, "--rnn-hidden", 1), steps: int(opts.rnnSteps, "--rnn-steps", 0),
       window: int(opts.rnnWindow, "--rnn-window", 2), embedding: rnnEmbedding, seed,
+      ...(opts.rnnBidirectional ? { bidirectional: true } : {}),
     },
   };
   // Progress on stderr: reading, then each measure's stages (similarity, tests, rolling

@@ -8,7 +8,7 @@ import type { ClassifyData } from "../../data/prepare-classify.ts";
 import { LabelMap } from "../../data/label-map.ts";
 import { classifyBatch, epochOrder, sliceBatches } from "../../data/batches.ts";
 import { accuracy, argmaxRows, confusionMatrix } from "../../baselines/metrics.ts";
-import { gatherLast } from "../../train/loss.ts";
+import { sequenceOutputs } from "../../train/readout.ts";
 import type { Trainer } from "../../train/trainer.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import { zeros } from "../../tensor/types.ts";
@@ -50,8 +50,7 @@ export function classifyScores(model: Sequence, trainer: Trainer, data: Classify
   let total = 0;
   for (let i0 = 0; i0 < items.length; i0 += 64) {
     const b = classifyBatch(data, items.slice(i0, i0 + 64), model.dtype);
-    const { out } = model.forward(b.x, b.T, b.B, { mask: b.mask });
-    const last = gatherLast(out, b.T, b.B, K, b.lengths, zeros(b.B * K, model.dtype));
+    const last = sequenceOutputs(model, b.x, b.T, b.B, { mask: b.mask, lengths: b.lengths });
     pred.push(...argmaxRows(last, K)); actual.push(...b.labels);
     total += trainer.evaluate(b).loss * b.B;
     onBatch?.(Math.min(i0 + 64, items.length), items.length);
@@ -71,8 +70,7 @@ export function predictClasses(model: Sequence, classes: readonly string[], seqs
   for (let i0 = 0; i0 < seqs.length; i0 += 64) {
     const part = seqs.slice(i0, i0 + 64);
     const b = padBatch(part.map((s) => ({ ...s, label: 0 })), I, model.dtype);
-    const { out: y } = model.forward(b.x, b.T, b.B, { mask: b.mask });
-    const last = gatherLast(y, b.T, b.B, K, b.lengths, zeros(b.B * K, model.dtype));
+    const last = sequenceOutputs(model, b.x, b.T, b.B, { mask: b.mask, lengths: b.lengths });
     softmaxRows(last, last, 0, b.B, K);
     const best = argmaxRows(last, K);
     part.forEach((s, j) => out.push({ id: s.id, label: classes[best[j]], probabilities: Array.from(last.subarray(j * K, (j + 1) * K)) }));

@@ -12,6 +12,7 @@ import type { WindowSet } from "../../data/windows.ts";
 import type { FillPolicy } from "../../data/series.ts";
 import { compareForecasts, type ForecastComparison } from "../../baselines/forecast-eval.ts";
 import type { Sequence } from "../../model/sequence.ts";
+import { sequenceOutputs } from "../../train/readout.ts";
 import type { Rng } from "../../rand.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
@@ -52,8 +53,7 @@ export function forecastWindows(model: Sequence, data: ForecastData, set: Window
   for (let i0 = 0; i0 < n; i0 += 256) {
     const items = Int32Array.from({ length: Math.min(256, n - i0) }, (_, k) => i0 + k);
     const b = forecastBatch(data.scaled, data.series.n, set, items, model.dtype);
-    const { out } = model.forward(b.x, b.T, b.B);
-    const last = out.subarray((b.T - 1) * b.B * H, b.T * b.B * H); // (B, H) at the last step
+    const last = sequenceOutputs(model, b.x, b.T, b.B); // (B, H): the last step's (bidirectional: both directions' summary)
     for (let k = 0; k < last.length; k++) { const d = last[k] - b.targets[k]; sq += d * d; }
     pred.set(toUnits(data, last, b.offset, H), i0 * H);
     onBatch?.(i0 + items.length, n);

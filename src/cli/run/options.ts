@@ -141,7 +141,8 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   check(typeof o.bidirectional === "boolean", "--bidirectional", "true or false", o.bidirectional);
   if (o.bidirectional) {
     check(o.cell !== "jordan", "--bidirectional", "--cell elman|lstm|gru (a Jordan network feeds its own output back in time)", "--cell jordan");
-    check(task !== "charlm" && task !== "wordlm", "--bidirectional", "a task that reads whole sequences (a language model predicts the next token, which the reverse direction would read)", `--task ${task}`);
+    // A next-symbol predictor's target is its next input, which the reverse direction reads.
+    check(!["charlm", "wordlm", "reber"].includes(task), "--bidirectional", "a task whose targets are not its next inputs (the reverse direction would read the next token it predicts)", `--task ${task}`);
     check(!o.logGradients, "--bidirectional", "no --log-gradients (its per-step gradients run the model one step at a time)", "--log-gradients");
   }
   if (o.embedding !== undefined) { checkInt(o.embedding, "--embedding", 0); check(o.embedding === 0 || o.task === "charlm" || o.task === "wordlm", "--embedding", "only with --task charlm|wordlm", o.embedding); }

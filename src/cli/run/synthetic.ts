@@ -7,6 +7,7 @@ import { asTrainerBatch, predictionsFrom, trainingFor } from "../../data/tasks/a
 import { Rng } from "../../rand.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import type { Trainer } from "../../train/trainer.ts";
+import { sequenceOutputs } from "../../train/readout.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
 
@@ -18,8 +19,10 @@ export function defaultLength(task: Task): number { return Math.max(task.minLeng
 export function taskEvaluation(model: Sequence, trainer: Trainer, task: Task, batch: TaskBatch): Evaluation {
   const tb = asTrainerBatch(batch);
   const loss = trainer.evaluate(tb).loss;
-  const { out } = model.forward(tb.x, tb.T, tb.B, { mask: tb.mask });
-  const s = task.score(predictionsFrom(batch, out), batch);
+  // A bidirectional model answers a last-step task from both directions' summary (as it trains).
+  const summary = model.config.bidirectional && trainingFor(task.targetKind).manyToOne;
+  const pred = summary ? Float64Array.from(sequenceOutputs(model, tb.x, tb.T, tb.B, { mask: tb.mask })) : predictionsFrom(batch, model.forward(tb.x, tb.T, tb.B, { mask: tb.mask }).out);
+  const s = task.score(pred, batch);
   return { loss, metrics: { accuracy: s.accuracy, ...(s.stepAccuracy !== undefined ? { step_accuracy: s.stepAccuracy } : {}), baseline_loss: task.baseline(batch.T).loss } };
 }
 
