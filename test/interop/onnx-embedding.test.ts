@@ -11,11 +11,11 @@ import { relError } from "./torch-fixture.ts";
 
 const ort = createRequire(import.meta.url)("onnxruntime-node") as typeof import("onnxruntime-node");
 
-for (const cell of ["elman", "lstm", "gru"] as const) {
-  test(`onnx export of a ${cell} with an embedding matches the toolkit in onnxruntime for two lengths`, async () => {
+for (const [cell, bidirectional] of [["elman", false], ["lstm", false], ["gru", false], ["lstm", true]] as const) {
+  test(`onnx export of a ${cell}${bidirectional ? " (bidirectional, trained with dropout)" : ""} with an embedding matches the toolkit in onnxruntime for two lengths`, async () => {
     const rng = new Rng(4);
     const V = 11;
-    const model = new Sequence({ cell, input: V, embedding: 5, hidden: 7, layers: 2, output: V });
+    const model = new Sequence({ cell, input: V, embedding: 5, hidden: 7, layers: 2, output: V, ...(bidirectional ? { bidirectional, dropout: 0.5 } : {}) });
     initialize(model, rng, "glorot");
     const session = await ort.InferenceSession.create(modelToOnnx(model, { initialState: false }));
     for (const [T, B] of [[6, 3], [9, 2]]) {
