@@ -164,6 +164,7 @@ export function crossCheck(c: PlaygroundConfig, task: { minLength?: number; many
   if (c.k1 > 0 && c.k2 < c.k1) return `truncated BPTT: expected k2 ≥ k1 (back at least as far as an update covers), got k1 ${c.k1}, k2 ${c.k2}`;
   if (c.k1 > 0 && task.manyToOne) return `truncated BPTT: needs a loss at every step; the ${c.task} task scores only the last step (use k1 = k2 = 0)`;
   if (c.init === "radius" && c.cell !== "elman") return `initialisation: a given spectral radius is for Elman networks (one recurrent matrix U), got ${c.cell}`;
+  if (c.cell === "jordan" && c.feedback === "teacher" && task.manyToOne) return `Jordan feedback: teacher forcing feeds back the target of every step; the ${c.task} task has one at the end only (feed back the network's own output)`;
   if (isGradientFree(c) && c.k1 > 0) return `truncated BPTT: gradient-free methods use no gradient, so no BPTT; set k1 = k2 = 0`;
   return null;
 }

@@ -58,6 +58,8 @@ let waiters: Array<(m: FromWorker) => boolean> = [];
 let lastEval: { step: number; val_loss: number; metrics: Record<string, number> } | null = null;
 /** The error that stopped the last run, if one did. */
 let trainError: string | null = null;
+/** Why the last run stopped ("done", "paused", "error"). */
+let stopReason = "";
 
 const controls = new Controls(document);
 const loss = new LossView($("[data-chart=loss]"));
@@ -121,7 +123,7 @@ function drawMetrics(): void {
   metric("step").textContent = String(step);
   metric("loss").textContent = Number.isFinite(lastLoss) ? fmt(lastLoss, 4) : "–";
   metric("val-loss").textContent = Number.isFinite(lastVal) ? fmt(lastVal, 4) : "–";
-  metric("rate").textContent = rate > 0 ? (rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)) : "0";
+  metric("rate").textContent = rate > 0 ? (rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)) : "–";
   metric("rate-unit").textContent = lastProgress?.unit === "evaluations" ? "loss evaluations/s" : "updates/s";
   const busy = running;
   $("[data-action=train]").toggleAttribute("disabled", busy || invalid !== null || !info);
@@ -133,7 +135,9 @@ function setState(s: string): void { metric("state").textContent = s; }
 
 function drawNetwork(): void {
   const eq = $("[data-equations]");
-  eq.replaceChildren(...equations(config).map((h) => { const d = document.createElement("div"); d.innerHTML = h; return d; }));
+  const lines = equations(config);
+  if (info) lines.push(`σ<sub>y</sub> = ${info.outputActivation}, trained on the ${info.lossName}`);
+  eq.replaceChildren(...lines.map((h) => { const d = document.createElement("div"); d.innerHTML = h; return d; }));
   const count = $("[data-count]");
   if (!info) { count.textContent = "…"; return; }
   const c = parameterCount(config, info.input, info.output);
@@ -159,6 +163,11 @@ function updateUrl(lesson?: string): void {
 
 /** The form changed: check it; apply at once (learning rate, clipping, view options) or rebuild. */
 function formChanged(key: keyof PlaygroundConfig): void {
+  if (lessonRunning && key !== "temperature") {
+    controls.write(config);
+    say("warn", "A lesson is running: pause it first to change the setup.", "form:lesson");
+    return;
+  }
   const { config: c, errors } = controls.read(config);
   unsay("form:");
   const cross = errors.length ? null : crossCheck(c, taskShape(c));
@@ -219,7 +228,7 @@ function onMessage(m: FromWorker): void {
       }
       step = 0; lastLoss = NaN; lastVal = NaN; rate = 0; maxGradNorm = 0; clipEvents = 0;
       loss.reset(info, isGradientFree(config) ? "evaluations" : "updates", isGradientFree(config));
-      grads.reset(config.clip, info.stateNames[0]);
+      grads.reset(config.clip, info.stateNames[0], isGradientFree(config) ? "loss evaluation" : "update");
       output.clear(); unrolled.reset(); latestViews = null;
       delete $("[data-view=gradients]").dataset.columns;
       fillViewOptions(info);
@@ -263,7 +272,11 @@ function onMessage(m: FromWorker): void {
       break;
     case "stopped":
       running = false;
+      stopReason = m.reason;
       step = m.step;
+      // Training time as fit() counts it (validation excluded), for scripts that compare speeds.
+      $("[data-view=loss]").dataset.trainSeconds = String(m.seconds);
+      Object.assign($("[data-backend]").dataset, { threadsReady: String(m.threads.ready), chunksByWorkers: String(m.threads.chunksByWorkers) });
       setState(m.reason === "done" ? `done: ${m.step} ${lastProgress?.unit ?? "updates"}` : m.reason === "error" ? "stopped by an error" : "paused");
       drawMetrics();
       break;
@@ -278,6 +291,9 @@ function onMessage(m: FromWorker): void {
     case "exported":
       offerDownload(m.name, m.files, $("[data-file-links]"));
       say("info", `Downloaded ${m.name}.tar: unpack it with \`tar xf ${m.name}.tar\`, then \`npx recurrent eval --model ${m.name}\`${config.task === "charlm" ? ` or \`npx recurrent generate --model ${m.name}\`` : config.task === "forecast" ? ` or \`npx recurrent forecast --model ${m.name} --csv FILE\`` : ""}.`, "export:ok");
+      if (config.cell === "jordan" && config.feedback === "teacher") {
+        say("warn", "This Jordan network is teacher-forced: `recurrent generate` runs it on its own outputs, but `recurrent eval` cannot score it yet (the command line feeds back no targets).", "export:teacher");
+      }
       break;
   }
 }
@@ -319,7 +335,7 @@ function train(): void {
 $("[data-action=train]").addEventListener("click", train);
 $("[data-action=pause]").addEventListener("click", () => send({ type: "pause" }));
 $("[data-action=step]").addEventListener("click", () => { if (info && !running) { running = true; send({ type: "step" }); drawMetrics(); } });
-$("[data-action=reset]").addEventListener("click", () => { leaveLesson(); rebuild(); });
+$("[data-action=reset]").addEventListener("click", () => { if (lessonRunning) { send({ type: "pause" }); return; } leaveLesson(); rebuild(); });
 $("[data-action=download]").addEventListener("click", () => send({ type: "export" }));
 // The character model's text: the excerpt the worker bundles, or what the user pastes (the
 // excerpt stays out of this thread and out of the textarea: 100 kB there costs a long layout).
@@ -367,7 +383,7 @@ function until(pred: (m: FromWorker) => boolean): Promise<FromWorker> {
 async function runLesson(l: Lesson): Promise<void> {
   if (lessonRunning) return;
   lessonRunning = l.id;
-  for (const b of document.querySelectorAll("[data-lesson]")) b.setAttribute("aria-pressed", String((b as HTMLElement).dataset.lesson === l.id));
+  for (const b of document.querySelectorAll("[data-lesson]")) { b.setAttribute("aria-pressed", String((b as HTMLElement).dataset.lesson === l.id)); b.toggleAttribute("disabled", true); }
   loss.references = []; grads.references = []; grads.normReferences = [];
   lessonCard.hidden = false;
   lessonCard.dataset.lessonState = "running";
@@ -400,6 +416,7 @@ async function runLesson(l: Lesson): Promise<void> {
       train();
       await stopped;
       const err = trainError;
+      if (stopReason === "paused") throw new Error(`paused at update ${step} (click the lesson again to rerun it)`);
       const lastRatio = latestViews ? ratio(latestViews) : NaN;
       results.push({
         label: run.label, steps: step, valLoss: lastEval?.val_loss ?? NaN, metrics: lastEval?.metrics ?? {}, ratioFirst: firstRatio, ratioLast: lastRatio,
@@ -419,6 +436,7 @@ async function runLesson(l: Lesson): Promise<void> {
     lessonCard.dataset.lessonState = "error";
   } finally {
     lessonRunning = null;
+    for (const b of document.querySelectorAll("[data-lesson]")) b.toggleAttribute("disabled", false);
   }
 }
 

@@ -24,6 +24,8 @@ export interface ModelInfo {
   config: PlaygroundConfig;
   input: number;
   output: number;
+  /** σ_y of the head: linear (MSE), softmax (cross-entropy) or sigmoid (binary cross-entropy). */
+  outputActivation: string;
   /** Parameters of the library's model (its flat array's length). */
   params: number;
   /** The library's summary table (model.summary()). */
@@ -60,7 +62,7 @@ export interface Progress {
 }
 
 /** A heatmap: rows × cols values, row-major. */
-export interface Grid { name: string; rows: number; cols: number; values: number[] }
+export interface Grid { name: string; rows: number; cols: number; values: Float32Array }
 
 export type OutputView =
   | { kind: "scatter"; title: string; target: number[]; prediction: number[]; accuracy: number; tolerance: number }
@@ -100,6 +102,7 @@ export type FromWorker =
   | { type: "views"; views: Views }
   /** Between full views, on a schedule of updates: one column of the gradient heatmap and the spectra. */
   | { type: "column"; column: Column }
-  | { type: "stopped"; reason: string; step: number }
+  /** `seconds`: training time as fit() counts it (validation excluded), over the model's whole run. */
+  | { type: "stopped"; reason: string; step: number; seconds: number; threads: { ready: number; chunksByWorkers: number } }
   | { type: "error"; where: "configure" | "train" | "import" | "export"; message: string }
   | { type: "exported"; name: string; files: Record<string, Uint8Array> };

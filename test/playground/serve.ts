@@ -62,11 +62,32 @@ export interface Watched {
   errors: string[];
   /** Durations (ms) of the main thread's long tasks (over 50 ms) since the page loaded or the last clear. */
   longTasks(): Promise<number[]>;
-  /** Forgets the long tasks so far (the page's loading, before it trains). */
+  /** Forgets the long tasks so far (the page's loading, before it trains) and starts a Chromium
+   *  trace of the main thread's tasks, with the CPU time of each (see `longTaskReport`). */
   clearLongTasks(): Promise<void>;
+  /** The long tasks since the clear, each with the CPU time the main thread spent in it. */
+  longTaskReport(): Promise<LongTaskReport>;
+}
+
+export interface LongTaskReport {
+  /** Long tasks as the page's PerformanceObserver saw them (wall clock, ms). */
+  observed: number[];
+  /** The main thread's tasks over 50 ms in the trace: wall-clock and CPU milliseconds. */
+  traced: Array<{ wall: number; cpu: number }>;
+}
+
+/** Main-thread tasks of a Chromium trace (category "toplevel"): wall and thread (CPU) time, ms. */
+export function mainThreadTasks(trace: string, minWallMs = 50): Array<{ wall: number; cpu: number }> {
+  const t = JSON.parse(readFileSync(trace, "utf8"));
+  const ev = (t.traceEvents ?? t) as Array<{ name: string; ph?: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }>;
+  const mains = ev.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  return ev.filter((e) => e.name === "ThreadControllerImpl::RunTask" && (e.dur ?? 0) >= minWallMs * 1000 && mains.some((m) => m.pid === e.pid && m.tid === e.tid))
+    .map((e) => ({ wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? e.dur ?? 0) / 1000 }));
 }
 
 /** A new page that records console errors, page errors and long tasks. */
+let traceSeq = 0;
+
 export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<Watched> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
@@ -80,10 +101,24 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
       new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: "longtask", buffered: true });
     } catch { w.__longTasks.push(-1); }
   });
+  const longTasks = () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  let trace: string | null = null;
+  const stopTrace = async (): Promise<Array<{ wall: number; cpu: number }>> => {
+    if (!trace) return [];
+    const path = trace;
+    trace = null;
+    await browser.stopTracing();
+    try { return mainThreadTasks(path); } finally { rmSync(path, { force: true }); }
+  };
   return {
-    page, errors,
-    longTasks: () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks),
-    clearLongTasks: () => page.evaluate(() => { (window as unknown as { __longTasks: number[] }).__longTasks.length = 0; }),
+    page, errors, longTasks,
+    clearLongTasks: async () => {
+      await stopTrace();
+      await page.evaluate(() => { (window as unknown as { __longTasks: number[] }).__longTasks.length = 0; });
+      trace = join(tmpdir(), `recurrent-playground-trace-${process.pid}-${++traceSeq}.json`);
+      await browser.startTracing(page, { path: trace, categories: ["toplevel"] });
+    },
+    longTaskReport: async () => ({ observed: await longTasks(), traced: await stopTrace() }),
   };
 }
 

@@ -37,9 +37,11 @@ export class GradientsView {
     this.radiusChart = new LineChart(radiusEl, { xLabel: "update", yLabel: "spectral radius ρ", height: 200 });
   }
 
-  reset(clip: number, state: string): void {
+  reset(clip: number, state: string, unit = "update"): void {
     this.columns = []; this.first = null; this.radius.clear(); this.gradNorms.clear(); this.clipSteps.length = 0;
     this.clip = clip; this.state = state;
+    this.map.update({ rows: 0, cols: 0, values: [] }, { colName: unit });
+    this.radiusChart.update([], { xLabel: unit });
   }
   setClip(clip: number): void { this.clip = clip; }
 

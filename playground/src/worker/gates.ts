@@ -29,7 +29,7 @@ export function gateActivations(model: Sequence, batch: Batch): Grid[] {
     const H = (layer as unknown as HasWorkspace).hidden, G = names.length * H;
     const cache = (layer as unknown as HasWorkspace).ws.get(CACHE[layer.kind], T * G);   // (T, 1, G), the buffer forward filled
     names.forEach((name, g) => {
-      const values = new Array<number>(H * T);
+      const values = new Float32Array(H * T);
       for (let j = 0; j < H; j++) for (let t = 0; t < T; t++) values[j * T + t] = cache[t * G + g * H + j];
       grids.push({ name: `l${l} ${name}`, rows: H, cols: T, values });
     });

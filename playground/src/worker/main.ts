@@ -3,7 +3,7 @@
 // the page's messages (../protocol.ts): build a model for a setup, train, pause, step, change the
 // learning rate or clipping, export and import model directories; and it reports progress about
 // ten times a second and the views as often as they cost at most a tenth of the time.
-import { useFastBackend, useReferenceBackend } from "../../../src/tensor/fast.ts";
+import { fastBackend, useFastBackend, useReferenceBackend } from "../../../src/tensor/fast.ts";
 import { Sequence } from "../../../src/model/sequence.ts";
 import { modelFromFiles } from "../../../src/io/model-files.ts";
 import { readTar } from "../../../src/io/tar.ts";
@@ -37,6 +37,12 @@ function ensureBackend(asked: number): void {
     post({ type: "backend", name: "reference", threads: 1, isolated: false, note: `plain TypeScript kernels: WebAssembly SIMD is unavailable here (${(e as Error).message})` });
   }
   backendThreads = threads;
+}
+
+/** Threads started, and the work chunks worker threads have computed so far (0 on one thread). */
+function threadStats(): { ready: number; chunksByWorkers: number } {
+  const fb = fastBackend();
+  return { ready: fb ? fb.readyThreads() : 1, chunksByWorkers: fb ? fb.chunksByWorkers() : 0 };
 }
 
 let session: Session | null = null;
@@ -73,18 +79,22 @@ class WorkerReporter implements Reporter {
     if (now - this.lastViews >= Math.max(250, 9 * this.viewMs)) { this.views(step); this.lastViews = this.lastColumn = performance.now(); this.lastColumnStep = step; return; }
     // Heatmap columns on a schedule of updates (a fast run still draws its history), at most a fifth of the time.
     if (this.columnEvery > 0 && step - this.lastColumnStep >= this.columnEvery && now - this.lastColumn >= 4 * this.columnMs) {
-      if (!session) return;
-      const c = computeColumn(session.model, session.problem, step);
-      this.columnMs = c.ms;
-      post({ type: "column", column: c });
+      this.column(step);
       this.lastColumn = performance.now(); this.lastColumnStep = step;
     }
+  }
+  column(step: number): void {
+    if (!session) return;
+    const c = computeColumn(session.model, session.problem, step);
+    this.columnMs = c.ms;
+    post({ type: "column", column: c });
   }
   views(step: number): void {
     if (!session || !info) return;
     const v = computeViews(session.model, session.problem, step, view);
     this.viewMs = v.ms;
-    post({ type: "views", views: v });
+    // The heatmaps' arrays move to the page instead of being copied.
+    post({ type: "views", views: v }, [...v.states, ...v.gates].map((g) => g.values.buffer as ArrayBuffer));
   }
   rate(step: number): number {
     const now = performance.now();
@@ -116,12 +126,12 @@ async function train(until: number): Promise<void> {
     if (s !== session) return;
     rep.flush(false, s.step);
     rep.views(s.step);
-    post({ type: "stopped", reason: why, step: s.step });
+    post({ type: "stopped", reason: why, step: s.step, seconds: s.fitState?.seconds ?? 0, threads: threadStats() });
   } catch (e) {
     if (s !== session) return;
     rep.flush(false, s.step);
     post({ type: "error", where: "train", message: message(e) });
-    post({ type: "stopped", reason: "error", step: s.step });
+    post({ type: "stopped", reason: "error", step: s.step, seconds: s.fitState?.seconds ?? 0, threads: threadStats() });
   }
 }
 
@@ -135,7 +145,7 @@ function message(e: unknown): string {
 function describeModel(id: number, s: Session, imported: ModelInfo["imported"]): ModelInfo {
   const m = s.model, p = s.problem;
   return {
-    id, config: s.config, input: p.input, output: p.output, params: m.paramCount, summary: m.summary(), name: m.toString(),
+    id, config: s.config, input: p.input, output: p.output, outputActivation: p.outputActivation, params: m.paramCount, summary: m.summary(), name: m.toString(),
     describe: p.describe, lossName: p.loss === "ce" ? "cross-entropy (nats)" : p.loss === "mse" ? "mean squared error" : "binary cross-entropy",
     baseline: p.baseline, layers: m.layers.length, rows: p.probe.B, T: p.probe.T,
     stateNames: STATE_NAMES[m.config.cell], gateNames: GATE_NAMES[m.config.cell], imported,

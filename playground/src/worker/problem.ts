@@ -32,6 +32,7 @@ import type { StandardScaler } from "../../../src/data/scaler.ts";
 import { RecurrentError } from "../../../src/errors.ts";
 import { sampleTokens } from "../../../src/model/sample.ts";
 import type { WindowSet } from "../../../src/data/windows.ts";
+import type { Vec } from "../../../src/tensor/types.ts";
 import type { PlaygroundConfig } from "../config.ts";
 import type { OutputView } from "../protocol.ts";
 
@@ -74,6 +75,30 @@ export function buildProblem(c: PlaygroundConfig, o: ProblemOptions): PageProble
   return synthetic(c);
 }
 
+/** Jordan teacher forcing: the target of the previous step fed back, y*_{t−1} (T, B, O), zeros at
+ *  t = 0; class targets (T, B) become one-hot vectors. Null for a network that feeds back its own output. */
+export function teacherOf(b: Batch, O: number): Vec | null {
+  const { T, B } = b, y = b.targets as ArrayLike<number>;
+  const classes = y.length === T * B && O > 1;
+  if (!classes && y.length !== T * B * O) return null;
+  const t = new Float32Array(T * B * O);
+  for (let s = 1; s < T; s++) for (let k = 0; k < B; k++) {
+    const to = (s * B + k) * O, from = (s - 1) * B + k;
+    if (classes) t[to + y[from]] = 1;
+    else for (let o = 0; o < O; o++) t[to + o] = y[from * O + o];
+  }
+  return t;
+}
+
+/** The batches of a problem with the teacher's targets added (a teacher-forced Jordan network). */
+function withTeacher(p: PageProblem, teacher: boolean): PageProblem {
+  if (!teacher) return p;
+  const add = (b: Batch): Batch => ({ ...b, teacher: teacherOf(b, p.output) });
+  const train: TrainData = { ...p.train, batch: (i) => add(p.train.batch(i)), startEpoch: p.train.startEpoch?.bind(p.train) };
+  Object.defineProperty(train, "batchesPerEpoch", { get: () => p.train.batchesPerEpoch });
+  return { ...p, train, probe: add(p.probe), fixed: () => add(p.fixed()) };
+}
+
 function synthetic(c: PlaygroundConfig): PageProblem {
   const task = getTask(c.task);
   // The command line's own problem: the same batches from the same seed, the same validation.
@@ -82,19 +107,31 @@ function synthetic(c: PlaygroundConfig): PageProblem {
   const probeTask = task.generate({ length: c.length, batch: PROBE_ROWS, rng: new Rng(c.seed + 104729) });
   const fixedTask = () => task.generate({ length: c.length, batch: 128, rng: new Rng(c.seed + 1) });
   const base = task.baseline(c.length);
-  return {
-    kind: "synthetic", train: p, validate: p.validate, input: task.inputSize, output: task.outputSize, outputActivation: how.outputActivation,
+  const teacher = c.cell === "jordan" && c.feedback === "teacher";
+  // A teacher-forced Jordan net needs the targets fed back in validation too: the CLI's
+  // validation (same batch, same criterion) with them added.
+  const val = teacher ? task.generate({ length: c.length, batch: 512, rng: new Rng(c.seed + 7919) }) : null;
+  const validate = val ? (model: Sequence, trainer: Trainer): Evaluation => {
+    const tb = asTrainerBatch(val);
+    const b = { ...tb, teacher: teacherOf(tb, task.outputSize) };
+    const loss = trainer.evaluate(b).loss;
+    const { out } = model.forward(b.x, b.T, b.B, { mask: b.mask, teacher: b.teacher });
+    const sc = task.score(predictionsFrom(val, out), val);
+    return { loss, metrics: { accuracy: sc.accuracy, ...(sc.stepAccuracy !== undefined ? { step_accuracy: sc.stepAccuracy } : {}), baseline_loss: base.loss } };
+  } : p.validate;
+  return withTeacher({
+    kind: "synthetic", train: p, validate, input: task.inputSize, output: task.outputSize, outputActivation: how.outputActivation,
     loss: how.loss, manyToOne: how.manyToOne, record: p.record, describe: p.describe,
     baseline: { loss: base.loss, what: base.predictor },
     probe: asTrainerBatch(probeTask),
     fixed: () => asTrainerBatch(fixedTask()),
-    outputView: (model, row) => syntheticOutput(model, task, probeTask, row),
-  };
+    outputView: (model, row) => syntheticOutput(model, task, probeTask, row, teacher),
+  }, teacher);
 }
 
-function syntheticOutput(model: Sequence, task: Task, b: TaskBatch, row: number): OutputView {
+function syntheticOutput(model: Sequence, task: Task, b: TaskBatch, row: number, teacher: boolean): OutputView {
   const tb = asTrainerBatch(b);
-  const { out } = model.forward(tb.x, tb.T, tb.B, { mask: tb.mask });
+  const { out } = model.forward(tb.x, tb.T, tb.B, { mask: tb.mask, teacher: teacher ? teacherOf(tb, task.outputSize) : null });
   const pred = predictionsFrom(b, out);
   const score = task.score(pred, b);
   const { T, B, O } = b;
@@ -197,7 +234,6 @@ function charProblem(c: PlaygroundConfig, text: string, vocab: Vocab | undefined
   const d = textData(text, { level: "char", batchSize: c.batch, seqLength: c.seq, validation: 0.1, vocab, ids });
   const V = d.vocab.size;
   const record: LmRecord = { kind: "charlm", vocab: d.vocab.toJSON(), seq: c.seq, separate: false, val: 0.1, test: 0 };
-  const validation = d.validation;
   const chars = Array.from(text).length;
   const all = d.encode(text);
   // The probe: the first chunk of a few streams over the validation part (the whole text if that is short).
@@ -208,7 +244,9 @@ function charProblem(c: PlaygroundConfig, text: string, vocab: Vocab | undefined
   const probe = asBatch(probeStream.chunk(0));
   const promptSource = text.slice(0, 200);
   const prompt = (promptSource.split("\n").find((l) => l.trim().length > 0) ?? promptSource).slice(0, 20);
-  return {
+  const teacher = c.cell === "jordan" && c.feedback === "teacher";
+  const validation = teacher && d.validation ? { ...d.validation, batch: (i: number) => { const b = d.validation!.batch(i); return { ...b, teacher: teacherOf(b, V) }; } } as TrainData : d.validation;
+  return withTeacher({
     kind: "charlm", train: d.train, input: V, output: V, outputActivation: "softmax", loss: "ce", manyToOne: false, record: record as unknown as Record<string, unknown>,
     validate: (_model, trainer): Evaluation => {
       if (!validation) return { loss: NaN, metrics: {} };
@@ -225,5 +263,5 @@ function charProblem(c: PlaygroundConfig, text: string, vocab: Vocab | undefined
       const out = sampleTokens(model, { prompt: p, length: 300, temperature, rng: new Rng(c.seed) });
       return { kind: "text", title: `sampled text (temperature ${temperature})`, prompt, text: d.decode(out), temperature };
     },
-  };
+  }, teacher);
 }

@@ -26,6 +26,8 @@ export interface Reporter {
   evaluation(e: EvalPoint): void;
   /** Called between updates: the worker may compute views now. */
   between(step: number): void;
+  /** A column of the gradient heatmap now (gradient-free runs, which have no updates to wait between). */
+  column(step: number): void;
 }
 
 /** The network of a setup, before initialisation. */
@@ -149,17 +151,20 @@ export class Session {
       const trainer = new Trainer(this.model, { loss: this.problem.loss, manyToOne: this.problem.manyToOne, optimizer: makeOptimizer("sgd", { lr: 0 }) });
       const params = this.model.params;
       let best = Infinity, evals = 0;
-      const every = Math.max(1, Math.floor(budget / 10));
+      const bestX = Float64Array.from(params);
+      const every = Math.max(1, Math.floor(budget / 10)), columnEvery = Math.max(1, Math.floor(budget / 60));
       const f = (x: Float64Array) => {
         params.set(x);
         const loss = trainer.evaluate(batch).loss;
         evals++;
-        if (loss < best) best = loss;
+        if (loss < best) { best = loss; bestX.set(x); }
         this.step = evals;
         rep.update(evals, { loss: best, gradNorm: NaN, clipped: false });
-        if (evals % every === 0) {
-          const e = this.evaluate();
-          rep.evaluation({ ...e, train_loss: best });
+        if (evals % columnEvery === 0 || evals % every === 0) {
+          // The views and the validation follow the best point so far, not the last candidate.
+          params.set(bestX);
+          if (evals % every === 0) rep.evaluation({ ...this.evaluate(), train_loss: best });
+          rep.column(evals);
         }
         return loss;
       };

@@ -45,7 +45,7 @@ export function computeViews(model: Sequence, problem: PageProblem, step: number
   const states: Grid[] = [];
   model.layers.forEach((ly, l) => {
     ly.stateSizes.forEach((n, k) => {
-      const cols = over.length, values = new Array<number>(n * cols);
+      const cols = over.length, values = new Float32Array(n * cols);
       for (let j = 0; j < n; j++) for (let t = 0; t < cols; t++) values[j * cols + t] = over[t][l][k][j];
       states.push({ name: `l${l} ${STATE_NAMES[ly.kind][k]}`, rows: n, cols, values });
     });
