@@ -1,9 +1,10 @@
-// Long stateful runs keep constant memory: 10^6 calls of Sequence.step, and `generate` of
-// 10^6 characters (written as they are drawn, never held), each in a child process
+// Long stateful runs keep constant memory: 10^6 calls of Sequence.step, `generate` of 10^6
+// characters and `forecast` of 4·10^5 fed-back steps (written as they are made, never held),
+// each in a child process
 // (test/helpers/rss-child.ts) that measures its RSS and its JS heap after a full garbage
 // collection at a tenth of the run and at the end. Bounds: RSS may grow by 48 MB (generous:
 // allocator noise), the heap by 4 MB (holding 10^6 ids alone would take 8 MB; holding each
-// step's output, ~100 MB). Not here: the values themselves (step.test.ts, generate.test.ts).
+// step's output, ~100 MB; the forecast's rows, ~25 MB). Not here: the values themselves (step.test.ts, generate.test.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -21,7 +22,8 @@ function measure(args: string[]): { warm: { rss: number; heap: number }; end: { 
   return JSON.parse(r.stdout);
 }
 
-for (const [name, args] of [["10^6 step() calls", ["step", "1000000"]], ["generate --length 10^6", ["generate", "1000000", join(dir, "model")]]] as const) {
+for (const [name, args] of [["10^6 step() calls", ["step", "1000000"]], ["generate --length 10^6", ["generate", "1000000", join(dir, "model")]],
+  ["forecast --horizon 4·10^5", ["forecast", "400000", join(dir, "forecaster")]]] as const) {
   test(`${name} keep constant memory (RSS +48 MB, heap +4 MB at most)`, (t) => {
     const { warm, end } = measure([...args]);
     const rss = (end.rss - warm.rss) / MB, heap = (end.heap - warm.heap) / MB;

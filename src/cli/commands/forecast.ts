@@ -20,6 +20,7 @@ import { futureLabels } from "../run/future-dates.ts";
 import { int } from "../run/flags.ts";
 import { Task } from "../progress-task.ts";
 import { Sink } from "../sink.ts";
+import { sequenceOutputs } from "../../train/readout.ts";
 
 interface Opts { model: string; csv: string; horizon?: number; start?: string; out?: string; json?: boolean; last?: boolean; fill?: "error" | "ffill" | "drop" }
 
@@ -156,8 +157,10 @@ async function forecastFrom(model: Sequence, values: Float64Array, origin: numbe
   for (let done = 0, forwards = 0; done < H; forwards++) {
     const base = (k: number) => (relative ? hist[(W - 1) * F + k]! : 0);
     for (let w = 0; w < W; w++) for (let k = 0; k < F; k++) x[w * F + k] = hist[w * F + k]! - base(k);
-    const { out: y } = model.forward(model.dtype === "float64" ? Float64Array.from(x) : x, W, 1);
-    const step = y.subarray((W - 1) * modelH, W * modelH);
+    // The last step's output (a bidirectional model: both directions' summary, as it trained).
+    // One direction: read from forward's reused output buffer, not a new heap block per forward.
+    const input = model.dtype === "float64" ? Float64Array.from(x) : x;
+    const step = model.config.bidirectional ? sequenceOutputs(model, input, W, 1) : model.forward(input, W, 1).out.subarray((W - 1) * modelH, W * modelH);
     const b0 = base(0);
     for (let h = 0; h < modelH && done < H; h++, done++) {
       const v = step[h]! + b0;

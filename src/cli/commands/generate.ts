@@ -11,6 +11,7 @@ import { Rng } from "../../rand.ts";
 import { openTrained } from "../run/saved.ts";
 import { int, jsonLine, num } from "../run/flags.ts";
 import { withTask } from "../progress-task.ts";
+import { Sink } from "../sink.ts";
 
 interface Opts { model: string; prompt?: string; length: number; temperature: number; topK: number; seed: number; json?: boolean; last?: boolean }
 
@@ -26,15 +27,6 @@ export function register(program: Command): void {
     .option("--last", "use the last checkpoint's weights instead of the best validation weights")
     .option("--json", "print {prompt, text, tokens} as JSON")
     .action((o: Opts) => { runGenerate(o, (text) => { process.stdout.write(text); }); });
-}
-
-/** Text written in pieces of about 64 kB (stdout writes are synchronous for files and pipes on
- *  Linux, so nothing piles up in memory however long the sample). */
-class Sink {
-  private buf = "";
-  constructor(private write: (text: string) => void) {}
-  push(s: string): void { this.buf += s; if (this.buf.length >= 65536) this.flush(); }
-  flush(): void { if (this.buf) { this.write(this.buf); this.buf = ""; } }
 }
 
 /**
