@@ -20,6 +20,8 @@ export { summary, summaryJSON } from "./model/summary.ts";
 export { Trainer } from "./train/trainer.ts";
 export type { Batch, TrainerOptions, StepResult } from "./train/trainer.ts";
 export { lossAndGrad, gatherLast, scatterLast } from "./train/loss.ts";
+export { sequenceOutputs } from "./train/readout.ts";
+export type { RandomSource } from "./model/dropout.ts";
 export { makeOptimizer } from "./train/optim/index.ts";
 export { clipByGlobalNorm, clipByValue, globalNorm } from "./train/clip.ts";
 export { lrAt } from "./train/schedule.ts";

@@ -9,6 +9,10 @@ import { join } from "node:path";
 import { classifyProblem } from "../../src/cli/run/classify.ts";
 import { resolveOptions, type TrainOptions } from "../../src/cli/run/options.ts";
 import { cli, tempDir } from "./helpers.ts";
+import { openTrained } from "../../src/cli/run/saved.ts";
+import { readCsvFile } from "../../src/data/csv-file.ts";
+import { parseSequenceSteps } from "../../src/data/sequences.ts";
+import { sequenceOutputs } from "../../src/train/readout.ts";
 
 const SEQ = "test/fixtures/indoor-sequences-24.csv";
 const NAMES: Record<string, string> = { "-1": "still", "1": "moving" };
@@ -95,5 +99,36 @@ test("a classifier trained with a label column keeps it in its task record (what
     assert.equal((problem.record as { labelColumn?: string }).labelColumn, "activity");
     assert.deepEqual((problem.record as { labels: string[] }).labels, ["moving", "still"]);
     assert.equal("labelColumn" in classifyProblem(resolveOptions({ task: "classify", sequences: SEQ, labels: "test/fixtures/indoor-labels-24.csv" })).record, false, "the default column is not recorded");
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test("a bidirectional classifier with dropout: predict --sequences reads the head over both directions' final states, as training and eval do", async () => {
+  const dir = tempDir("predict-bidir");
+  try {
+    const model = join(dir, "model"), labels = "test/fixtures/indoor-labels-24.csv";
+    const t = await cli(["train", "--task", "classify", "--sequences", SEQ, "--labels", labels, "--out", model, "--hidden", "6", "--layers", "2",
+      "--bidirectional", "--dropout", "0.2", "--epochs", "3", "--threads", "1", "--json"]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(JSON.parse(t.stdout).model, /^LSTM\(4 => 6 ×2, bidirectional, dropout 0\.2\) => 2 softmax/);
+    const j = await cli(["predict", "--model", model, "--sequences", SEQ, "--labels", labels, "--json"]);
+    assert.equal(j.code, 0, j.stderr);
+    const out = JSON.parse(j.stdout);
+    // Each probability is the softmax of the head over both directions' final states (the
+    // best weights, as predict reads them), not of the last step's output.
+    const trained = openTrained(model, ["classify"], "test");
+    const seqs = parseSequenceSteps(readCsvFile(SEQ, "--sequences"), { features: (trained.task as unknown as { features: string[] }).features }).sequences;
+    const softmax = (v: ArrayLike<number>) => { const m = Math.max(...Array.from(v)), e = Array.from(v, (a) => Math.exp(a - m)), z = e.reduce((a, b) => a + b); return e.map((a) => a / z); };
+    let apart = 0;
+    for (let i = 0; i < 5; i++) {
+      const q = seqs[i]!, x = Float32Array.from(q.values);
+      const p = softmax(sequenceOutputs(trained.model, x, q.length, 1));
+      p.forEach((v, k) => assert.ok(Math.abs(out.predictions[i].probabilities[k] - v) < 1e-6, `sequence ${q.id}: ${out.predictions[i].probabilities} vs ${p}`));
+      const y = trained.model.forward(x, q.length, 1).out;
+      apart = Math.max(apart, Math.abs(softmax(y.subarray((q.length - 1) * 2, q.length * 2))[0]! - p[0]!));
+    }
+    assert.ok(apart > 1e-4, "the last step's output is another readout");
+    const e = await cli(["eval", "--model", model, "--sequences", SEQ, "--labels", labels, "--split", "all", "--json"]);
+    assert.equal(e.code, 0, e.stderr);
+    assert.ok(Math.abs(JSON.parse(e.stdout).parts.all.accuracy - out.accuracy) < 1e-12);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
