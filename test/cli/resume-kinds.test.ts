@@ -20,6 +20,8 @@ const kinds: Record<string, string[]> = {
     "--batch", "4", "--epochs", "4", ...small],
   synthetic: ["--task", "adding", "--length", "10", "--batch", "8", "--steps-per-epoch", "3", "--epochs", "4", ...small],
   // Dropout draws its masks from the run's Rng batch after batch: the resume continues that stream.
+  "text, Zaremba-style dropout": ["--task", "charlm", "--text", shakespeare(dir, 5000), "--seq", "16", "--batch", "8", "--epochs", "3",
+    "--layers", "2", "--embedding", "8", "--dropout", "0.3", ...small],
   "classify, bidirectional with dropout": ["--task", "classify", "--sequences", "test/fixtures/indoor-sequences-24.csv", "--labels", "test/fixtures/indoor-labels-24.csv",
     "--batch", "4", "--epochs", "4", "--layers", "2", "--dropout", "0.3", "--bidirectional", ...small],
 };
