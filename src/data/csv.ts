@@ -9,11 +9,18 @@ export interface Table {
   /** Where the table came from, for error messages (a file name). */
   source: string;
   header: string[];
-  /** Data rows (header excluded); every row has header.length fields. */
+  /** Data rows (header excluded); every row has header.length fields. Empty when `lazy` is set. */
   rows: string[][];
   /** The 1-based file line of each row (blank lines are skipped, so lines are not row + 2). */
   lines: number[];
+  /** A file's rows decoded when asked for (csv-file.ts): then `rows` and `lines` are empty. Read
+   *  rows through rowCount / rowAt / lineAt, which serve both kinds. */
+  lazy?: { count: number; row(i: number): string[]; line(i: number): number };
 }
+
+export const rowCount = (t: Table): number => (t.lazy ? t.lazy.count : t.rows.length);
+export const rowAt = (t: Table, i: number): string[] => (t.lazy ? t.lazy.row(i) : t.rows[i]!);
+export const lineAt = (t: Table, i: number): number => (t.lazy ? t.lazy.line(i) : t.lines[i]!);
 
 /** Parses CSV text whose first line is the header; a first line of numbers and dates only is
  * refused (a file without a header), not taken for column names. */
@@ -26,14 +33,7 @@ export function parseCsv(text: string, source = "csv"): Table {
   const all = res.data;
   let first = 0;
   while (first < all.length && isBlank(all[first])) first++;
-  const header = all[first].map((h) => h.trim());
-  // Without this check a file with no header row loses its first row to the column names.
-  checkWith(!isDataRow(header), `${source} line ${first + 1}`, "a header line naming the columns",
-    `a data row ${JSON.stringify(all[first].join(","))} (the file has no header: add one)`);
-  header.forEach((h, j) => {
-    checkWith(h.length > 0, `${source} header`, "a name for every column", `an empty name in column ${j + 1}`);
-    checkWith(header.indexOf(h) === j, `${source} header`, "distinct column names", `${JSON.stringify(h)} twice`);
-  });
+  const header = checkHeader(all[first], source, first);
   const rows: string[][] = [], lines: number[] = [];
   for (let i = first + 1; i < all.length; i++) {
     const row = all[i];
@@ -45,9 +45,23 @@ export function parseCsv(text: string, source = "csv"): Table {
   return { source, header, rows, lines };
 }
 
+/** The column names of a header record (record index `first`), trimmed and checked: not a data
+ *  row, none empty, all distinct. */
+export function checkHeader(fields: string[], source: string, first: number): string[] {
+  const header = fields.map((h) => h.trim());
+  // Without this check a file with no header row loses its first row to the column names.
+  checkWith(!isDataRow(header), `${source} line ${first + 1}`, "a header line naming the columns",
+    `a data row ${JSON.stringify(fields.join(",").slice(0, 200))} (the file has no header: add one)`);
+  header.forEach((h, j) => {
+    checkWith(h.length > 0, `${source} header`, "a name for every column", `an empty name in column ${j + 1}`);
+    checkWith(header.indexOf(h) === j, `${source} header`, "distinct column names", `${JSON.stringify(h.slice(0, 100))} twice`);
+  });
+  return header;
+}
+
 /** The delimiter most frequent outside quotes in the header line (comma when none is).
  * papaparse's own guess fails on a file ending in a blank line, so it is not used. */
-function guessDelimiter(text: string): string {
+export function guessDelimiter(text: string): string {
   const header = text.replace(/^\s*\n/, "").split("\n", 1)[0].replace(/"[^"]*"/g, "");
   let best = ",", most = 0;
   for (const d of [",", ";", "\t", "|"]) {
@@ -89,16 +103,20 @@ export function isMissing(cell: string): boolean { return MISSING.has(cell.trim(
 
 /** A cell as a finite number; NaN for a missing value; fails on anything else. */
 export function parseNumber(table: Table, row: number, col: number): number {
-  const cell = table.rows[row][col];
+  const cell = rowAt(table, row)[col]!;
   if (isMissing(cell)) return NaN;
   const v = Number(cell.trim());
   if (!Number.isFinite(v)) {
-    fail(`${table.source} line ${table.lines[row]}, column ${JSON.stringify(table.header[col])}`, "a number", cell);
+    fail(`${table.source} line ${lineAt(table, row)}, column ${JSON.stringify(table.header[col])}`, "a number", cell);
   }
   return v;
 }
 
 /** Whether every non-missing cell of a column is a number (used to guess date columns). */
 export function isNumericColumn(table: Table, col: number): boolean {
-  return table.rows.every((r) => isMissing(r[col]) || Number.isFinite(Number(r[col].trim())));
+  for (let i = 0, n = rowCount(table); i < n; i++) {
+    const cell = rowAt(table, i)[col]!;
+    if (!isMissing(cell) && !Number.isFinite(Number(cell.trim()))) return false;
+  }
+  return true;
 }

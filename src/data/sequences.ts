@@ -5,7 +5,7 @@
 // labels file's order with a label index each; parseSequenceSteps reads the sequences alone
 // (for prediction). Pure (no node: imports).
 import { check } from "../errors.ts";
-import { type Table, columnIndex, isMissing, parseNumber } from "./csv.ts";
+import { type Table, columnIndex, isMissing, lineAt, parseNumber, rowAt, rowCount } from "./csv.ts";
 import { LabelMap } from "./label-map.ts";
 import { checkWith, failWith } from "./problem.ts";
 
@@ -54,8 +54,8 @@ export function parseSequenceSteps(seqTable: Table, cols: SequenceColumns = {}):
 
   // Group rows by sequence id, checking steps increase within each sequence.
   const groups = new Map<string, { values: number[]; lastStep: number; lastLine: number }>();
-  for (let i = 0; i < seqTable.rows.length; i++) {
-    const row = seqTable.rows[i], line = seqTable.lines[i];
+  for (let i = 0, n = rowCount(seqTable); i < n; i++) {
+    const row = rowAt(seqTable, i), line = lineAt(seqTable, i);
     const id = row[idCol].trim();
     check(!isMissing(id), `${seqTable.source} line ${line}, column ${JSON.stringify(idName)}`, "a sequence id", row[idCol]);
     const step = parseNumber(seqTable, i, stepCol);
@@ -97,8 +97,8 @@ export function parseLabels(labelTable: Table, cols: SequenceColumns = {}): Map<
   const lidCol = columnIndex(labelTable, cols.id ?? "sequence_id", "sequence id column");
   const labCol = columnIndex(labelTable, cols.label ?? "label", "--label-column");
   const labelOf = new Map<string, string>();
-  for (let i = 0; i < labelTable.rows.length; i++) {
-    const row = labelTable.rows[i], line = labelTable.lines[i];
+  for (let i = 0, n = rowCount(labelTable); i < n; i++) {
+    const row = rowAt(labelTable, i), line = lineAt(labelTable, i);
     const id = row[lidCol].trim(), label = row[labCol].trim();
     checkWith(!labelOf.has(id), `${labelTable.source} line ${line}`, "one label per sequence", `sequence ${id} labelled again`);
     check(!isMissing(label), `${labelTable.source} line ${line}, column ${JSON.stringify(labelTable.header[labCol])}`, "a label", row[labCol]);

@@ -7,7 +7,7 @@
 // without --target, the only other column (or the only numeric one) is the target (otherwise the user must
 // choose, and the error lists the columns).
 import { check, fail } from "../errors.ts";
-import { type Table, columnIndex, isMissing, isNumericColumn, parseNumber } from "./csv.ts";
+import { type Table, columnIndex, isMissing, isNumericColumn, lineAt, parseNumber, rowAt, rowCount } from "./csv.ts";
 import { checkWith, failWith } from "./problem.ts";
 
 export type FillPolicy = "error" | "ffill" | "drop";
@@ -77,7 +77,7 @@ export function selectSeries(table: Table, opts: SeriesOptions = {}): Series {
   const dates: string[] = [];
   let filled = 0, dropped = 0;
   const last = new Float64Array(F).fill(NaN);
-  for (let i = 0; i < table.rows.length; i++) {
+  for (let i = 0, n = rowCount(table); i < n; i++) {
     const row = new Float64Array(F);
     let missing = -1;
     for (let k = 0; k < F; k++) {
@@ -85,8 +85,8 @@ export function selectSeries(table: Table, opts: SeriesOptions = {}): Series {
       if (Number.isNaN(row[k]) && missing < 0) missing = k;
     }
     if (missing >= 0) {
-      const where = `${source} line ${table.lines[i]}, column ${JSON.stringify(header[cols[missing]])}`;
-      if (fill === "error") fail(where, "a value (or use --fill ffill|drop)", table.rows[i][cols[missing]]);
+      const where = `${source} line ${lineAt(table, i)}, column ${JSON.stringify(header[cols[missing]])}`;
+      if (fill === "error") fail(where, "a value (or use --fill ffill|drop)", rowAt(table, i)[cols[missing]]);
       if (fill === "drop") { dropped++; continue; }
       for (let k = 0; k < F; k++) {
         if (!Number.isNaN(row[k])) continue;
@@ -98,9 +98,9 @@ export function selectSeries(table: Table, opts: SeriesOptions = {}): Series {
     last.set(row);
     for (let k = 0; k < F; k++) values.push(row[k]);
     if (dateCol >= 0) {
-      const d = table.rows[i][dateCol].trim();
-      check(!isMissing(d), `${source} line ${table.lines[i]}, column ${JSON.stringify(header[dateCol])}`, "a date", d);
-      if (dates.length) checkOrder(dates[dates.length - 1], d, `${source} line ${table.lines[i]}, column ${JSON.stringify(header[dateCol])}`);
+      const d = rowAt(table, i)[dateCol].trim();
+      check(!isMissing(d), `${source} line ${lineAt(table, i)}, column ${JSON.stringify(header[dateCol])}`, "a date", d);
+      if (dates.length) checkOrder(dates[dates.length - 1], d, `${source} line ${lineAt(table, i)}, column ${JSON.stringify(header[dateCol])}`);
       dates.push(d);
     }
   }
