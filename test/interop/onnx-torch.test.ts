@@ -45,6 +45,18 @@ for (const fx of loadTorchFixtures().filter((f) => !f.runs.some((r) => r.lengths
       assert.deepEqual([...res.y!.dims], ref.out.shape);
       const errs = { y: relError(res.y!.data as Float32Array, ref.out.data), h_n: relError(res.h_n!.data as Float32Array, ref.h_n.data) };
       if (ref.c_n) Object.assign(errs, { c_n: relError(res.c_n!.data as Float32Array, ref.c_n.data) });
+      if (fx.bidirectional && fx.head_size) {
+        // y_summary (B, O): the head over PyTorch's h_n rows 2L − 2 and 2L − 1 (its classifier readout).
+        const H = fx.hidden_size, O = fx.head_size, L = fx.num_layers, B = run.B, W = fx.weights["head.weight"]!.data, bias = fx.weights["head.bias"]!.data;
+        const hn = ref.h_n.data, want = new Float64Array(B * O);
+        for (let b = 0; b < B; b++) for (let o = 0; o < O; o++) {
+          let v = bias[o]!;
+          for (let j = 0; j < H; j++) v += W[o * 2 * H + j]! * hn[((2 * L - 2) * B + b) * H + j]! + W[o * 2 * H + H + j]! * hn[((2 * L - 1) * B + b) * H + j]!;
+          want[b * O + o] = v;
+        }
+        assert.deepEqual([...res.y_summary!.dims], [B, O]);
+        Object.assign(errs, { y_summary: relError(res.y_summary!.data as Float32Array, want) });
+      }
       for (const [k, e] of Object.entries(errs)) assert.ok(e <= 1e-5, `${fx.name} T=${run.T} B=${run.B} ${k}: rel. error ${e}`);
       worst = Math.max(worst, ...Object.values(errs));
     }

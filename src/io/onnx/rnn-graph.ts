@@ -7,6 +7,8 @@
 // node with direction="bidirectional" (W, R, B stacked forward then reverse); its Y
 // (T, 2, B, H) is transposed and reshaped to (T, B, 2H) = [h→ ; h←] as PyTorch concatenates,
 // and its Y_h (2, B, H) stacks into h_n (2L, B, H) in PyTorch's (layers × directions) order.
+// With a head, a bidirectional graph also outputs y_summary (B, O): the head over the top
+// layer's final h of both directions, the per-sequence readout of Sequence.forwardSummary.
 // It knows nothing of the toolkit's model objects (src/io/pytorch.ts maps those to this spec)
 // and does not cover Jordan networks (no ONNX op; see jordan-graph.ts). Pure TS, browser-safe.
 import { RecurrentError } from "../../errors.ts";
@@ -188,10 +190,23 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
     if (activation === "softmax") nodes.push({ opType: "Softmax", inputs: [lin], outputs: ["y"], attributes: { axis: { kind: "int", value: -1 } } });
     if (activation === "sigmoid") nodes.push({ opType: "Sigmoid", inputs: [lin], outputs: ["y"] });
     width = O;
+    if (bidirectional) {
+      // y_summary (B, O): the head over the top layer's final h of both directions (B, 2H), what a
+      // bidirectional classifier or forecaster reads (PyTorch: head(cat(h_n[-2], h_n[-1]))).
+      const top = `h_n_l${L - 1}`;   // (2, B, H)
+      nodes.push({ opType: "Transpose", inputs: [top], outputs: ["summary_bdh"], attributes: { perm: { kind: "ints", value: [1, 0, 2] } } });
+      nodes.push({ opType: "Reshape", inputs: ["summary_bdh", int64("shape_summary", [0, -1])], outputs: ["summary"] });
+      nodes.push({ opType: "MatMul", inputs: ["summary", "head.weight_t"], outputs: ["summary_mm"] });
+      const slin = activation === "linear" ? "y_summary" : "summary_logits";
+      nodes.push({ opType: "Add", inputs: ["summary_mm", "head.bias"], outputs: [slin] });
+      if (activation === "softmax") nodes.push({ opType: "Softmax", inputs: [slin], outputs: ["y_summary"], attributes: { axis: { kind: "int", value: -1 } } });
+      if (activation === "sigmoid") nodes.push({ opType: "Sigmoid", inputs: [slin], outputs: ["y_summary"] });
+    }
   } else {
     nodes.push({ opType: "Identity", inputs: [x], outputs: ["y"] });
   }
   outputs.push({ name: "y", dataType: f32, dims: ["T", "B", width] });
+  if (bidirectional && spec.head) outputs.push({ name: "y_summary", dataType: f32, dims: ["B", width] });
   const stack = (names: string[], out: string) =>
     nodes.push(names.length === 1
       ? { opType: "Identity", inputs: names, outputs: [out] }
