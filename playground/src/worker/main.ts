@@ -26,11 +26,14 @@ const scope = self as unknown as { postMessage(m: FromWorker, transfer?: Transfe
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
 let backendThreads = -1;
-function ensureBackend(asked: number): void {
+async function ensureBackend(asked: number): Promise<void> {
   const { threads, note } = threadCount(asked);
   if (threads === backendThreads) return;
   try {
-    useFastBackend(threads > 1 ? { threads, spawn: spawnBrowser } : {});
+    const fb = useFastBackend(threads > 1 ? { threads, spawn: spawnBrowser } : {});
+    // The threads start asynchronously; a model is built once they run (or after 5 s without them,
+    // when the kernels simply do the work on this thread).
+    for (const until = performance.now() + 5000; fb.readyThreads() < threads && performance.now() < until;) await new Promise((r) => setTimeout(r, 5));
     post({ type: "backend", name: threads > 1 ? `wasm-simd ×${threads}` : "wasm-simd", threads, isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, note });
   } catch (e) {
     useReferenceBackend();
@@ -163,8 +166,9 @@ function start(id: number, s: Session, imported: ModelInfo["imported"]): void {
   reporter.views(s.step);
 }
 
-function configure(id: number, c: PlaygroundConfig, text: string | null): void {
-  ensureBackend(c.threads);
+async function configure(id: number, c: PlaygroundConfig, text: string | null): Promise<void> {
+  await ensureBackend(c.threads);
+  if (id !== lastId) return;   // a newer setup arrived meanwhile
   const problem = buildProblem(c, sources(text));
   const model = new Sequence(networkConfig(c, problem));
   start(id, new Session(c, problem, model, false), null);
@@ -206,7 +210,7 @@ function configFor(opened: ReturnType<typeof modelFromFiles>, now: PlaygroundCon
   throw new Error(`config.json: task: expected a model of a synthetic task, a forecast or a character model (what the page shows), got ${kind === undefined ? "a model without a training task" : `a ${JSON.stringify(kind)} model`}`);
 }
 
-function importModel(id: number, raw: Record<string, Uint8Array>, source: string, now: PlaygroundConfig): void {
+async function importModel(id: number, raw: Record<string, Uint8Array>, source: string, now: PlaygroundConfig): Promise<void> {
   let files = raw;
   const tars = Object.keys(raw).filter((n) => n.endsWith(".tar"));
   if (tars.length === 1 && Object.keys(raw).length === 1) {
@@ -214,7 +218,7 @@ function importModel(id: number, raw: Record<string, Uint8Array>, source: string
   }
   const opened = modelFromFiles(files, source);
   const { config, problem: saved } = configFor(opened, now);
-  ensureBackend(config.threads);
+  await ensureBackend(config.threads);
   const problem: PageProblem = buildProblem(config, { ...sources(lastText), saved });
   if (problem.input !== opened.model.config.input || problem.output !== opened.model.outputSize) {
     throw new Error(`${source}: the model takes ${opened.model.config.input} inputs and gives ${opened.model.outputSize} outputs, but its task here has ${problem.input} and ${problem.output}`);
@@ -233,14 +237,14 @@ const sources = (text: string | null): ProblemOptions => ({ airline: airlineCsv,
 let lastId = 0;
 let lastConfig: PlaygroundConfig = { ...DEFAULTS };
 
-scope.onmessage = (e: MessageEvent<ToWorker>) => {
+scope.onmessage = async (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   try {
     switch (m.type) {
       case "configure":
         session?.pause();
         lastId = m.id; lastConfig = m.config; lastText = m.text;
-        configure(m.id, m.config, m.text);
+        await configure(m.id, m.config, m.text);
         break;
       case "train":
         void train(m.until);
@@ -268,7 +272,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
       }
       case "import":
         session?.pause();
-        importModel(++lastId, m.files, m.source, lastConfig);
+        await importModel(++lastId, m.files, m.source, lastConfig);
         break;
     }
   } catch (err) {
