@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { parseCsv } from "../../src/data/csv.ts";
 import { prepareClassify } from "../../src/data/prepare-classify.ts";
 import { readText } from "../../src/analysis/firms/read.ts";
 import { RecurrentError } from "../../src/errors.ts";
@@ -18,9 +17,13 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("2·10^5 labelled sequences are prepared (no stack overflow), the longest length found", () => {
   const N = 200_000;
-  const seqs = ["sequence_id,step,f", ...Array.from({ length: N }, (_, i) => `s${i},0,${i % 7}`), "s3,1,2"].join("\n");
-  const labels = ["sequence_id,label", ...Array.from({ length: N }, (_, i) => `s${i},${i % 2 ? "a" : "b"}`)].join("\n");
-  const d = prepareClassify(parseCsv(seqs, "seqs.csv"), parseCsv(labels, "labels.csv"), { val: 0.1 });
+  // Tables made directly (parsing 2·10^5 lines would only add time): one step per sequence, then a second step for s3.
+  const seqRows = Array.from({ length: N }, (_, i) => [`s${i}`, "0", String(i % 7)]);
+  seqRows.push(["s3", "1", "2"]);
+  const table = (header: string[], rows: string[][], source: string) => ({ source, header, rows, lines: rows.map((_, i) => i + 2) });
+  const seqs = table(["sequence_id", "step", "f"], seqRows, "seqs.csv");
+  const labels = table(["sequence_id", "label"], Array.from({ length: N }, (_, i) => [`s${i}`, i % 2 ? "a" : "b"]), "labels.csv");
+  const d = prepareClassify(seqs, labels, { val: 0.1 });
   assert.equal(d.sequences.length, N);
   assert.equal(d.maxLength, 2);
 });
