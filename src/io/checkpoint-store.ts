@@ -16,7 +16,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import { RecurrentError } from "../errors.ts";
+import { RecurrentError, brief } from "../errors.ts";
 
 export const MANIFEST = "checkpoint.json";
 const GENERATIONS = "checkpoints";
@@ -122,7 +122,7 @@ export function openCheckpoint(dir: string): Checkpoint | null {
   if (!existsSync(path)) return null;
   let m: Manifest;
   try { m = JSON.parse(readFileSync(path, "utf8")); }
-  catch (e) { throw new RecurrentError(`${path}: expected a checkpoint manifest (JSON), got a parse error (${(e as Error).message})`); }
+  catch (e) { throw new RecurrentError(`${path}: expected a checkpoint manifest (JSON), got a parse error (${brief((e as Error).message)})`); }
   if (m?.format !== "recurrent-checkpoint" || typeof m.step !== "number" || typeof m.generation !== "string" || typeof m.files !== "object" || m.files === null) {
     throw new RecurrentError(`${path}: expected {"format": "recurrent-checkpoint", step, generation, files}, got ${JSON.stringify(m).slice(0, 80)}`);
   }

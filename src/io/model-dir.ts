@@ -14,7 +14,7 @@
 // as they are and become the new layout on their next write. Node only.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { RecurrentError } from "../errors.ts";
+import { RecurrentError, brief } from "../errors.ts";
 import { Sequence } from "../model/sequence.ts";
 import { normaliseConfig, type ModelConfig } from "../model/config.ts";
 import type { Optimizer } from "../train/optim/index.ts";
@@ -78,7 +78,7 @@ export function loadModel(dir: string): SavedModel {
   if (!cfgBytes) throw new RecurrentError(`${dir}: not a model directory (no config.json)`);
   let cfg: { format?: string; model?: Partial<ModelConfig>; dtype?: DType; task?: Record<string, unknown>; training?: Record<string, unknown> };
   try { cfg = JSON.parse(cfgBytes.toString("utf8")); }
-  catch (e) { throw new RecurrentError(`${cfgPath}: expected JSON, got a parse error (${(e as Error).message})`); }
+  catch (e) { throw new RecurrentError(`${cfgPath}: expected JSON, got a parse error (${brief((e as Error).message)})`); }
   if (cfg.format !== "recurrent-model") throw new RecurrentError(`${cfgPath}: expected "format": "recurrent-model", got ${JSON.stringify(cfg.format)}`);
   const model = new Sequence(normaliseConfig(cfg.model ?? {}, `${cfgPath}: model`), cfg.dtype === "float64" ? "float64" : "float32");
   const weights = ckpt ? ckpt.read("model.safetensors") : existsSync(where("model.safetensors")) ? readFileSync(where("model.safetensors")) : null;

@@ -126,3 +126,13 @@ test("an Elman model directory stores nn.RNN's names (bias_ih = b_h, bias_hh = 0
   assert.deepEqual(Array.from(loadModel(dir).model.params), Array.from(m.params));
   rmSync(dir, { recursive: true });
 });
+
+test("a config.json that is not JSON is refused in one line, whatever bytes it holds", () => {
+  const m = new Sequence({ cell: "gru", input: 2, hidden: 3, output: 1 });
+  const dir = tmp();
+  saveModel(dir, m);
+  rmSync(join(dir, "checkpoint.json")); rmSync(join(dir, "checkpoints"), { recursive: true });
+  writeFileSync(join(dir, "config.json"), "\u0000\n{\"format");
+  assert.throws(() => loadModel(dir), (e: Error) => /config\.json: expected JSON, got a parse error/.test(e.message) && !e.message.includes("\n"));
+  rmSync(dir, { recursive: true });
+});

@@ -4,7 +4,7 @@
 // Validation here is about values only; whether files exist is the task loaders' job.
 // Not here: parsing argv (commander, in commands/train.ts) or running anything.
 import { readFileSync } from "node:fs";
-import { RecurrentError, check, checkInt, checkOneOf } from "../../errors.ts";
+import { RecurrentError, brief, check, checkInt, checkOneOf } from "../../errors.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
 import { INIT_SCHEMES, type InitScheme } from "../../model/initialize.ts";
 import { OPTIMIZER_NAMES, type OptimizerName } from "../../train/optim/index.ts";
@@ -108,7 +108,7 @@ export function readConfigFile(path: string): Partial<TrainOptions> {
   catch { throw new RecurrentError(`--config ${path}: expected a readable JSON file, got no such file`); }
   let json: unknown;
   try { json = JSON.parse(text); }
-  catch (e) { throw new RecurrentError(`--config ${path}: expected JSON, got a parse error (${(e as Error).message})`); }
+  catch (e) { throw new RecurrentError(`--config ${path}: expected JSON, got a parse error (${brief((e as Error).message)})`); }
   check(typeof json === "object" && json !== null && !Array.isArray(json), `--config ${path}`, "a JSON object of options", json);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
