@@ -35,7 +35,7 @@ export const LESSONS: Lesson[] = [
     id: "lstm-vs-elman",
     title: "1. Elman fails the adding problem at T = 50; an LSTM learns it",
     text: "The adding problem hides two marked numbers among T = 50 steps and asks for their sum at the end, so the error signal must travel back up to 50 steps. " +
-      "In an Elman network that signal fades on the way (the gradient heatmap darkens towards t = 0) and the net does no better than always answering 0.5; " +
+      "In the Elman network that signal fades on the way back (its dashed curve of ‖∂L/∂h_t‖ falls by orders of magnitude towards t = 0) and the net does no better than always answering 0.5; " +
       "the LSTM's cell state carries it through its open forget gates, and its error falls far below that line.",
     runs: [
       { label: "Elman", query: "cell=elman&task=adding&length=50&hidden=32&layers=1&lr=0.003&clip=1&seed=1&optimizer=adam&init=glorot", steps: 600 },

@@ -78,8 +78,8 @@ class WorkerReporter implements Reporter {
   evaluation(e: EvalPoint): void { this.evals.push(e); }
   between(step: number): void {
     const now = performance.now();
-    // Views cost at most about a tenth of the time: wait at least 9× their last cost.
-    if (now - this.lastViews >= Math.max(250, 9 * this.viewMs)) { this.views(step); this.lastViews = this.lastColumn = performance.now(); this.lastColumnStep = step; return; }
+    // Views cost at most about a twentieth of the time: wait at least 19× their last cost.
+    if (now - this.lastViews >= Math.max(300, 19 * this.viewMs)) { this.views(step); this.lastViews = this.lastColumn = performance.now(); this.lastColumnStep = step; return; }
     // Heatmap columns on a schedule of updates (a fast run still draws its history), at most a fifth of the time.
     if (this.columnEvery > 0 && step - this.lastColumnStep >= this.columnEvery && now - this.lastColumn >= 4 * this.columnMs) {
       this.column(step);

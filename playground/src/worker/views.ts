@@ -53,7 +53,8 @@ export function computeViews(model: Sequence, problem: PageProblem, step: number
   const gates = gateActivations(model, one);
   const g = stateGradients(model, probe, { loss: problem.loss, manyToOne: problem.manyToOne });
   const H = model.config.hidden;
-  const spectra = recurrentSpectra(model, { iters: H <= 64 ? 1000 : 300 }).map((s) => ({ tensor: s.tensor, block: s.block, spectralRadius: s.spectralRadius, maxSingular: s.maxSingular }));
+  // Fewer power iterations for big matrices (Gelfand's estimate is then within a few per cent).
+  const spectra = recurrentSpectra(model, { iters: H <= 64 ? 1000 : 150 }).map((s) => ({ tensor: s.tensor, block: s.block, spectralRadius: s.spectralRadius, maxSingular: s.maxSingular }));
   const output = problem.outputView(model, row, o.temperature);
   return {
     step, row, layer, states, gates,
@@ -67,6 +68,6 @@ export function computeViews(model: Sequence, problem: PageProblem, step: number
 export function computeColumn(model: Sequence, problem: PageProblem, step: number): Column {
   const t0 = performance.now();
   const g = stateGradients(model, problem.probe, { loss: problem.loss, manyToOne: problem.manyToOne });
-  const spectra = recurrentSpectra(model, { iters: 200 }).map((s) => ({ tensor: s.tensor, block: s.block, spectralRadius: s.spectralRadius, maxSingular: s.maxSingular }));
+  const spectra = recurrentSpectra(model, { iters: model.config.hidden <= 64 ? 200 : 100 }).map((s) => ({ tensor: s.tensor, block: s.block, spectralRadius: s.spectralRadius, maxSingular: s.maxSingular }));
   return { step, gradients: g.series.map((s) => ({ layer: s.layer, state: s.state, norms: s.norms })), spectra, ms: performance.now() - t0 };
 }
