@@ -24,8 +24,8 @@ function speedSection(speed: SpeedRow[]): string[] {
   const setups = [...new Set(speed.map((r) => r.setup))];
   const threads = [...new Set(speed.map((r) => r.threads))].sort();
   const out = [
-    "| task and network | threads | page: updates/s | `recurrent train`: updates/s | page / CLI | page's own read-out (wall clock) |",
-    "|---|---|---|---|---|---|",
+    "| task and network | threads | page: updates/s | `recurrent train`: updates/s | page / CLI | each round's page / CLI | page's own read-out (wall clock) |",
+    "|---|---|---|---|---|---|---|",
   ];
   const ratios: number[] = [];
   for (const s of setups) for (const t of threads) {
@@ -34,7 +34,9 @@ function speedSection(speed: SpeedRow[]): string[] {
     if (!page.length || !cli.length) continue;
     const p = median(page.map((r) => r.updates_per_s)), c = median(cli.map((r) => r.updates_per_s));
     ratios.push(p / c);
-    out.push(`| ${s} | ${t} | ${f0(p)} | ${f0(c)} | **${f2(p / c)}×** | ${f0(median(page.map((r) => r.shown_updates_per_s ?? NaN)))} |`);
+    // Rows come in rounds, page and CLI of a round measured one right after the other.
+    const paired = page.slice(0, cli.length).map((r, i) => f2(r.updates_per_s / cli[i].updates_per_s)).join(", ");
+    out.push(`| ${s} | ${t} | ${p >= 100 ? f0(p) : p.toFixed(1)} | ${c >= 100 ? f0(c) : c.toFixed(1)} | **${f2(p / c)}×** | ${paired} | ${f0(median(page.map((r) => r.shown_updates_per_s ?? NaN)))} |`);
   }
   const dates = [...new Set(speed.map((r) => r.date))].join(", "), machines = [...new Set(speed.map((r) => r.machine))].join("; ");
   const loads = speed.map((r) => r.load1);
@@ -46,7 +48,7 @@ function speedSection(speed: SpeedRow[]): string[] {
     ...out,
     "",
     `Page against the CLI over these ${ratios.length} cells: ${f2(Math.min(...ratios))}× to ${f2(Math.max(...ratios))}× (target: at least 0.8×). ` +
-    "Both columns are fit()'s own measure, updates over training seconds with validation left out, so the page's views (computed in the worker between updates, at most about a tenth of its time) count against it, as the CLI's progress display counts against the CLI. " +
+    "Both columns are fit()'s own measure, updates over training seconds with validation left out, so the page's views (computed in the worker between updates, at most about a twentieth of its time) count against it, and the CLI's checkpoints (model files written after every epoch: 50 updates on the synthetic tasks) and progress display count against the CLI. " +
     "The last column is what the page shows while it trains: updates over the last seconds of wall clock, validation included.",
   ];
 }
