@@ -3,7 +3,7 @@
 // would send (so the page is cross-origin isolated and may use worker threads), and opens it in
 // headless Chromium (Debian's /usr/bin/chromium through playwright-core). Each page records its
 // console errors, uncaught exceptions and every main-thread long task (PerformanceObserver
-// 'longtask', from the first script on).
+// 'longtask', from the first script on), and can trace the main thread's tasks with their CPU time.
 import { createServer, type Server } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,14 +13,6 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const ROOT = resolve(import.meta.dirname, "../..");
-
-/** Skips (outside CI) or fails (CI=true) when there is no Chromium; true when the test may go on. */
-export function haveChromium(t: { skip(msg: string): void }): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === "true") throw new Error(`${CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y chromium)`);
-  t.skip(`no ${CHROMIUM}: apt-get install -y chromium to run the playground's browser tests`);
-  return false;
-}
 
 /** Builds the page into a fresh temporary directory (removed by `dispose`). */
 export async function buildPage(): Promise<{ dir: string; dispose(): void }> {
