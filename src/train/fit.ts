@@ -241,7 +241,7 @@ export async function fit(model: Sequence, data: TrainData, options: FitOptions 
   const n = data.batchesPerEpoch;
   const epochs = o.epochs ?? (o.timeLimit ? 0 : 1);
   // Enough evaluations for a curve: a run of E epochs of n batches evaluates at least every
-  // ⌈E·n / minEvaluations⌉ updates.
+  // ⌊E·n / minEvaluations⌋ updates.
   const evalEvery = o.evalEvery || (o.minEvaluations && epochs ? Math.max(1, Math.floor(epochs * n / o.minEvaluations)) : 0);
   const callbacks = [...(o.patience ? [earlyStopping(o.patience)] : []), ...(o.callbacks ?? [])];
   const clock = o.clock ?? (() => performance.now() / 1000);
