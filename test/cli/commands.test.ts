@@ -3,7 +3,7 @@
 // a trivial answer (so a broken pipeline fails rather than passing on shape alone).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { cli, shakespeare, tempDir } from "./helpers.ts";
 
@@ -107,4 +107,22 @@ test("--config supplies options and flags override it", async () => {
   assert.equal(saved.model.hidden, 5);
   assert.equal(saved.training.options.stepsPerEpoch, 3);
   assert.equal(saved.task.length, 10);
+});
+
+test("eval scores a teacher-forced Jordan model (as the playground trains them) running on its own outputs", async () => {
+  const { saveModel } = await import("../../src/io/model-dir.ts");
+  const { Sequence } = await import("../../src/model/sequence.ts");
+  const { initialize } = await import("../../src/model/initialize.ts");
+  const { Rng } = await import("../../src/rand.ts");
+  const dir = tempDir("jordan-teacher");
+  try {
+    const m = new Sequence({ cell: "jordan", input: 2, hidden: 6, state: 1, output: 1, feedback: "teacher" });
+    initialize(m, new Rng(3));
+    saveModel(dir, m, { task: { kind: "synthetic", name: "adding", length: 10 } });
+    const r = await cli(["eval", "--model", dir, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const fresh = JSON.parse(r.stdout).parts.fresh;
+    assert.equal(fresh.sequences, 1000);
+    assert.ok(Number.isFinite(fresh.loss), r.stdout);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

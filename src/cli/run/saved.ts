@@ -1,6 +1,6 @@
 // A trained model directory opened for use (eval, generate, forecast): the model with its
 // best weights (best.safetensors, when training kept one), the task record saved with it,
-// and a clear refusal when the directory holds a model of another task.
+// run as at prediction time, and a clear refusal when the directory holds a model of another task.
 import { loadModel } from "../../io/model-dir.ts";
 import type { Sequence } from "../../model/sequence.ts";
 import { RecurrentError } from "../../errors.ts";
@@ -17,5 +17,7 @@ export function openTrained(dir: string, kinds: readonly string[], command: stri
     throw new RecurrentError(`--model ${dir}: expected a model trained for ${kinds.join(" or ")} (what \`${command}\` works with), got a ${kind === "none" ? "model without a training task" : `${kind} model`}`);
   }
   const best = !last && loadBestInto(dir, saved.model);
-  return { model: saved.model, task: saved.task as Trained["task"], training: saved.training, best };
+  // The model as it runs at prediction time: a Jordan net trained with teacher forcing (the
+  // playground trains them) feeds back its own outputs once no targets are given.
+  return { model: saved.model.freeRunning(), task: saved.task as Trained["task"], training: saved.training, best };
 }
