@@ -292,7 +292,7 @@ function onMessage(m: FromWorker): void {
       offerDownload(m.name, m.files, $("[data-file-links]"));
       say("info", `Downloaded ${m.name}.tar: unpack it with \`tar xf ${m.name}.tar\`, then \`npx recurrent eval --model ${m.name}\`${config.task === "charlm" ? ` or \`npx recurrent generate --model ${m.name}\`` : config.task === "forecast" ? ` or \`npx recurrent forecast --model ${m.name} --csv FILE\`` : ""}.`, "export:ok");
       if (config.cell === "jordan" && config.feedback === "teacher") {
-        say("warn", "This Jordan network is teacher-forced: `recurrent generate` runs it on its own outputs, but `recurrent eval` cannot score it yet (the command line feeds back no targets).", "export:teacher");
+        say("info", "This Jordan network is teacher-forced: the command line runs it on its own outputs (no targets to feed back), so `recurrent eval` scores it as it predicts, not as it trained here.", "export:teacher");
       }
       break;
   }
