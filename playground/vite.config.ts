@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export const ISOLATION_HEADERS = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: here("."),
   base: "./",
   publicDir: here("public"),
@@ -17,5 +17,6 @@ export default defineConfig({
   worker: { format: "es" },
   server: { headers: ISOLATION_HEADERS, fs: { allow: [here("..")] } },
   preview: { headers: ISOLATION_HEADERS },
-  logLevel: "warn",
-});
+  // The dev server prints its address (a person needs it); builds stay quiet (tests run them).
+  logLevel: command === "serve" ? "info" : "warn",
+}));
