@@ -37,6 +37,13 @@ export function lmBatch(chunk: LmChunk, V: number, dtype: DType = "float32"): Ba
   return { x, T: chunk.T, B: chunk.B, targets: chunk.y };
 }
 
+/** A language-model chunk as the model's input: token ids (a model with an embedding) or
+ *  one-hot vectors (T, B, V). */
+export function chunkBatch(chunk: LmChunk, V: number, embedded: boolean, dtype: DType = "float32"): Batch {
+  if (!embedded) return lmBatch(chunk, V, dtype);
+  return { x: dtype === "float64" ? Float64Array.from(chunk.x) : Float32Array.from(chunk.x), T: chunk.T, B: chunk.B, targets: chunk.y };
+}
+
 /** Windows number `items` (indices into set.starts) of a scaled series (N, F) as a batch. */
 export function forecastBatch(scaled: ArrayLike<number>, n: number, set: WindowSet, items: ArrayLike<number>, dtype: DType = "float32"): Batch & { starts: Int32Array; offset: Float64Array } {
   const starts = new Int32Array(items.length);

@@ -17,7 +17,7 @@ import type { TrainData } from "../train/fit.ts";
 import { Vocab } from "./vocab.ts";
 import { prepareText, type TextLevel } from "./prepare-text.ts";
 import { LmBatches } from "./lm-batches.ts";
-import { lmBatch, epochOrder, sliceBatches, forecastBatch } from "./batches.ts";
+import { chunkBatch, epochOrder, sliceBatches, forecastBatch } from "./batches.ts";
 import { StandardScaler } from "./scaler.ts";
 import { windowsIn, type WindowSet } from "./windows.ts";
 import { padBatch } from "./padding.ts";
@@ -64,10 +64,7 @@ export function textData(text: string, options: TextDataOptions = {}): TextDatas
   const V = d.vocab.size, ids = Boolean(options.ids);
   const stream = (batches: LmBatches): TrainData => ({
     batchesPerEpoch: batches.length, carry: true,
-    batch: (i) => {
-      const c = batches.chunk(i);
-      return ids ? { x: Float32Array.from(c.x), T: c.T, B: c.B, targets: c.y } : lmBatch(c, V);
-    },
+    batch: (i) => chunkBatch(batches.chunk(i), V, ids),
     units: (b) => b.T * b.B,
   });
   const train = stream(new LmBatches(d.train, B, T, { where: "textData: training part" }));

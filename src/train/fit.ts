@@ -206,12 +206,14 @@ export function defaultLoss(model: Sequence): LossKind {
   return act === "softmax" ? "ce" : act === "sigmoid" ? "bce" : "mse";
 }
 
-/** Mean loss over every batch of `data` (in order, carrying state when it says so). */
-export function evaluateData(trainer: Trainer, data: TrainData): Evaluation {
+/** Mean loss over every batch of `data` (in order, carrying state when it says so);
+ *  `onBatch` sees each batch after its loss (for figures of one's own, e.g. accuracy). */
+export function evaluateData(trainer: Trainer, data: TrainData, onBatch?: (b: Batch) => void): Evaluation {
   let state: Vec[][] | null = null, total = 0, count = 0;
   for (let i = 0; i < data.batchesPerEpoch; i++) {
     const b = data.batch(i);
     const r = trainer.evaluate(b, data.carry ? state : null);
+    onBatch?.(b);
     const u = unitsOf(data, b);
     total += r.loss * u; count += u;
     state = r.state;

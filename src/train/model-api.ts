@@ -7,12 +7,12 @@ import { check, checkInt } from "../errors.ts";
 import { checkWith } from "../data/problem.ts";
 import { Rng } from "../rand.ts";
 import type { Sequence } from "../model/sequence.ts";
-import { sampleTokens } from "../model/sample.ts";
-import { zeros, type Vec } from "../tensor/types.ts";
+import { argmax, sampleTokens } from "../model/sample.ts";
+import { zeros } from "../tensor/types.ts";
 import { sequenceData } from "../data/datasets.ts";
 import { Trainer } from "./trainer.ts";
 import { sequenceOutputs } from "./readout.ts";
-import { defaultLoss, fit, type Evaluation, type FitOptions, type History, type TrainData } from "./fit.ts";
+import { defaultLoss, evaluateData, fit, type Evaluation, type FitOptions, type History, type TrainData } from "./fit.ts";
 import { makeOptimizer } from "./optim/index.ts";
 
 /** Sequences (each an array of steps, each step an array of I numbers) with one target each:
@@ -55,18 +55,13 @@ export function evaluateModel(model: Sequence, data: FitData, options: { batchSi
   const d = isArrays(data) ? arraysData(model, data, options.batchSize ?? 32, 0, "evaluate: data").train : data;
   const loss = defaultLoss(model);
   const trainer = new Trainer(model, { loss, manyToOne: Boolean(d.manyToOne), optimizer: makeOptimizer("sgd", { lr: 0 }) });
-  let state: Vec[][] | null = null, total = 0, count = 0, correct = 0, seen = 0;
-  for (let i = 0; i < d.batchesPerEpoch; i++) {
-    const b = d.batch(i);
-    const r = trainer.evaluate(b, d.carry ? state : null);
-    const u = d.units ? d.units(b) : d.manyToOne ? b.B : b.T * b.B;
-    total += r.loss * u; count += u; state = r.state;
-    if (loss === "ce" && d.manyToOne) {
-      const O = model.outputSize, last = sequenceOutputs(model, b.x, b.T, b.B, { mask: b.mask, lengths: b.lengths ?? null });
-      for (let k = 0; k < b.B; k++) { let best = 0; for (let o = 1; o < O; o++) if (last[k * O + o] > last[k * O + best]) best = o; if (best === b.targets[k]) correct++; seen++; }
-    }
-  }
-  return { loss: total / Math.max(count, 1), metrics: seen ? { accuracy: correct / seen } : {} };
+  const O = model.outputSize;
+  let correct = 0, seen = 0;
+  const ev = evaluateData(trainer, d, loss === "ce" && d.manyToOne ? (b) => {
+    const last = sequenceOutputs(model, b.x, b.T, b.B, { mask: b.mask, lengths: b.lengths ?? null });
+    for (let k = 0; k < b.B; k++, seen++) if (argmax(last, k * O, O) === b.targets[k]) correct++;
+  } : undefined);
+  return { loss: ev.loss, metrics: seen ? { accuracy: correct / seen } : {} };
 }
 
 /** model.predict: the output at each sequence's last step (B, O), or at every step when allSteps (B, L, O). */

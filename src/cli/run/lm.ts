@@ -6,14 +6,13 @@
 // Not here: sampling (commands/generate.ts) or the training loop (./loop.ts).
 import { readTextFile } from "../../data/text-file.ts";
 import { prepareText, type TextData } from "../../data/prepare-text.ts";
-import { LmBatches, type LmChunk } from "../../data/lm-batches.ts";
-import { lmBatch } from "../../data/batches.ts";
+import { LmBatches } from "../../data/lm-batches.ts";
+import { chunkBatch } from "../../data/batches.ts";
 import { Vocab } from "../../data/vocab.ts";
 import { lmScores } from "../../baselines/metrics.ts";
 import { Trainer } from "../../train/trainer.ts";
 import type { Sequence } from "../../model/sequence.ts";
-import type { DType, Vec } from "../../tensor/types.ts";
-import type { Batch } from "../../train/trainer.ts";
+import type { Vec } from "../../tensor/types.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
 import { basename } from "node:path";
@@ -49,12 +48,6 @@ export function streamLoss(model: Sequence, trainer: Trainer, ids: Int32Array, V
     onChunk?.(++done, batches.length);
   }
   return total / count;
-}
-
-/** A chunk as the model's input: token ids (with an embedding) or one-hot vectors (T, B, V). */
-export function chunkBatch(chunk: LmChunk, V: number, embedded: boolean, dtype: DType): Batch {
-  if (!embedded) return lmBatch(chunk, V, dtype);
-  return { x: dtype === "float64" ? Float64Array.from(chunk.x) : Float32Array.from(chunk.x), T: chunk.T, B: chunk.B, targets: chunk.y };
 }
 
 export function lmEvaluation(nats: number, tokens: number): Evaluation {
