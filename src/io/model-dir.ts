@@ -23,6 +23,7 @@ import { optimizerStateFromSafetensors, optimizerStateToSafetensors } from "../t
 import type { DType } from "../tensor/types.ts";
 import { writeFileAtomic } from "./files.ts";
 import { commitCheckpoint, openCheckpoint } from "./checkpoint-store.ts";
+import { modelConfigText } from "./model-files.ts";
 import { loadWeightsInto, weightsToBytes } from "./model-bytes.ts";
 
 export interface SavedModel {
@@ -46,8 +47,7 @@ export type ExtraFiles = Record<string, Uint8Array>;
  * `step` names the checkpoint (optimiser updates; 0 for a model that was not trained here).
  */
 export function saveModel(dir: string, model: Sequence, extra: { task?: Record<string, unknown>; training?: Record<string, unknown>; optimizer?: Optimizer | null; files?: ExtraFiles; step?: number } = {}): void {
-  const config = { format: "recurrent-model", version: 1, model: model.config, dtype: model.dtype, task: extra.task ?? {}, training: extra.training ?? {} };
-  const configText = JSON.stringify(config, null, 2) + "\n";
+  const configText = modelConfigText(model, extra);
   const weights = weightsToBytes(model);
   const files: Record<string, string | Uint8Array> = { "config.json": configText, "model.safetensors": weights, ...(extra.files ?? {}) };
   if (extra.optimizer) files["optimizer.safetensors"] = optimizerStateToSafetensors(extra.optimizer.state());
@@ -70,22 +70,36 @@ export function readModelFile(dir: string, name: string): Buffer | null {
   return existsSync(path) ? readFileSync(path) : null;
 }
 
-export function loadModel(dir: string): SavedModel {
+type ConfigJson = { format?: string; model?: Partial<ModelConfig>; dtype?: DType; task?: Record<string, unknown>; training?: Record<string, unknown> };
+
+/** The directory's current files (checkpoint or older layout) and its config.json, checked. */
+function openDir(dir: string): { cfg: ConfigJson; cfgPath: string; where: (name: string) => string; file: (name: string) => Buffer | null } {
   const ckpt = openCheckpoint(dir);
   const where = (name: string) => ckpt ? join(dir, ckpt.manifest.generation, name) : join(dir, name);
+  const file = (name: string) => ckpt ? ckpt.read(name) : existsSync(where(name)) ? readFileSync(where(name)) : null;
   const cfgPath = where("config.json");
-  const cfgBytes = ckpt ? ckpt.read("config.json") : existsSync(cfgPath) ? readFileSync(cfgPath) : null;
+  const cfgBytes = file("config.json");
   if (!cfgBytes) throw new RecurrentError(`${dir}: not a model directory (no config.json)`);
-  let cfg: { format?: string; model?: Partial<ModelConfig>; dtype?: DType; task?: Record<string, unknown>; training?: Record<string, unknown> };
+  let cfg: ConfigJson;
   try { cfg = JSON.parse(cfgBytes.toString("utf8")); }
   catch (e) { throw new RecurrentError(`${cfgPath}: expected JSON, got a parse error (${brief((e as Error).message)})`); }
   if (cfg.format !== "recurrent-model") throw new RecurrentError(`${cfgPath}: expected "format": "recurrent-model", got ${JSON.stringify(cfg.format)}`);
+  return { cfg, cfgPath, where, file };
+}
+
+/** config.json's "training" object alone (no weights read): what a resume starts from. */
+export function readTraining(dir: string): Record<string, unknown> {
+  return openDir(dir).cfg.training ?? {};
+}
+
+export function loadModel(dir: string): SavedModel {
+  const { cfg, cfgPath, where, file } = openDir(dir);
   const model = new Sequence(normaliseConfig(cfg.model ?? {}, `${cfgPath}: model`), cfg.dtype === "float64" ? "float64" : "float32");
-  const weights = ckpt ? ckpt.read("model.safetensors") : existsSync(where("model.safetensors")) ? readFileSync(where("model.safetensors")) : null;
+  const weights = file("model.safetensors");
   if (!weights) throw new RecurrentError(`${dir}: missing model.safetensors`);
   loadWeightsInto(model, weights, where("model.safetensors"));
   let optimizer: Optimizer | null = null;
-  const opt = ckpt ? ckpt.read("optimizer.safetensors") : existsSync(where("optimizer.safetensors")) ? readFileSync(where("optimizer.safetensors")) : null;
+  const opt = file("optimizer.safetensors");
   if (opt) optimizer = optimizerFromState(optimizerStateFromSafetensors(opt, where("optimizer.safetensors")));
   const training = cfg.training ?? {};
   // A mixed directory of the older layout (weights and optimiser of another step than config.json).

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pc from "picocolors";
 import { Sequence } from "../../model/sequence.ts";
-import { textData } from "../../data/datasets.ts";
+import { textData, type TextDatasets } from "../../data/datasets.ts";
 import { initialize } from "../../model/initialize.ts";
 import { Rng } from "../../rand.ts";
 import { useFastBackend } from "../../tensor/fast.ts";
@@ -39,12 +39,13 @@ export function register(program: Command): void {
       const cells = o.cells.split(",").map((c) => c.trim()) as CellKind[];
       for (const c of cells) if (!(CELLS as readonly string[]).includes(c)) throw new Error(`--cells: expected names from ${CELLS.join(",")}, got ${JSON.stringify(c)}`);
       const text = readFileSync(o.text, "utf8");
-      const V = textData(text, { level: "char", batchSize: o.batch, seqLength: o.seq, validation: 0.1 }).vocab.size;
+      const data = textData(text, { level: "char", batchSize: o.batch, seqLength: o.seq, validation: 0.1 });   // every cell reads the same streams
+      const V = data.vocab.size;
       console.log(pc.bold(`recurrent tour: character-level Shakespeare (${(text.length / 1000).toFixed(0)} kB, ${V} symbols), ` +
         `${o.seconds} s per model, hidden ${o.hidden}, seq ${o.seq}, batch ${o.batch}, GEMM ${gemmName()}`));
       console.log(pc.dim(`A model that knows nothing scores ln ${V} = ${Math.log(V).toFixed(3)} nats/char; lower is better.\n`));
       const rows: string[][] = [];
-      for (const cell of cells) rows.push(await runOne(cell, text, o));
+      for (const cell of cells) rows.push(await runOne(cell, data, o));
       console.log(pc.bold("\nSummary (validation loss in nats per character, same time budget each)"));
       const head = ["cell", "params", "train", "val", "updates", "seconds"];
       const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -53,8 +54,7 @@ export function register(program: Command): void {
     });
 }
 
-async function runOne(cell: CellKind, text: string, o: TourOptions): Promise<string[]> {
-  const data = textData(text, { level: "char", batchSize: o.batch, seqLength: o.seq, validation: 0.1 });
+async function runOne(cell: CellKind, data: TextDatasets, o: TourOptions): Promise<string[]> {
   const V = data.vocab.size;
   const rng = new Rng(o.seed);
   const model = new Sequence({ cell, input: V, hidden: o.hidden, output: V, outputActivation: "softmax", ...(cell === "jordan" ? { state: 64 } : {}) });

@@ -3,7 +3,7 @@
 // with --resume DIR (the saved options, then the config file, then the flags). The loop,
 // checkpoints and plots are in ../run/; this file only turns argv into options.
 import type { Command } from "commander";
-import { loadModel } from "../../io/model-dir.ts";
+import { readTraining } from "../../io/model-dir.ts";
 import { RecurrentError } from "../../errors.ts";
 import { TASK_NAMES, getTask } from "../../data/tasks/index.ts";
 import { defaultLength } from "../run/synthetic.ts";
@@ -84,7 +84,7 @@ Examples:
       let options: TrainOptions, dir: string;
       if (resume) {
         if (out && out !== resume) throw new RecurrentError(`--out: expected none with --resume (the run continues in ${resume}), got ${JSON.stringify(out)}`);
-        const saved = loadModel(resume).training as { options?: TrainOptions };
+        const saved = readTraining(resume) as { options?: TrainOptions };   // runTraining loads the rest
         if (!saved.options) throw new RecurrentError(`--resume ${resume}: expected a training checkpoint, got a model directory without one`);
         if (rest.task && rest.task !== saved.options.task) throw new RecurrentError(`--task: expected ${saved.options.task} (the saved run's task), got ${JSON.stringify(rest.task)}`);
         options = resumeOptions(saved.options, fromFile, rest).options;
