@@ -38,7 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("torch_golden", os.path.join(HERE, "torch-golden.py"))
 tg = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tg)
-tensor, run = tg.tensor, tg.run
+tensor, widen, fixture_runs = tg.tensor, tg.widen, tg.fixture_runs
 
 TORCH_DIR = os.path.normpath(os.path.join(HERE, "..", "test", "fixtures", "torch"))
 DROPOUT_DIR = os.path.normpath(os.path.join(HERE, "..", "test", "fixtures", "torch-dropout"))
@@ -61,16 +61,7 @@ DROPOUT_CASES = [
 
 
 def build(kind, nonlin, I, H, L, bidirectional=True):
-    if kind == "rnn":
-        return nn.RNN(I, H, num_layers=L, nonlinearity=nonlin, bidirectional=bidirectional)
-    return (nn.LSTM if kind == "lstm" else nn.GRU)(I, H, num_layers=L, bidirectional=bidirectional)
-
-
-def widen(params):
-    """As torch-golden.py: weights 1.5x PyTorch's default, rounded to float32."""
-    with torch.no_grad():
-        for p in params:
-            p.copy_((p * 1.5).to(torch.float32).to(p.dtype))
+    return tg.build(kind, nonlin, I, H, L, bidirectional)
 
 
 def bidir_case(index, name, kind, nonlin, I, H, L, O, runs):
@@ -81,32 +72,7 @@ def bidir_case(index, name, kind, nonlin, I, H, L, O, runs):
     weights = {n: tensor(p, "f32") for n, p in rnn.state_dict().items()}
     if head is not None:
         weights.update({f"head.{n}": tensor(p, "f32") for n, p in head.state_dict().items()})
-    out_w = O or 2 * H
-    fixture_runs = []
-    for spec in runs:
-        T, B = spec[0], spec[1]
-        lengths = spec[2] if len(spec) > 2 else None
-        g = lambda *shape: torch.randn(*shape).to(torch.float32)
-        x, h0 = g(T, B, I), g(2 * L, B, H) * 0.5
-        c0 = g(2 * L, B, H) * 0.5 if kind == "lstm" else None
-        r = {"out": g(T, B, out_w), "h": g(2 * L, B, H)}
-        if kind == "lstm":
-            r["c"] = g(2 * L, B, H)
-        entry = {"T": T, "B": B}
-        if lengths is not None:
-            for b, n in enumerate(lengths):
-                r["out"][n:, b, :] = 0
-            entry["lengths"] = lengths
-        entry.update({"x": tensor(x, "f32"), "h0": tensor(h0, "f32")})
-        if c0 is not None:
-            entry["c0"] = tensor(c0, "f32")
-        entry["r_out"] = tensor(r["out"], "f32")
-        entry["r_h"] = tensor(r["h"], "f32")
-        if "c" in r:
-            entry["r_c"] = tensor(r["c"], "f32")
-        entry["f64"] = run(rnn, head, x, h0, c0, r, "f64", lengths)
-        entry["f32"] = run(rnn, head, x, h0, c0, r, "f32", lengths)
-        fixture_runs.append(entry)
+    fixture = fixture_runs(kind, rnn, head, I, H, 2 * L, O or 2 * H, runs)
     return {
         "generator": "scripts/torch-golden-bidir-dropout.py",
         "torch": torch.__version__,
@@ -121,7 +87,7 @@ def bidir_case(index, name, kind, nonlin, I, H, L, O, runs):
         "layout": "time-major (T, B, .); states (layers x directions, B, H); output [forward h ; reverse h]",
         "loss": "sum(out*r_out) + sum(h_n*r_h) [+ sum(c_n*r_c)]",
         "weights": weights,
-        "runs": fixture_runs,
+        "runs": fixture,
     }
 
 

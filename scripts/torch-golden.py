@@ -63,10 +63,49 @@ def tensor(t, dtype):
     return {"shape": list(t.shape), "data": f32(t) if dtype == "f32" else f64(t)}
 
 
-def build(kind, nonlin, I, H, L):
+def build(kind, nonlin, I, H, L, bidirectional=False):
     if kind == "rnn":
-        return nn.RNN(I, H, num_layers=L, nonlinearity=nonlin)
-    return (nn.LSTM if kind == "lstm" else nn.GRU)(I, H, num_layers=L)
+        return nn.RNN(I, H, num_layers=L, nonlinearity=nonlin, bidirectional=bidirectional)
+    return (nn.LSTM if kind == "lstm" else nn.GRU)(I, H, num_layers=L, bidirectional=bidirectional)
+
+
+def widen(params):
+    """Spread the weights a little wider than PyTorch's U(-1/sqrt(H), 1/sqrt(H)) default so the
+    gates leave their linear region; round-trip through float32 so both runs share values."""
+    with torch.no_grad():
+        for p in params:
+            p.copy_((p * 1.5).to(torch.float32).to(p.dtype))
+
+
+def fixture_runs(kind, rnn, head, I, H, states, out_w, runs):
+    """Each run's inputs, initial states (`states` = layers x directions), loss weights and the
+    f64/f32 results of `run`, drawn from torch's generator in a fixed order."""
+    out = []
+    for spec in runs:
+        T, B = spec[0], spec[1]
+        lengths = spec[2] if len(spec) > 2 else None
+        g = lambda *shape: torch.randn(*shape).to(torch.float32)
+        x, h0 = g(T, B, I), g(states, B, H) * 0.5
+        c0 = g(states, B, H) * 0.5 if kind == "lstm" else None
+        r = {"out": g(T, B, out_w), "h": g(states, B, H)}
+        if kind == "lstm":
+            r["c"] = g(states, B, H)
+        entry = {"T": T, "B": B}
+        if lengths is not None:
+            for b, n in enumerate(lengths):
+                r["out"][n:, b, :] = 0  # no loss on padded steps
+            entry["lengths"] = lengths
+        entry.update({"x": tensor(x, "f32"), "h0": tensor(h0, "f32")})
+        if c0 is not None:
+            entry["c0"] = tensor(c0, "f32")
+        entry["r_out"] = tensor(r["out"], "f32")
+        entry["r_h"] = tensor(r["h"], "f32")
+        if "c" in r:
+            entry["r_c"] = tensor(r["c"], "f32")
+        entry["f64"] = run(rnn, head, x, h0, c0, r, "f64", lengths)
+        entry["f32"] = run(rnn, head, x, h0, c0, r, "f32", lengths)
+        out.append(entry)
+    return out
 
 
 def run(rnn, head, x, h0, c0, r, dtype, lengths=None):
@@ -115,40 +154,11 @@ def case(index, name, kind, nonlin, I, H, L, O, runs):
     torch.manual_seed(1000 + index)
     rnn = build(kind, nonlin, I, H, L)
     head = nn.Linear(H, O) if O else None
-    # Spread the weights a little wider than PyTorch's U(-1/sqrt(H), 1/sqrt(H)) default so the
-    # gates leave their linear region; round-trip through float32 so both runs share values.
-    with torch.no_grad():
-        for p in list(rnn.parameters()) + (list(head.parameters()) if head else []):
-            p.copy_((p * 1.5).to(torch.float32).to(p.dtype))
+    widen(list(rnn.parameters()) + (list(head.parameters()) if head else []))
     weights = {n: tensor(p, "f32") for n, p in rnn.state_dict().items()}
     if head is not None:
         weights.update({f"head.{n}": tensor(p, "f32") for n, p in head.state_dict().items()})
-    out_w = O or H
-    fixture_runs = []
-    for spec in runs:
-        T, B = spec[0], spec[1]
-        lengths = spec[2] if len(spec) > 2 else None
-        g = lambda *shape: torch.randn(*shape).to(torch.float32)
-        x, h0 = g(T, B, I), g(L, B, H) * 0.5
-        c0 = g(L, B, H) * 0.5 if kind == "lstm" else None
-        r = {"out": g(T, B, out_w), "h": g(L, B, H)}
-        if kind == "lstm":
-            r["c"] = g(L, B, H)
-        entry = {"T": T, "B": B}
-        if lengths is not None:
-            for b, n in enumerate(lengths):
-                r["out"][n:, b, :] = 0  # no loss on padded steps
-            entry["lengths"] = lengths
-        entry.update({"x": tensor(x, "f32"), "h0": tensor(h0, "f32")})
-        if c0 is not None:
-            entry["c0"] = tensor(c0, "f32")
-        entry["r_out"] = tensor(r["out"], "f32")
-        entry["r_h"] = tensor(r["h"], "f32")
-        if "c" in r:
-            entry["r_c"] = tensor(r["c"], "f32")
-        entry["f64"] = run(rnn, head, x, h0, c0, r, "f64", lengths)
-        entry["f32"] = run(rnn, head, x, h0, c0, r, "f32", lengths)
-        fixture_runs.append(entry)
+    fixture = fixture_runs(kind, rnn, head, I, H, L, O or H, runs)
     return {
         "generator": "scripts/torch-golden.py",
         "torch": torch.__version__,
@@ -162,7 +172,7 @@ def case(index, name, kind, nonlin, I, H, L, O, runs):
         "layout": "time-major (T, B, .)",
         "loss": "sum(out*r_out) + sum(h_n*r_h) [+ sum(c_n*r_c)]",
         "weights": weights,
-        "runs": fixture_runs,
+        "runs": fixture,
     }
 
 
