@@ -85,14 +85,7 @@ export function prepareForecast(table: Table, opts: ForecastOptions = {}): Forec
   };
 }
 
-/** Model outputs (B, H) for windows with the given offsets (WindowBatch.offset) back in the
- * file's units: add the offset (relative windows), then undo the target's scaling. */
-export function toUnits(data: Pick<ForecastData, "scaler">, outputs: ArrayLike<number>, offset: ArrayLike<number>, H: number): Float64Array {
-  check(outputs.length === offset.length * H, "forecast outputs", `${offset.length} × ${H} values`, outputs.length);
-  const scaled = new Float64Array(outputs.length);
-  for (let i = 0; i < outputs.length; i++) scaled[i] = outputs[i] + offset[Math.floor(i / H)];
-  return data.scaler.inverseColumn(scaled, 0);
-}
+export { toUnits } from "./windows.ts";
 
 /** The options that rebuild the same series, split and windows from a saved config (eval,
  * forecast, resume), with the saved scaler. */

@@ -11,6 +11,7 @@
 // Pure (no node: imports).
 import { check, checkInt } from "../errors.ts";
 import { failWith } from "./problem.ts";
+import type { StandardScaler } from "./scaler.ts";
 
 export interface WindowBatch {
   /** W steps, B windows, F columns. */
@@ -81,4 +82,13 @@ export function lastWindow(values: ArrayLike<number>, n: number, set: Pick<Windo
     for (let k = 0; k < F; k++) x[w * F + k] = values[(n - W + w) * F + k] - (set.relative ? values[(n - 1) * F + k] : 0);
   }
   return { x, offset: Float64Array.of(set.relative ? values[(n - 1) * F] : 0) };
+}
+
+/** Model outputs (B, H) for windows with the given offsets (WindowBatch.offset) back in the
+ * file's units: add the offset (relative windows), then undo the target's scaling. */
+export function toUnits(data: { scaler: Pick<StandardScaler, "inverseColumn"> }, outputs: ArrayLike<number>, offset: ArrayLike<number>, H: number): Float64Array {
+  check(outputs.length === offset.length * H, "forecast outputs", `${offset.length} × ${H} values`, outputs.length);
+  const scaled = new Float64Array(outputs.length);
+  for (let i = 0; i < outputs.length; i++) scaled[i] = outputs[i] + offset[Math.floor(i / H)];
+  return data.scaler.inverseColumn(scaled, 0);
 }

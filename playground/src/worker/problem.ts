@@ -21,7 +21,8 @@ import type { TrainOptions } from "../../../src/cli/run/options.ts";
 import type { LmRecord } from "../../../src/cli/run/lm.ts";
 import type { ForecastRecord } from "../../../src/cli/run/forecast.ts";
 import { parseCsv } from "../../../src/data/csv.ts";
-import { prepareForecast, toUnits, type ForecastData } from "../../../src/data/prepare-forecast.ts";
+import { prepareForecast, type ForecastData } from "../../../src/data/prepare-forecast.ts";
+import { forecastWindows } from "../../../src/train/forecast-windows.ts";
 import { epochOrder, forecastBatch, sliceBatches, lmBatch } from "../../../src/data/batches.ts";
 import { compareForecasts } from "../../../src/baselines/forecast-eval.ts";
 import { lmScores } from "../../../src/baselines/metrics.ts";
@@ -168,21 +169,6 @@ function softmax(v: ArrayLike<number>): number[] {
 // --- forecasts -------------------------------------------------------------------------------
 
 const SERIES_FILES: Record<string, string> = { airline: "airline_passengers.csv", sunspots: "sunspots_monthly.csv" };
-
-/** Forecasts (in the file's units) of every window of a set, and the scaled MSE (the loss). */
-function forecastWindows(model: Sequence, data: ForecastData, set: WindowSet): { loss: number; pred: Float64Array } {
-  const H = set.H, n = set.starts.length, pred = new Float64Array(n * H);
-  let sq = 0;
-  for (let i0 = 0; i0 < n; i0 += 256) {
-    const items = Int32Array.from({ length: Math.min(256, n - i0) }, (_, k) => i0 + k);
-    const b = forecastBatch(data.scaled, data.series.n, set, items, model.dtype);
-    const { out } = model.forward(b.x, b.T, b.B);
-    const last = out.subarray((b.T - 1) * b.B * H, b.T * b.B * H);
-    for (let k = 0; k < last.length; k++) { const d = last[k] - b.targets[k]; sq += d * d; }
-    pred.set(toUnits(data, last, b.offset, H), i0 * H);
-  }
-  return { loss: sq / (n * H), pred };
-}
 
 function forecastProblem(c: PlaygroundConfig, csv: string, scaler?: StandardScaler): PageProblem {
   const file = SERIES_FILES[c.series];

@@ -5,14 +5,14 @@
 // Scored in the file's units beside the naive and seasonal-naive baselines on the same windows.
 import { basename } from "node:path";
 import { readCsvFile } from "../../data/csv-file.ts";
-import { prepareForecast, toUnits, type ForecastConfig, type ForecastData } from "../../data/prepare-forecast.ts";
+import { prepareForecast, type ForecastConfig, type ForecastData } from "../../data/prepare-forecast.ts";
 import { StandardScaler } from "../../data/scaler.ts";
 import { epochOrder, forecastBatch, sliceBatches } from "../../data/batches.ts";
 import type { WindowSet } from "../../data/windows.ts";
 import type { FillPolicy } from "../../data/series.ts";
 import { compareForecasts, type ForecastComparison } from "../../baselines/forecast-eval.ts";
 import type { Sequence } from "../../model/sequence.ts";
-import { sequenceOutputs } from "../../train/readout.ts";
+import { forecastWindows } from "../../train/forecast-windows.ts";
 import type { Rng } from "../../rand.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
@@ -34,31 +34,6 @@ export function loadSeries(csv: string, o: Partial<TrainOptions>, saved?: Foreca
     target: o.target, features: o.features, date: o.date, fill: o.fill,
     window: o.window, horizon: o.horizon, season: o.season, val: o.val, test: o.test, train: o.trainSize,
   });
-}
-
-export interface WindowForecasts {
-  /** MSE on the scaled targets (the training loss). */
-  loss: number;
-  /** Forecasts in the file's units, (B, H), and the windows' target starts (B). */
-  pred: Float64Array;
-  starts: Int32Array;
-}
-
-/** Runs the model over every window of a set, in batches of 256; `onBatch(done, windows)`
- * after each batch. */
-export function forecastWindows(model: Sequence, data: ForecastData, set: WindowSet, onBatch?: (done: number, of: number) => void): WindowForecasts {
-  const H = set.H, n = set.starts.length;
-  const pred = new Float64Array(n * H);
-  let sq = 0;
-  for (let i0 = 0; i0 < n; i0 += 256) {
-    const items = Int32Array.from({ length: Math.min(256, n - i0) }, (_, k) => i0 + k);
-    const b = forecastBatch(data.scaled, data.series.n, set, items, model.dtype);
-    const last = sequenceOutputs(model, b.x, b.T, b.B); // (B, H): the last step's (bidirectional: both directions' summary)
-    for (let k = 0; k < last.length; k++) { const d = last[k] - b.targets[k]; sq += d * d; }
-    pred.set(toUnits(data, last, b.offset, H), i0 * H);
-    onBatch?.(i0 + items.length, n);
-  }
-  return { loss: sq / (n * H), pred, starts: set.starts };
 }
 
 /** The model's scores beside the baselines on one part's windows. */
