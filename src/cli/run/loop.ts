@@ -137,7 +137,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     st.backend = kernels;
 
     const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - st.seconds) : undefined, unit: problem.unit, tty: hooks.tty });
-    const seconds0 = st.seconds, t0 = performance.now();
+    const t0 = performance.now();
     let last: EvaluationRecord | null = null;
 
     // SIGINT/SIGTERM stop the run at the next batch, with a checkpoint; a second one quits at once.
