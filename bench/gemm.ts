@@ -6,7 +6,7 @@
 //   node --import tsx bench/gemm.ts [--sweep | --ablation] [--no-reference]
 import { createFastBackend, type FastBackend } from "../src/tensor/fast.ts";
 import { gemmReference, type Gemm } from "../src/tensor/gemm.ts";
-import { spawnNode, threadsReady } from "../src/io/threads-node.ts";
+import { spawnNode, threadsReady } from "../src/node/threads.ts";
 
 interface Shape { name: string; tA: boolean; tB: boolean; M: number; N: number; K: number }
 const B = 32, T = 64, H = 256, I = 65, B3 = 64, T3 = 100, H3 = 512;

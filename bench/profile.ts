@@ -10,7 +10,7 @@ import { CONFIGS, makeBatch, type Cell } from "./configs.ts";
 import { useFastBackend } from "../src/tensor/fast.ts";
 import { setGemm } from "../src/tensor/gemm.ts";
 import { setGateKernels } from "../src/tensor/gate-kernels.ts";
-import { Sequence } from "../src/model/sequence.ts";
+import { Sequence } from "../src/train/sequence.ts";
 import { lossAndGrad } from "../src/train/loss.ts";
 import { Adam } from "../src/train/optim/adam.ts";
 import { zeros } from "../src/tensor/types.ts";

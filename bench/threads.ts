@@ -1,6 +1,6 @@
 // Two threads against one on a layer's forward pass, with the wasm compiled up front (as
 // useFastBackendNode does) or tiered up as it runs (V8's default): the measurement behind
-// compileWasmEagerly in src/io/threads-node.ts. Each variant runs in its own process, since
+// compileWasmEagerly in src/node/threads.ts. Each variant runs in its own process, since
 // the V8 flag holds for a process's life.
 //
 // Every figure is the median (and range) of --repeat processes: on this kind of shared VM one
@@ -19,9 +19,9 @@ const o = new Command("threads").option("--cell <cell>", "elman, lstm or gru", "
 
 if (o.child) {
   const [tiering, threads, B] = String(o.child).split(",");
-  const { compileWasmEagerly, spawnNode, threadsReady } = await import("../src/io/threads-node.ts");
+  const { compileWasmEagerly, spawnNode, threadsReady } = await import("../src/node/threads.ts");
   const { useFastBackend } = await import("../src/tensor/fast.ts");
-  const { Sequence } = await import("../src/model/sequence.ts");
+  const { Sequence } = await import("../src/train/sequence.ts");
   const { zeros } = await import("../src/tensor/types.ts");
   if (tiering === "eager") compileWasmEagerly();
   const fb = useFastBackend({ threads: Number(threads), spawn: spawnNode });

@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { Rng } from "../src/rand.ts";
-import { writeFileAtomic } from "../src/io/files.ts";
+import { writeFileAtomic } from "../src/node/files.ts";
 
 const OUT = process.argv[2] ?? join(import.meta.dirname, "..", "test", "fixtures", "tfjs");
 

@@ -16,10 +16,10 @@ export type { FastBackend, FastOptions } from "./tensor/fast.ts";
 export type { Optimizer, OptimizerName } from "./train/optim/index.ts";
 export type { DType, Vec } from "./tensor/types.ts";
 // Interchange with PyTorch, ONNX and TF.js: pure TypeScript, no file system.
-export { importTorchStateDict, exportTorchStateDict } from "./io/pytorch.ts";
-export type { TorchCell, InTensor, OutTensor, ImportOptions } from "./io/pytorch.ts";
-export { modelToOnnx } from "./io/onnx/model-export.ts";
-export type { OnnxExportOptions } from "./io/onnx/model-export.ts";
-export { importTfjsModel } from "./io/tfjs.ts";
-export type { TfjsImport } from "./io/tfjs.ts";
-export { modelFromBytes } from "./io/model-bytes.ts";
+export { importTorchStateDict, exportTorchStateDict } from "./formats/pytorch.ts";
+export type { TorchCell, InTensor, OutTensor, ImportOptions } from "./formats/pytorch.ts";
+export { modelToOnnx } from "./formats/onnx/model-export.ts";
+export type { OnnxExportOptions } from "./formats/onnx/model-export.ts";
+export { importTfjsModel } from "./formats/tfjs.ts";
+export type { TfjsImport } from "./formats/tfjs.ts";
+export { modelFromBytes } from "./formats/model-bytes.ts";

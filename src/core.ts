@@ -4,7 +4,7 @@
 // The fast backend places buffers in shared WebAssembly memory: in a browser its worker threads
 // need a cross-origin-isolated page (COOP and COEP headers), the only place shared memory may be
 // posted to a worker. The reference backend, the default, runs anywhere.
-export { Sequence } from "./model/sequence.ts";
+export { Sequence } from "./train/sequence.ts";
 export type { ModelConfig, CellKind } from "./model/config.ts";
 export { initialize } from "./model/initialize.ts";
 export { paramCount } from "./model/count.ts";
@@ -28,7 +28,7 @@ export { lrAt } from "./train/schedule.ts";
 export { Rng } from "./rand.ts";
 export { gemm, gemmReference, setGemm } from "./tensor/gemm.ts";
 export { useFastBackend, useReferenceBackend } from "./tensor/fast.ts";
-export { readSafetensors, writeSafetensors } from "./io/safetensors.ts";
-export { weightsToBytes, loadWeightsInto } from "./io/model-bytes.ts";
+export { readSafetensors, writeSafetensors } from "./formats/safetensors.ts";
+export { weightsToBytes, loadWeightsInto } from "./formats/model-bytes.ts";
 export { getTask, TASK_NAMES } from "./data/tasks/index.ts";
 export { RecurrentError } from "./errors.ts";

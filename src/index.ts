@@ -3,11 +3,11 @@
 // formats), plus what needs Node: model directories on disk and the fast backend's worker
 // threads. Plain re-export lists only, one block per source: add new public names here (and to
 // src/browser.ts when they import nothing from Node) as they appear.
-import "./io/wasm-eager-node.ts";   // first: before browser.ts compiles the kernels
-import "./io/memory-node.ts";       // size checks against this machine's memory (model/budget.ts)
+import "./node/wasm-eager.ts";   // first: before browser.ts compiles the kernels
+import "./node/memory.ts";       // size checks against this machine's memory (model/budget.ts)
 export * from "./browser.ts";
 // Model directories (config.json + safetensors), as the command line writes and reads them.
-export { saveModel, loadModel } from "./io/model-dir.ts";
-export type { SavedModel } from "./io/model-dir.ts";
+export { saveModel, loadModel } from "./node/model-dir.ts";
+export type { SavedModel } from "./node/model-dir.ts";
 // The WebAssembly backend with worker threads (one per core unless told otherwise).
-export { useFastBackendNode, threadsReady, compileWasmEagerly } from "./io/threads-node.ts";
+export { useFastBackendNode, threadsReady, compileWasmEagerly } from "./node/threads.ts";

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
-const CORE = ["src/tensor", "src/cells", "src/model", "src/train", "src/evolve", "src/data/tasks"];
-const ALSO_PURE = ["src/errors.ts", "src/rand.ts", "src/io/safetensors.ts", "src/io/model-bytes.ts", "src/io/model-files.ts", "src/io/tar.ts"];
+const CORE = ["src/tensor", "src/cells", "src/model", "src/train", "src/formats", "src/evolve", "src/baselines", "src/data/tasks"];
+const ALSO_PURE = ["src/errors.ts", "src/rand.ts"];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

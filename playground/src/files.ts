@@ -1,7 +1,7 @@
 // Model files in and out of the page: the worker's model directory (config.json,
 // model.safetensors, optimizer.safetensors) as one .tar download and as separate files, and a
 // model directory chosen by the user (files, a folder, or a .tar) read into bytes for the worker.
-import { writeTar } from "../../src/io/tar.ts";
+import { writeTar } from "../../src/formats/tar.ts";
 
 const MAX_BYTES = 512 * 1024 * 1024;
 

@@ -14,7 +14,7 @@ import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { useFastBackend } from "../../src/tensor/fast.ts";
-import { writeFileAtomic } from "../../src/io/files.ts";
+import { writeFileAtomic } from "../../src/node/files.ts";
 import { runJob, type Job, type Row, type Settings } from "./gradients/run.ts";
 import { writeReport } from "./gradients/report.ts";
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { RecurrentError } from "../errors.ts";
 import { commands } from "./commands/index.ts";
-import "../io/memory-node.ts";   // size checks against this machine's memory (model/budget.ts)
+import "../node/memory.ts";   // size checks against this machine's memory (model/budget.ts)
 
 /** The `recurrent` program with every command registered, not yet parsing anything (the
  * docs test walks its commands and options). */

@@ -6,7 +6,7 @@
 //   classification:  x (T, B, I) padded, mask (T, B), lengths (B), targets (B) class ids.
 // Epoch order is a seeded permutation, so a resumed run that restores the Rng state
 // replays the same batches. Pure (no node: imports).
-import type { Batch } from "../train/trainer.ts";
+import type { Batch } from "./batch.ts";
 import type { Rng } from "../rand.ts";
 import { check, checkInt } from "../errors.ts";
 import { type LmChunk, oneHot } from "./lm-batches.ts";

@@ -12,8 +12,8 @@
 import { check, checkInt, RecurrentError } from "../errors.ts";
 import { checkWith } from "./problem.ts";
 import type { Rng } from "../rand.ts";
-import type { Batch } from "../train/trainer.ts";
-import type { TrainData } from "../train/fit.ts";
+import type { Batch } from "./batch.ts";
+import type { TrainData } from "./batch.ts";
 import { Vocab } from "./vocab.ts";
 import { prepareText, type TextLevel } from "./prepare-text.ts";
 import { LmBatches } from "./lm-batches.ts";

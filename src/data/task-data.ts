@@ -1,5 +1,5 @@
 // What a model directory must remember about its data, as the JSON stored under "task" in
-// config.json (src/io/model-dir.ts): the task name, and the vocabulary (language models),
+// config.json (src/node/model-dir.ts): the task name, and the vocabulary (language models),
 // the series config and scaler (forecasting) or the label map and features
 // (classification). Decoding checks the task, so `eval --csv` on a character model is one
 // clear line rather than a shape error deep in a forward pass. Pure (no node: imports).

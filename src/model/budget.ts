@@ -7,7 +7,7 @@
 //
 // Pure (no node: imports): the core's limits are fixed (DEFAULT_LIMITS: 4 GiB of arrays, 1 GiB
 // of JS heap, sizes a browser tab can hold); Node sets the machine's own with setMemoryLimits
-// (src/io/memory-node.ts: 3/4 of os.totalmem(), half of V8's heap limit). The figures are
+// (src/node/memory.ts: 3/4 of os.totalmem(), half of V8's heap limit). The figures are
 // estimates of the largest buffers only, never an exact account: what they refuse cannot fit.
 import { RecurrentError } from "../errors.ts";
 import type { ModelConfig } from "./config.ts";

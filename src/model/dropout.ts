@@ -6,7 +6,7 @@
 //
 // The mask is drawn once per forward and kept for the backward (its forward and backward are
 // twins below). Where the masks sit in a model, and where their random numbers come from:
-// src/model/sequence.ts (sites) and src/train/trainer.ts (the run's Rng).
+// src/model/network.ts (sites) and src/train/trainer.ts (the run's Rng).
 // Shapes: N = T·B·width values of one connection.
 import type { Vec } from "../tensor/types.ts";
 

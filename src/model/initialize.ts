@@ -6,13 +6,13 @@
 //            gate block), zero biases, and an LSTM forget-gate bias of 1 (Jozefowicz 2015).
 import { checkOneOf } from "../errors.ts";
 import type { Rng } from "../rand.ts";
-import type { Sequence, TensorEntry } from "./sequence.ts";
+import type { Network, TensorEntry } from "./network.ts";
 import { glorotUniform, lstmForgetGateBias, orthogonal, perBlock, pytorchRnnDefault, uniform } from "./init.ts";
 
 export const INIT_SCHEMES = ["pytorch", "glorot"] as const;
 export type InitScheme = (typeof INIT_SCHEMES)[number];
 
-export function initialize(model: Sequence, rng: Rng, scheme: InitScheme = "pytorch"): void {
+export function initialize(model: Network, rng: Rng, scheme: InitScheme = "pytorch"): void {
   checkOneOf(scheme, INIT_SCHEMES, "init");
   const H = model.config.hidden, cell = model.config.cell;
   for (const t of model.tensors) {
@@ -44,7 +44,7 @@ function isRecurrent(name: string): boolean {
 }
 
 /** fan_in of a bias: the columns of the weight it sits beside (the tensor before it). */
-function rowsFanIn(model: Sequence, t: TensorEntry): number {
+function rowsFanIn(model: Network, t: TensorEntry): number {
   const i = model.tensors.indexOf(t);
   for (let k = i - 1; k >= 0; k--) if (model.tensors[k].shape.length === 2) return model.tensors[k].shape[1];
   return 1;

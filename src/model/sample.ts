@@ -1,12 +1,12 @@
 // Sampling from a next-token model with the step API: feed the prompt, then draw each next
 // token from softmax(logits / temperature), optionally among the top k only; temperature 0
 // is greedy decoding (the most likely token, no random draw). Inputs are token ids, one-hot
-// or through the model's embedding (Sequence.tokenInput).
+// or through the model's embedding (Network.tokenInput).
 import { check } from "../errors.ts";
 import type { Rng } from "../rand.ts";
 import type { Vec } from "../tensor/types.ts";
 import { zeros } from "../tensor/types.ts";
-import type { Sequence } from "./sequence.ts";
+import type { Network } from "./network.ts";
 
 export interface SampleOptions {
   /** Token ids to condition on (at least one). */
@@ -48,7 +48,7 @@ export function sampleLogits(logits: Vec, off: number, n: number, temperature: n
 }
 
 /** Generates `length` token ids after the prompt (batch of one, step by step). */
-export function sampleTokens(trained: Sequence, o: SampleOptions): number[] {
+export function sampleTokens(trained: Network, o: SampleOptions): number[] {
   const out: number[] = [];
   streamTokens(trained, o, (id) => { out.push(id); });
   return out;
@@ -56,7 +56,7 @@ export function sampleTokens(trained: Sequence, o: SampleOptions): number[] {
 
 /** As sampleTokens, handing each id to `emit` as it is drawn and keeping none of them (memory
  *  stays constant however long the text: generate writes as it goes). Returns the count. */
-export function streamTokens(trained: Sequence, o: SampleOptions, emit: (id: number) => void): number {
+export function streamTokens(trained: Network, o: SampleOptions, emit: (id: number) => void): number {
   const model = trained.freeRunning();   // no targets to force: a teacher-forced Jordan net runs free
   const V = model.config.input, O = model.outputSize;
   const temperature = o.temperature ?? 1, topK = o.topK ?? 0;

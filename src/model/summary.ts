@@ -2,7 +2,7 @@
 // formula for it, as a Keras-style table (`model.summary()`, `recurrent params`) or as JSON.
 // The formula text is shown beside the count the layout gives; ./count.ts computes it.
 import type { ModelConfig } from "./config.ts";
-import type { Sequence } from "./sequence.ts";
+import type { Network } from "./network.ts";
 
 export interface SummaryJSON {
   model: string;
@@ -12,12 +12,12 @@ export interface SummaryJSON {
   formula: string;
 }
 
-export function summaryJSON(m: Sequence): SummaryJSON {
+export function summaryJSON(m: Network): SummaryJSON {
   return { model: m.toString(), config: m.config, tensors: m.tensors.map((t) => ({ name: t.name, shape: t.shape, count: t.size })), total: m.paramCount, formula: formulaText(m.config) };
 }
 
 /** The table: one row per tensor, the total, and the formula. */
-export function summary(m: Sequence): string {
+export function summary(m: Network): string {
   const rows = m.tensors.map((t) => [t.name, `(${t.shape.join(", ")})`, t.size.toLocaleString("en-US")]);
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ["tensor", "shape", "params"][i].length));
   const line = (r: string[]) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padStart(w[2])}`;

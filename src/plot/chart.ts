@@ -8,7 +8,7 @@ import type { TopLevelSpec } from "vega-lite";
 import type * as VegaModule from "vega";
 import type { Resvg as ResvgClass } from "@resvg/resvg-js";
 import { createRequire } from "node:module";
-import { writeFileAtomic } from "../io/files.ts";
+import { writeFileAtomic } from "../node/files.ts";
 import { join } from "node:path";
 
 export type ChartSpec = TopLevelSpec;

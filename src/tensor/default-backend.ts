@@ -4,7 +4,7 @@
 // the host cannot run it (no WebAssembly SIMD): then the plain TypeScript reference stays, and
 // `defaultBackend()` says why. Call useReferenceBackend() or useFastBackend(...) to choose
 // another at any time; buffers already handed out stay valid.
-// Not here: threads (they need the host's workers: useFastBackendNode in src/io/threads-node.ts).
+// Not here: threads (they need the host's workers: useFastBackendNode in src/node/threads.ts).
 import { useFastBackend } from "./fast.ts";
 
 let installed: { name: "wasm-simd" | "reference"; reason?: string } | null = null;

@@ -14,7 +14,7 @@
 // Threads claim chunks of C's columns, or of a batch's rows for a layer's whole time loop
 // (threads.ts, wasm/gates.ts), which changes no bits.
 //
-// Not here: worker creation (the host passes `spawn`; see src/io/threads-node.ts).
+// Not here: worker creation (the host passes `spawn`; see src/node/threads.ts).
 import { gemmReference, setGemm, type Gemm } from "./gemm.ts";
 import { setF32Allocator } from "./types.ts";
 import { WasmHeap } from "./wasm/heap.ts";
@@ -77,7 +77,7 @@ let current: FastBackend | null = null;
 /** Create the fast backend without installing it (tests compare it with the reference). */
 export function createFastBackend(opts: FastOptions = {}): FastBackend {
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
-  if (threads > 1 && !opts.spawn) throw new Error("useFastBackend: threads > 1 needs a spawn function (src/io/threads-node.ts)");
+  if (threads > 1 && !opts.spawn) throw new Error("useFastBackend: threads > 1 needs a spawn function (src/node/threads.ts)");
   const minFlops = opts.threadMinFlops ?? THREAD_MIN_FLOPS;
   const heap = new WasmHeap();
   const module = compileBase64(GEMM_WASM_BASE64);

@@ -10,7 +10,7 @@
 // before sleeping, because a futex wake-up costs about as much as a small GEMM.
 //
 // Not tied to Node: the host supplies `spawn`, which starts a worker running
-// WORKER_SOURCE (src/io/threads-node.ts does it with node:worker_threads).
+// WORKER_SOURCE (src/node/threads.ts does it with node:worker_threads).
 //
 // A worker that dies (out of memory, an uncaught error, process.exit in it) never finishes the
 // chunk it claimed, so the caller would wait forever. The host watches its workers from a

@@ -20,29 +20,16 @@
 // progress bars, signals (the CLI's callbacks in src/cli/run/), the data (src/data/datasets.ts).
 import { check, checkInt, DivergenceError, RecurrentError } from "../errors.ts";
 import { Rng } from "../rand.ts";
-import type { Sequence } from "../model/sequence.ts";
+import type { Network } from "../model/network.ts";
 import type { Vec } from "../tensor/types.ts";
-import { Trainer, type Batch, type StepResult } from "./trainer.ts";
+import { Trainer, type StepResult } from "./trainer.ts";
+import type { Batch, TrainData } from "../data/batch.ts";
 import type { LossKind } from "./loss.ts";
 import { makeOptimizer, type Optimizer } from "./optim/index.ts";
 import { checkSchedule, lrAt, type Schedule } from "./schedule.ts";
 
-/** What fit() trains on: the batches of an epoch, in an order drawn from the run's Rng. */
-export interface TrainData {
-  /** Batches in one epoch. */
-  readonly batchesPerEpoch: number;
-  /** Draws this epoch's order from `rng` (called at each epoch's start, before batch(i));
-   *  absent: the same order every epoch. */
-  startEpoch?(rng: Rng): void;
-  /** Batch i of the current epoch. */
-  batch(i: number): Batch;
-  /** The state carries from batch to batch within an epoch (streams cut into chunks). */
-  readonly carry?: boolean;
-  /** The loss is on each sequence's last real step only (classification, forecasts). */
-  readonly manyToOne?: boolean;
-  /** Units of work in a batch, for throughput (default: T·B tokens, or B sequences when many-to-one). */
-  units?(b: Batch): number;
-}
+export type { TrainData };
+
 
 export interface Evaluation {
   /** Mean loss (nats per token for language models, MSE for forecasts, CE for classes). */
@@ -52,7 +39,7 @@ export interface Evaluation {
 }
 
 /** Validation: data scored by its mean loss, or a function that measures the model itself. */
-export type Validation = TrainData | ((model: Sequence, trainer: Trainer) => Evaluation);
+export type Validation = TrainData | ((model: Network, trainer: Trainer) => Evaluation);
 
 /** One evaluation of a run (the lines of the CLI's metrics.jsonl). */
 export interface EvaluationRecord {
@@ -105,7 +92,7 @@ export interface FitState {
 export type StopReason = "epochs" | "early-stopping" | "time-limit" | "aborted" | "callback";
 
 export interface FitContext {
-  readonly model: Sequence;
+  readonly model: Network;
   readonly trainer: Trainer;
   readonly optimizer: Optimizer;
   /** The run's state (live: read it, do not change it). */
@@ -201,7 +188,7 @@ export function initialFitState(rng: Rng): FitState {
 }
 
 /** The loss a model's output activation implies. */
-export function defaultLoss(model: Sequence): LossKind {
+export function defaultLoss(model: Network): LossKind {
   const act = model.config.outputActivation;
   return act === "softmax" ? "ce" : act === "sigmoid" ? "bce" : "mse";
 }
@@ -222,7 +209,7 @@ export function evaluateData(trainer: Trainer, data: TrainData, onBatch?: (b: Ba
 }
 
 /** Trains `model` on `data`; resolves with the run's history. See FitOptions. */
-export async function fit(model: Sequence, data: TrainData, options: FitOptions = {}): Promise<History> {
+export async function fit(model: Network, data: TrainData, options: FitOptions = {}): Promise<History> {
   checkData(data, "fit: data");
   const o = checkFitOptions(options);
   const optimizer = typeof o.optimizer === "object" ? o.optimizer : makeOptimizer(o.optimizer ?? "adam", o.lr !== undefined ? { lr: o.lr } : {});

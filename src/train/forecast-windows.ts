@@ -4,7 +4,7 @@
 import type { ForecastData } from "../data/prepare-forecast.ts";
 import { forecastBatch } from "../data/batches.ts";
 import { toUnits, type WindowSet } from "../data/windows.ts";
-import type { Sequence } from "../model/sequence.ts";
+import type { Network } from "../model/network.ts";
 import { sequenceOutputs } from "./readout.ts";
 
 export interface WindowForecasts {
@@ -17,7 +17,7 @@ export interface WindowForecasts {
 
 /** Runs the model over every window of a set, in batches of 256; `onBatch(done, windows)`
  * after each batch. */
-export function forecastWindows(model: Sequence, data: ForecastData, set: WindowSet, onBatch?: (done: number, of: number) => void): WindowForecasts {
+export function forecastWindows(model: Network, data: ForecastData, set: WindowSet, onBatch?: (done: number, of: number) => void): WindowForecasts {
   const H = set.H, n = set.starts.length;
   const pred = new Float64Array(n * H);
   let sq = 0;

@@ -1,4 +1,4 @@
-// The Keras-like methods of a model (Sequence.fit, evaluate, predict, generate), as functions:
+// The Keras-like methods of a model (Network.fit, evaluate, predict, generate), as functions:
 // each turns plain JavaScript arrays into the toolkit's batches (src/data/datasets.ts) and
 // hands them to the one training loop (./fit.ts), the trainer's loss, or the step API.
 // Every argument is checked, and bad input throws one RecurrentError line naming it.
@@ -6,7 +6,7 @@
 import { check, checkInt } from "../errors.ts";
 import { checkWith } from "../data/problem.ts";
 import { Rng } from "../rand.ts";
-import type { Sequence } from "../model/sequence.ts";
+import type { Network } from "../model/network.ts";
 import { argmax, sampleTokens } from "../model/sample.ts";
 import { zeros } from "../tensor/types.ts";
 import { sequenceData } from "../data/datasets.ts";
@@ -33,7 +33,7 @@ export interface ModelFitOptions extends Omit<FitOptions, "validationData"> {
 }
 
 /** model.fit: trains on a TrainData (src/data/datasets.ts) or on {x, y} arrays. */
-export async function fitModel(model: Sequence, data: FitData, options: ModelFitOptions = {}): Promise<History> {
+export async function fitModel(model: Network, data: FitData, options: ModelFitOptions = {}): Promise<History> {
   const { batchSize, validationSplit, validationData, ...rest } = options;
   let train: TrainData, validation: FitOptions["validationData"];
   if (isArrays(data)) {
@@ -51,7 +51,7 @@ export async function fitModel(model: Sequence, data: FitData, options: ModelFit
 }
 
 /** model.evaluate: mean loss over every batch, with accuracy for classification (many-to-one, cross-entropy). */
-export function evaluateModel(model: Sequence, data: FitData, options: { batchSize?: number } = {}): Evaluation {
+export function evaluateModel(model: Network, data: FitData, options: { batchSize?: number } = {}): Evaluation {
   const d = isArrays(data) ? arraysData(model, data, options.batchSize ?? 32, 0, "evaluate: data").train : data;
   const loss = defaultLoss(model);
   const trainer = new Trainer(model, { loss, manyToOne: Boolean(d.manyToOne), optimizer: makeOptimizer("sgd", { lr: 0 }) });
@@ -65,7 +65,7 @@ export function evaluateModel(model: Sequence, data: FitData, options: { batchSi
 }
 
 /** model.predict: the output at each sequence's last step (B, O), or at every step when allSteps (B, L, O). */
-export function predictModel(model: Sequence, sequences: SequenceArrays["x"], options: { allSteps?: boolean } = {}): number[][] | number[][][] {
+export function predictModel(model: Network, sequences: SequenceArrays["x"], options: { allSteps?: boolean } = {}): number[][] | number[][][] {
   const I = model.config.embedding > 0 ? 1 : model.config.input, O = model.outputSize;
   check(Array.isArray(sequences) && sequences.length > 0, "predict: sequences", "a non-empty array of sequences (each an array of steps)", sequences);
   const out: Array<number[] | number[][]> = [];
@@ -99,7 +99,7 @@ export interface GenerateOptions {
 }
 
 /** model.generate: text from a next-token model, with the codec of its data (textData's). */
-export function generateText(model: Sequence, codec: { encode(text: string): Int32Array; decode(ids: ArrayLike<number>): string }, options: GenerateOptions): string {
+export function generateText(model: Network, codec: { encode(text: string): Int32Array; decode(ids: ArrayLike<number>): string }, options: GenerateOptions): string {
   check(typeof codec?.encode === "function" && typeof codec.decode === "function", "generate: codec", "an object with encode and decode (textData's result)", codec);
   check(typeof options?.prompt === "string", "generate: prompt", "a string", options?.prompt);
   const length = options.length ?? 200;
@@ -114,7 +114,7 @@ function isArrays(d: unknown): d is SequenceArrays {
   return typeof d === "object" && d !== null && "x" in d && "y" in d && !("batch" in d);
 }
 
-function arraysData(model: Sequence, d: SequenceArrays, batchSize: number, validation: number, where: string) {
+function arraysData(model: Network, d: SequenceArrays, batchSize: number, validation: number, where: string) {
   const data = sequenceData(d.x, d.y, { batchSize, validation });
   const I = model.config.embedding > 0 ? 1 : model.config.input;
   check(data.features === I, `${where}.x`, `${I} features per step (the model's input size)`, data.features);

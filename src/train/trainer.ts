@@ -5,24 +5,17 @@
 // Batches are time-major: x (T, B, I); targets per row n = t·B + b for many-to-many
 // ((T·B) class indices or (T·B, O) values), per sequence for many-to-one ((B) or (B, O)).
 import { check, DivergenceError, RecurrentError } from "../errors.ts";
-import type { Sequence } from "../model/sequence.ts";
+import type { Network } from "../model/network.ts";
 import type { RandomSource } from "../model/dropout.ts";
 import { Rng } from "../rand.ts";
+import type { Batch } from "../data/batch.ts";
 import { zeros, type Vec } from "../tensor/types.ts";
 import { clipByGlobalNorm, clipByValue, globalNorm } from "./clip.ts";
 import { gatherLast, lossAndGrad, scatterLast, type LossKind } from "./loss.ts";
 import type { Optimizer } from "./optim/index.ts";
 
-export interface Batch {
-  x: Vec; T: number; B: number;
-  targets: ArrayLike<number>;
-  /** (T, B) 1 = real step; null when every sequence has length T. */
-  mask?: Uint8Array | null;
-  /** (B) lengths (many-to-one picks step lengths[b] − 1); derived from mask when absent. */
-  lengths?: ArrayLike<number> | null;
-  /** (T, B, O) previous-step targets for Jordan teacher forcing. */
-  teacher?: Vec | null;
-}
+export type { Batch };
+
 
 export interface TrainerOptions {
   loss: LossKind;
@@ -60,7 +53,7 @@ export class Trainer {
   clipEvents = 0;
   /** The dropout masks' source in training; null when the model has no dropout. */
   private readonly random: RandomSource | null;
-  constructor(readonly model: Sequence, readonly opts: TrainerOptions) {
+  constructor(readonly model: Network, readonly opts: TrainerOptions) {
     const tb = opts.tbptt;
     if (tb) {
       // k2 < k1 would leave steps out of every loss; k1 < 1 would never end a window.

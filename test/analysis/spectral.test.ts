@@ -4,7 +4,7 @@ import { maxSingularValue, spectralRadius, recurrentSpectra } from "../../src/an
 import { GradientLog } from "../../src/analysis/gradients/clip-log.ts";
 import { orthogonal } from "../../src/model/init.ts";
 import { initialize } from "../../src/model/initialize.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { Rng } from "../../src/rand.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";

@@ -5,7 +5,7 @@
 // Not here: lengthsFromMask itself and the Trainer's many-to-one loss (test/train/many-to-one-mask).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
 import { Trainer, type Batch } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";

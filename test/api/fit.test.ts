@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { Rng } from "../../src/rand.ts";
 import { Trainer } from "../../src/train/trainer.ts";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { actualsOf, driftForecast, meanForecast, naiveForecast, seasonalNaiveForecast } from "../../src/baselines/naive.ts";
 import { compareForecasts } from "../../src/baselines/forecast-eval.ts";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { prepareForecast } from "../../src/data/prepare-forecast.ts";
 
 const y = Float64Array.from([5, 1, 2, 3, 4, 5, 6, 7]);

@@ -110,8 +110,8 @@ test("--config supplies options and flags override it", async () => {
 });
 
 test("eval scores a teacher-forced Jordan model (as the playground trains them) running on its own outputs", async () => {
-  const { saveModel } = await import("../../src/io/model-dir.ts");
-  const { Sequence } = await import("../../src/model/sequence.ts");
+  const { saveModel } = await import("../../src/node/model-dir.ts");
+  const { Sequence } = await import("../../src/train/sequence.ts");
   const { initialize } = await import("../../src/model/initialize.ts");
   const { Rng } = await import("../../src/rand.ts");
   const dir = tempDir("jordan-teacher");

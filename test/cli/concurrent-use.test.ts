@@ -8,10 +8,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { cli, tempDir } from "./helpers.ts";
-import { loadModel } from "../../src/io/model-dir.ts";
-import { exportTorchStateDict } from "../../src/io/pytorch.ts";
-import { writeSafetensors } from "../../src/io/safetensors.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { loadModel } from "../../src/node/model-dir.ts";
+import { exportTorchStateDict } from "../../src/formats/pytorch.ts";
+import { writeSafetensors } from "../../src/formats/safetensors.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 
 const dir = tempDir("concurrent");
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { cliProcess, tempDir } from "./helpers.ts";
-import { loadModel } from "../../src/io/model-dir.ts";
+import { loadModel } from "../../src/node/model-dir.ts";
 import { Rng } from "../../src/rand.ts";
 
 const dir = tempDir("crash");

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "./helpers.ts";
 import { parseScheduleFlag } from "../../src/cli/run/schedule-flag.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { Rng } from "../../src/rand.ts";
 import { Trainer } from "../../src/train/trainer.ts";

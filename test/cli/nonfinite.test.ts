@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "./helpers.ts";
-import { loadModel } from "../../src/io/model-dir.ts";
+import { loadModel } from "../../src/node/model-dir.ts";
 
 const dir = tempDir("nonfinite");
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { classifyProblem } from "../../src/cli/run/classify.ts";
 import { resolveOptions, type TrainOptions } from "../../src/cli/run/options.ts";
 import { cli, tempDir } from "./helpers.ts";
 import { openTrained } from "../../src/cli/run/saved.ts";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { parseSequenceSteps } from "../../src/data/sequences.ts";
 import { sequenceOutputs } from "../../src/train/readout.ts";
 

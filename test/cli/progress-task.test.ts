@@ -1,4 +1,4 @@
-// The progress display of long work outside training (src/cli/progress-task.ts): silent for
+// The progress display of long work outside training (src/node/progress-task.ts): silent for
 // work shorter than the delay, plain lines at most every interval when stderr is not a
 // terminal, a bar on a terminal, erased when done; and every long command (eval, firms,
 // generate, tour, import, export) reports on stderr while stdout keeps only its result.
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LARGE_FILE_BYTES, Task, largeFiles, progressDefaults, withTask } from "../../src/cli/progress-task.ts";
+import { LARGE_FILE_BYTES, Task, largeFiles, progressDefaults, withTask } from "../../src/node/progress-task.ts";
 import { cli, shakespeare, tempDir } from "./helpers.ts";
 
 function sink(isTTY: boolean) {

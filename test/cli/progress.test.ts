@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
-import { Progress, formatDuration } from "../../src/cli/run/progress.ts";
+import { Progress } from "../../src/cli/run/progress.ts";
+import { formatDuration } from "../../src/node/progress-task.ts";
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];

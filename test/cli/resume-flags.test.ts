@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "./helpers.ts";
-import { optimizerStateFromSafetensors } from "../../src/train/optim/persist.ts";
+import { optimizerStateFromSafetensors } from "../../src/formats/optimizer-state.ts";
 
 const dir = tempDir("resume-flags");
 test.after(() => rmSync(dir, { recursive: true, force: true }));

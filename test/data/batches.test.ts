@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { Rng } from "../../src/rand.ts";
 import { classifyBatch, epochOrder, forecastBatch, lmBatch, sliceBatches } from "../../src/data/batches.ts";
 import { LmBatches } from "../../src/data/lm-batches.ts";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { prepareForecast } from "../../src/data/prepare-forecast.ts";
-import { readClassifyFiles } from "../../src/data/sequences-file.ts";
+import { readClassifyFiles } from "../../src/node/sequences-file.ts";
 
 test("epoch order: a seeded permutation, replayed exactly from a saved Rng state", () => {
   const r = new Rng(3);

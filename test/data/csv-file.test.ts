@@ -1,4 +1,4 @@
-// Reading a CSV file (src/data/csv-file.ts) holds its bytes and a small index, not a string per
+// Reading a CSV file (src/node/csv-file.ts) holds its bytes and a small index, not a string per
 // cell: a 12 MB file of 11 short columns is held in less than twice its size (measured in a
 // child process after a full collection; papaparse's string rows, the reader before, held 6.1
 // times: the child's "papaparse" mode, run by hand, shows it). Not here: the parse's equivalence with parseCsv

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseCsv } from "../../src/data/csv.ts";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { selectSeries, targetOf } from "../../src/data/series.ts";
 import { RecurrentError } from "../../src/errors.ts";
 

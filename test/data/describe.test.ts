@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describeClassify, describeForecast, describeText } from "../../src/data/describe.ts";
 import { prepareText } from "../../src/data/prepare-text.ts";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { prepareForecast } from "../../src/data/prepare-forecast.ts";
-import { readClassifyFiles } from "../../src/data/sequences-file.ts";
+import { readClassifyFiles } from "../../src/node/sequences-file.ts";
 
 test("summaries state sizes, splits and the defaults picked, on one line", () => {
   const t = prepareText(readFileSync("data/tinyshakespeare-100k.txt", "utf8"), { level: "char" });

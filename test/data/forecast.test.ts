@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { parseCsv } from "../../src/data/csv.ts";
 import { StandardScaler } from "../../src/data/scaler.ts";
 import { gatherWindows, windowsIn } from "../../src/data/windows.ts";

@@ -1,13 +1,13 @@
 // Input that is not text, or numbers that overflow a statistic: binary files, invalid UTF-8,
 // FIFOs and 1e308 in a CSV are refused in one line naming the file (and the column), at the
-// reader (src/data/text-file.ts, scaler.ts) and through `recurrent train`. Not here: CSV
+// reader (src/node/text-file.ts, scaler.ts) and through `recurrent train`. Not here: CSV
 // structure (csv-header.test.ts) and random bytes (test/fuzz/).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeText, readTextFile } from "../../src/data/text-file.ts";
+import { decodeText, readTextFile } from "../../src/node/text-file.ts";
 import { StandardScaler } from "../../src/data/scaler.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { cli, tempDir } from "../cli/helpers.ts";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { readClassifyFiles } from "../../src/data/sequences-file.ts";
+import { readClassifyFiles } from "../../src/node/sequences-file.ts";
 import { classifyBatch } from "../../src/data/batches.ts";
 import { stratifiedSplit } from "../../src/data/stratified.ts";
 import { LabelMap } from "../../src/data/label-map.ts";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeTaskData, encodeTaskData } from "../../src/data/task-data.ts";
 import { buildCharVocab } from "../../src/data/char-tokenizer.ts";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { prepareForecast } from "../../src/data/prepare-forecast.ts";
 import { LabelMap } from "../../src/data/label-map.ts";
 

@@ -5,7 +5,7 @@ import { Vocab } from "../../src/data/vocab.ts";
 import { buildCharVocab, decodeChars, encodeChars } from "../../src/data/char-tokenizer.ts";
 import { EOS, UNK, buildWordVocab, decodeWords, encodeWords, splitWords } from "../../src/data/word-tokenizer.ts";
 import { prepareText } from "../../src/data/prepare-text.ts";
-import { readTextFile } from "../../src/data/text-file.ts";
+import { readTextFile } from "../../src/node/text-file.ts";
 import { RecurrentError } from "../../src/errors.ts";
 
 const shakespeare = readFileSync("data/tinyshakespeare-100k.txt", "utf8");

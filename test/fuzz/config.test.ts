@@ -1,5 +1,5 @@
 // Property tests of a model's config.json: normaliseConfig (src/model/config.ts) on random field
-// values, and whole model directories as bytes (src/io/model-files.ts) with random config.json
+// values, and whole model directories as bytes (src/formats/model-files.ts) with random config.json
 // text, random "model" objects and real weights. Each is built, or refused with one
 // RecurrentError line naming config.json; nothing is allocated past the memory budget (a
 // 10^12-parameter config is refused by its size). Fixed seed, a few hundred cases each.
@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { normaliseConfig } from "../../src/model/config.ts";
 import { paramCount } from "../../src/model/count.ts";
-import { modelDirFiles, modelFromFiles } from "../../src/io/model-files.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { modelDirFiles, modelFromFiles } from "../../src/formats/model-files.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { memoryLimits } from "../../src/model/budget.ts";
 import { returnsOrRefuses, SEED } from "./helpers.ts";
 

@@ -1,4 +1,4 @@
-// Property test of the CSV file reader (src/data/csv-file.ts), which indexes a file's bytes and
+// Property test of the CSV file reader (src/node/csv-file.ts), which indexes a file's bytes and
 // decodes rows on demand: for random CSV text (quotes with "" and new lines inside, spaces
 // after closing quotes, delimiters, CRLF, blank lines, a byte-order mark, ragged rows, non-ASCII),
 // it gives the same header, rows and line numbers as parseCsv (papaparse) on the same text, or
@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseCsv, rowAt, rowCount, lineAt, type Table } from "../../src/data/csv.ts";
-import { indexCsv } from "../../src/data/csv-file.ts";
+import { indexCsv } from "../../src/node/csv-file.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { SEED } from "./helpers.ts";
 

@@ -1,4 +1,4 @@
-// Property test of the ONNX export (src/io/onnx/): random small models (Elman, Jordan, LSTM,
+// Property test of the ONNX export (src/formats/onnx/): random small models (Elman, Jordan, LSTM,
 // GRU; 1-2 layers; with or without a head; the activations, gate activations and GRU reset
 // placements the toolkit allows) with random weights are exported, run in onnxruntime-node
 // on random inputs of random length and batch, and give the toolkit's own outputs within
@@ -9,10 +9,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import fc from "fast-check";
-import { modelToOnnx } from "../../src/io/onnx/model-export.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { modelToOnnx } from "../../src/formats/onnx/model-export.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
-import { predictBatchFirst } from "../../src/io/predict.ts";
+import { predictBatchFirst } from "../../src/model/predict.ts";
 import { relError } from "../interop/torch-fixture.ts";
 import { returnsOrRefuses, SEED } from "./helpers.ts";
 

@@ -1,5 +1,5 @@
-// Property tests of the safetensors reader (src/io/safetensors.ts) and of loading weights into
-// a model (src/io/model-bytes.ts): random bytes, random headers over random data, and random
+// Property tests of the safetensors reader (src/formats/safetensors.ts) and of loading weights into
+// a model (src/formats/model-bytes.ts): random bytes, random headers over random data, and random
 // corruptions of real files are each read or refused with one RecurrentError line naming the
 // file; whatever is read tiles the data exactly; writing then reading returns every tensor
 // bit for bit. Fixed seed, a few hundred cases each. Not here: the hand-written hostile cases
@@ -7,9 +7,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { readSafetensors, writeSafetensors, DTYPE_BYTES } from "../../src/io/safetensors.ts";
-import { loadWeightsInto, weightsToBytes } from "../../src/io/model-bytes.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { readSafetensors, writeSafetensors, DTYPE_BYTES } from "../../src/formats/safetensors.ts";
+import { loadWeightsInto, weightsToBytes } from "../../src/formats/model-bytes.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { returnsOrRefuses, SEED } from "./helpers.ts";
 
 const enc = new TextEncoder();

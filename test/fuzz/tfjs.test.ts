@@ -1,4 +1,4 @@
-// Property tests of the TF.js import (src/io/tfjs.ts) on real fixtures (test/fixtures/tfjs/)
+// Property tests of the TF.js import (src/formats/tfjs.ts) on real fixtures (test/fixtures/tfjs/)
 // with random damage: any subtree of model.json replaced by a random JSON value, hostile
 // manifest paths (.., absolute, URLs, backslashes, NUL, long), and weight files cut or grown.
 // Each imports, or is refused with one short RecurrentError line naming model.json; the
@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { checkManifestPath, importTfjsModel } from "../../src/io/tfjs.ts";
+import { checkManifestPath, importTfjsModel } from "../../src/formats/tfjs.ts";
 import { returnsOrRefuses, SEED } from "./helpers.ts";
 
 const DIR = join("test", "fixtures", "tfjs");

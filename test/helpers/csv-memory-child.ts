@@ -4,7 +4,7 @@
 // file's bytes and what the table holds (JS heap + external memory after a full collection).
 // Usage: node --expose-gc --import tsx test/helpers/csv-memory-child.ts FILE ROWS [papaparse]
 import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { readCsvFile } from "../../src/data/csv-file.ts";
+import { readCsvFile } from "../../src/node/csv-file.ts";
 import { parseCsv, rowCount } from "../../src/data/csv.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => { throw new Error("run with --expose-gc"); })();

@@ -5,14 +5,14 @@
 // state, with how many GEMM chunks the worker threads computed.
 // Usage: node --expose-gc --import tsx test/helpers/determinism-child.ts THREADS gc|nogc
 import { createHash } from "node:crypto";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { Rng } from "../../src/rand.ts";
 import { zeros, type Vec } from "../../src/tensor/types.ts";
 import { useFastBackend } from "../../src/tensor/fast.ts";
-import { compileWasmEagerly, threadsReady, useFastBackendNode } from "../../src/io/threads-node.ts";
+import { compileWasmEagerly, threadsReady, useFastBackendNode } from "../../src/node/threads.ts";
 
 const threads = Number(process.argv[2]);
 const collect = process.argv[3] === "gc";

@@ -3,7 +3,7 @@
 // entry is held to an absolute error of 1e-11, about the precision to which a float64 finite
 // difference of an O(1) loss can be known at all.
 import { Rng } from "../../src/rand.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
 import { gatherLast, lossAndGrad, lossForActivation, scatterLast } from "../../src/train/loss.ts";
 

@@ -6,9 +6,9 @@
 //   generate N   `recurrent generate --length N` on a tiny character model, output counted and dropped
 //   forecast N   `recurrent forecast --horizon N` (fed back) on a tiny monthly forecaster, output counted and dropped
 // Usage: node --expose-gc --import tsx test/helpers/rss-child.ts step|generate|forecast N [DIR]
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
-import { saveModel } from "../../src/io/model-dir.ts";
+import { saveModel } from "../../src/node/model-dir.ts";
 import { Vocab } from "../../src/data/vocab.ts";
 import { runGenerate } from "../../src/cli/commands/generate.ts";
 import { runForecast } from "../../src/cli/commands/forecast.ts";

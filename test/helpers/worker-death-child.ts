@@ -4,7 +4,7 @@
 // JSON line {first, again} with each error's class and message (null: nothing thrown in 2000).
 // Usage: node --import tsx test/helpers/worker-death-child.ts exit|oom
 import { useFastBackend, type FastBackend } from "../../src/tensor/fast.ts";
-import { spawnNode, threadsReady } from "../../src/io/threads-node.ts";
+import { spawnNode, threadsReady } from "../../src/node/threads.ts";
 
 const DEATHS: Record<string, string> = {
   exit: "process.exit(5)",

@@ -11,10 +11,10 @@ import { main } from "../../src/cli/main.ts";
 import { runImport } from "../../src/cli/commands/import.ts";
 import { runExport } from "../../src/cli/commands/export.ts";
 import { runPredict } from "../../src/cli/commands/predict.ts";
-import { writeSafetensors, type TensorToWrite } from "../../src/io/safetensors.ts";
-import { Sequence } from "../../src/model/sequence.ts";
-import { saveModel, loadModel } from "../../src/io/model-dir.ts";
-import { predictBatchFirst } from "../../src/io/predict.ts";
+import { writeSafetensors, type TensorToWrite } from "../../src/formats/safetensors.ts";
+import { Sequence } from "../../src/train/sequence.ts";
+import { saveModel, loadModel } from "../../src/node/model-dir.ts";
+import { predictBatchFirst } from "../../src/model/predict.ts";
 import { loadTorchFixtures, relError, type FixtureTensor, type TorchFixture } from "./torch-fixture.ts";
 import { Rng } from "../../src/rand.ts";
 

@@ -3,9 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
-import { modelToOnnx } from "../../src/io/onnx/model-export.ts";
+import { modelToOnnx } from "../../src/formats/onnx/model-export.ts";
 import { Rng } from "../../src/rand.ts";
 import { relError } from "./torch-fixture.ts";
 

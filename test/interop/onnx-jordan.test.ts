@@ -1,13 +1,13 @@
-// Jordan networks in ONNX (a Scan loop per layer, src/io/onnx/jordan-graph.ts): the exported
+// Jordan networks in ONNX (a Scan loop per layer, src/formats/onnx/jordan-graph.ts): the exported
 // file runs in onnxruntime and matches the toolkit's forward within 1e-5, batch 3, two
 // lengths from one file; one and two layers, several activations, with and without state inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
-import { modelToOnnx } from "../../src/io/onnx/model-export.ts";
-import { predictBatchFirst } from "../../src/io/predict.ts";
+import { modelToOnnx } from "../../src/formats/onnx/model-export.ts";
+import { predictBatchFirst } from "../../src/model/predict.ts";
 import { Rng } from "../../src/rand.ts";
 import { relError } from "./torch-fixture.ts";
 

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { importTfjsModel } from "../../src/io/tfjs.ts";
-import { onnxSpecOf } from "../../src/io/pytorch.ts";
-import { encodeRnnModel } from "../../src/io/onnx/rnn-graph.ts";
+import { importTfjsModel } from "../../src/formats/tfjs.ts";
+import { onnxSpecOf } from "../../src/formats/pytorch.ts";
+import { encodeRnnModel } from "../../src/formats/onnx/rnn-graph.ts";
 import { Rng } from "../../src/rand.ts";
 import { relError } from "./torch-fixture.ts";
 

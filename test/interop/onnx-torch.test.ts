@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { encodeRnnModel, type OnnxRnnSpec } from "../../src/io/onnx/rnn-graph.ts";
+import { encodeRnnModel, type OnnxRnnSpec } from "../../src/formats/onnx/rnn-graph.ts";
 import { loadTorchFixtures, relError, type TorchFixture } from "./torch-fixture.ts";
 
 const ort = createRequire(import.meta.url)("onnxruntime-node") as typeof import("onnxruntime-node");

@@ -1,7 +1,7 @@
 // The protobuf writer against byte sequences from the protobuf encoding spec.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ProtoWriter } from "../../src/io/onnx/protobuf.ts";
+import { ProtoWriter } from "../../src/formats/onnx/protobuf.ts";
 
 const bytes = (build: (w: ProtoWriter) => void): number[] => {
   const w = new ProtoWriter();

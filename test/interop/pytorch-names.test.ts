@@ -2,8 +2,8 @@
 // bias convention, and one-line refusals of missing, extra, mis-shaped and mixed-dtype tensors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { exportTorchStateDict, importTorchStateDict, type InTensor } from "../../src/io/pytorch.ts";
-import { predictBatchFirst } from "../../src/io/predict.ts";
+import { exportTorchStateDict, importTorchStateDict, type InTensor } from "../../src/formats/pytorch.ts";
+import { predictBatchFirst } from "../../src/model/predict.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { Rng } from "../../src/rand.ts";
 import { loadTorchFixtures, relError } from "./torch-fixture.ts";

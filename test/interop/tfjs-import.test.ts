@@ -6,8 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { importTfjsModel } from "../../src/io/tfjs.ts";
-import { predictBatchFirst } from "../../src/io/predict.ts";
+import { importTfjsModel } from "../../src/formats/tfjs.ts";
+import { predictBatchFirst } from "../../src/model/predict.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { relError, type FixtureTensor } from "./torch-fixture.ts";
 

@@ -10,7 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import type { RandomSource } from "../../src/model/dropout.ts";
 import type { Vec } from "../../src/tensor/types.ts";
 import { modelState, relError, torchState, type FixtureResult, type FixtureTensor } from "./torch-fixture.ts";

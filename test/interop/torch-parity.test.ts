@@ -9,7 +9,7 @@
 // real step, as the packed sequences of PyTorch do.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { importTorchStateDict, type InTensor } from "../../src/io/pytorch.ts";
+import { importTorchStateDict, type InTensor } from "../../src/formats/pytorch.ts";
 import type { Vec } from "../../src/tensor/types.ts";
 import { loadTorchFixtures, modelState, relError, torchState, type FixtureTensor } from "./torch-fixture.ts";
 

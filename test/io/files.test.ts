@@ -1,4 +1,4 @@
-// The atomic writer (src/io/files.ts): a regular file or nothing at the target is written
+// The atomic writer (src/node/files.ts): a regular file or nothing at the target is written
 // whole; a symlink, FIFO, device or directory there is refused in one line and left as it
 // was; a link planted at the temp file's name is not followed. Not here: checkpoints
 // (test/io/model-dir.test.ts, the crash tests).
@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openAtomic, writeFileAtomic } from "../../src/io/files.ts";
+import { openAtomic, writeFileAtomic } from "../../src/node/files.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { tempDir } from "../cli/helpers.ts";
 

@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
-import { saveModel, loadModel } from "../../src/io/model-dir.ts";
+import { saveModel, loadModel } from "../../src/node/model-dir.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { Rng } from "../../src/rand.ts";
-import { writeSafetensors } from "../../src/io/safetensors.ts";
+import { writeSafetensors } from "../../src/formats/safetensors.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "recurrent-test-"));
 
@@ -113,7 +113,7 @@ test("a directory of the older layout whose optimiser is of another step than co
 });
 
 test("an Elman model directory stores nn.RNN's names (bias_ih = b_h, bias_hh = 0) and loads them back", async () => {
-  const { readSafetensors } = await import("../../src/io/safetensors.ts");
+  const { readSafetensors } = await import("../../src/formats/safetensors.ts");
   const m = new Sequence({ cell: "elman", input: 2, hidden: 3, layers: 2, output: 1 });
   initialize(m, new Rng(2));
   const dir = tmp();

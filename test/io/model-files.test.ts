@@ -1,5 +1,5 @@
-// The model directory as bytes (src/io/model-files.ts) and the tar archive that carries it
-// (src/io/tar.ts): the same files saveModel writes, read back by loadModel and by the bytes
+// The model directory as bytes (src/formats/model-files.ts) and the tar archive that carries it
+// (src/formats/tar.ts): the same files saveModel writes, read back by loadModel and by the bytes
 // reader, a tar that the system's tar unpacks and whose archives we read, and one clear line
 // for every kind of bad input.
 import { test } from "node:test";
@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, mkdirSync, readdirSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
-import { saveModel, loadModel } from "../../src/io/model-dir.ts";
-import { modelDirFiles, modelFromFiles, modelConfigText } from "../../src/io/model-files.ts";
-import { readTar, writeTar } from "../../src/io/tar.ts";
-import { weightsToBytes } from "../../src/io/model-bytes.ts";
+import { saveModel, loadModel } from "../../src/node/model-dir.ts";
+import { modelDirFiles, modelFromFiles, modelConfigText } from "../../src/formats/model-files.ts";
+import { readTar, writeTar } from "../../src/formats/tar.ts";
+import { weightsToBytes } from "../../src/formats/model-bytes.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { Rng } from "../../src/rand.ts";

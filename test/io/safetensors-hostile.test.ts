@@ -2,7 +2,7 @@
 // naming the file and the problem, quickly, without a crash, a hang or a big allocation.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.ts";
+import { readSafetensors, writeSafetensors } from "../../src/formats/safetensors.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { Rng } from "../../src/rand.ts";
 

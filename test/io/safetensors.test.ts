@@ -2,7 +2,7 @@
 // (the Rust reference writer) lays it out, built byte by byte here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readSafetensors, writeSafetensors, tensorAsFloat, halfToFloat, bf16ToFloat } from "../../src/io/safetensors.ts";
+import { readSafetensors, writeSafetensors, tensorAsFloat, halfToFloat, bf16ToFloat } from "../../src/formats/safetensors.ts";
 
 const u64 = (n: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setUint32(0, n, true); return b; };
 const concat = (...parts: Uint8Array[]) => { const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0)); let at = 0; for (const p of parts) { out.set(p, at); at += p.length; } return out; };

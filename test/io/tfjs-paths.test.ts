@@ -1,4 +1,4 @@
-// TF.js import from disk with hostile manifests and files (src/io/tfjs-node.ts, ./tfjs.ts):
+// TF.js import from disk with hostile manifests and files (src/node/tfjs-files.ts, ./tfjs.ts):
 // paths that leave the model's folder (.., absolute, a symlink out), FIFOs, devices,
 // directories and files longer than their weights declare are refused in one line naming
 // model.json, before anything outside is read; a symlink that stays inside is followed.
@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { importTfjsFile, readRegularFile } from "../../src/io/tfjs-node.ts";
+import { importTfjsFile, readRegularFile } from "../../src/node/tfjs-files.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { cli, tempDir } from "../cli/helpers.ts";
 

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gradCheck, type Case } from "../helpers/gradcheck.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { normaliseConfig, type ModelConfig } from "../../src/model/config.ts";
 import { paramCount } from "../../src/model/count.ts";
 import { initialize } from "../../src/model/initialize.ts";
@@ -17,7 +17,7 @@ import { fit } from "../../src/train/fit.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
 import { Rng } from "../../src/rand.ts";
-import { importTorchStateDict, type InTensor } from "../../src/io/pytorch.ts";
+import { importTorchStateDict, type InTensor } from "../../src/formats/pytorch.ts";
 import { sequenceOutputs } from "../../src/train/readout.ts";
 import { loadTorchFixtures, modelState, relError } from "../interop/torch-fixture.ts";
 

@@ -6,11 +6,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { normaliseConfig } from "../../src/model/config.ts";
 import { paramCount } from "../../src/model/count.ts";
 import { checkModelMemory, DEFAULT_LIMITS, memoryLimits, setMemoryLimits } from "../../src/model/budget.ts";
-import { loadModel } from "../../src/io/model-dir.ts";
+import { loadModel } from "../../src/node/model-dir.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { cli, tempDir } from "../cli/helpers.ts";
 

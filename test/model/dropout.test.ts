@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gradCheck, setup, type Case } from "../helpers/gradcheck.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { fit, type FitState } from "../../src/train/fit.ts";

@@ -2,7 +2,7 @@
 // rounding through whole models (forward, every gradient), and keep the step API bit-exact.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { lossAndGrad } from "../../src/train/loss.ts";
 import { useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { normaliseConfig } from "../../src/model/config.ts";
 import { paramCount } from "../../src/model/count.ts";
 import { Rng } from "../../src/rand.ts";

@@ -12,7 +12,7 @@ import { rowOf } from "../../playground/src/worker/views.ts";
 import { buildProblem } from "../../playground/src/worker/problem.ts";
 import { Session, networkConfig } from "../../playground/src/worker/session.ts";
 import { LESSONS } from "../../playground/src/lessons.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { statesOverTime } from "../../src/analysis/gradients/state-grads.ts";
 import { spectralRadius } from "../../src/analysis/gradients/spectral.ts";

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFastBackend, useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
 import { setGateKernels, type GateKernels } from "../../src/tensor/gate-kernels.ts";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { lossAndGrad } from "../../src/train/loss.ts";
 import { sigmoid } from "../../src/tensor/ops.ts";

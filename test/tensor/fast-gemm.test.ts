@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createFastBackend, useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
 import { gemmReference, gemmName, gemm } from "../../src/tensor/gemm.ts";
 import { zeros } from "../../src/tensor/types.ts";
-import { spawnNode, threadsReady } from "../../src/io/threads-node.ts";
+import { spawnNode, threadsReady } from "../../src/node/threads.ts";
 import { Rng } from "../../src/rand.ts";
 import v8 from "node:v8";
 import vm from "node:vm";

@@ -6,11 +6,11 @@
 // per-step loop is compared with the whole-sequence one on one thread.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { lossAndGrad } from "../../src/train/loss.ts";
 import { useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
 import { setGateKernels, type GateKernels } from "../../src/tensor/gate-kernels.ts";
-import { spawnNode, threadsReady } from "../../src/io/threads-node.ts";
+import { spawnNode, threadsReady } from "../../src/node/threads.ts";
 import { Rng } from "../../src/rand.ts";
 
 type Cell = "elman" | "lstm" | "gru";

@@ -1,4 +1,4 @@
-// A worker thread that dies mid-job (src/tensor/threads.ts, src/io/threads-node.ts): the caller,
+// A worker thread that dies mid-job (src/tensor/threads.ts, src/node/threads.ts): the caller,
 // blocked on Atomics, is woken by the sentinel thread and throws one line instead of waiting
 // forever; every later job throws the same at once; the dead worker's error event does not
 // crash the process. Each case runs in a child (test/helpers/worker-death-child.ts) whose

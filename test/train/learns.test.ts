@@ -1,7 +1,7 @@
 // "Learns" tests: the whole stack (cells, losses, BPTT, Adam) actually fits data.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";

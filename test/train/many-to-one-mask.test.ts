@@ -13,7 +13,7 @@
 // the diagnostics' zero-gradient test (test/analysis/state-grads-mask) catch it for every cell.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
 import { Trainer, lengthsFromMask, type Batch } from "../../src/train/trainer.ts";
 import { lossAndGrad, type LossKind } from "../../src/train/loss.ts";

@@ -2,8 +2,9 @@
 // the safetensors bytes; state() snapshots are deep copies; bad states are refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeOptimizer, optimizerFromState, optimizerStateFromSafetensors, optimizerStateToSafetensors, packOptimizerState, unpackOptimizerState, type Optimizer } from "../../src/train/optim/index.ts";
-import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.ts";
+import { makeOptimizer, optimizerFromState, type Optimizer } from "../../src/train/optim/index.ts";
+import { optimizerStateFromSafetensors, optimizerStateToSafetensors, packOptimizerState, unpackOptimizerState } from "../../src/formats/optimizer-state.ts";
+import { readSafetensors, writeSafetensors } from "../../src/formats/safetensors.ts";
 import { RecurrentError } from "../../src/errors.ts";
 import { Rng } from "../../src/rand.ts";
 

@@ -10,7 +10,7 @@
 // Not here: TBPTT against full BPTT, or a hand-built window through lossAndBackward (tbptt.test.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { lossAndGrad } from "../../src/train/loss.ts";

@@ -2,7 +2,7 @@
 // differences of a window's loss (start state held fixed), and for carrying state forward.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Sequence } from "../../src/model/sequence.ts";
+import { Sequence } from "../../src/train/sequence.ts";
 import { Trainer, slice } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { lossAndGrad } from "../../src/train/loss.ts";

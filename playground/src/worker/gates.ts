@@ -7,7 +7,7 @@
 //
 // It reads a private cache by name, the one place the page reaches into a layer: a public
 // `layer.gateActivations()` in src/cells would be the cleaner home (see the playground README).
-import type { Sequence } from "../../../src/model/sequence.ts";
+import type { Sequence } from "../../../src/train/sequence.ts";
 import type { Batch } from "../../../src/train/trainer.ts";
 import type { Grid } from "../protocol.ts";
 

@@ -4,9 +4,9 @@
 // learning rate or clipping, export and import model directories; and it reports progress about
 // ten times a second and the views as often as they cost at most a tenth of the time.
 import { fastBackend, useFastBackend, useReferenceBackend } from "../../../src/tensor/fast.ts";
-import { Sequence } from "../../../src/model/sequence.ts";
-import { modelFromFiles } from "../../../src/io/model-files.ts";
-import { readTar } from "../../../src/io/tar.ts";
+import { Sequence } from "../../../src/train/sequence.ts";
+import { modelFromFiles } from "../../../src/formats/model-files.ts";
+import { readTar } from "../../../src/formats/tar.ts";
 import { Vocab } from "../../../src/data/vocab.ts";
 import { StandardScaler } from "../../../src/data/scaler.ts";
 import { STATE_NAMES } from "../../../src/analysis/gradients/state-grads.ts";

@@ -8,7 +8,7 @@
 // Each also gives the fixed batches the views read (a probe of a few sequences for gradients and
 // the unrolled network) and the task's output view. Not here: training (./session.ts).
 import { Rng } from "../../../src/rand.ts";
-import type { Sequence } from "../../../src/model/sequence.ts";
+import type { Network } from "../../../src/model/network.ts";
 import type { Trainer, Batch } from "../../../src/train/trainer.ts";
 import type { Evaluation, TrainData } from "../../../src/train/fit.ts";
 import { evaluateData } from "../../../src/train/fit.ts";
@@ -40,7 +40,7 @@ import type { OutputView } from "../protocol.ts";
 export interface PageProblem {
   kind: "synthetic" | "forecast" | "charlm";
   train: TrainData;
-  validate: (model: Sequence, trainer: Trainer) => Evaluation;
+  validate: (model: Network, trainer: Trainer) => Evaluation;
   input: number;
   output: number;
   outputActivation: OutputActivation;
@@ -56,7 +56,7 @@ export interface PageProblem {
   /** A fixed batch to minimise for gradient-free methods (they need one objective). */
   fixed(): Batch;
   /** The task's output view of the model as it is now; `row` picks the probe sequence shown. */
-  outputView(model: Sequence, row: number, temperature: number): OutputView;
+  outputView(model: Network, row: number, temperature: number): OutputView;
 }
 
 /** Rows of the probe batch (gradients are over all of them; the unrolled view shows one). */
@@ -112,7 +112,7 @@ function synthetic(c: PlaygroundConfig): PageProblem {
   // A teacher-forced Jordan net needs the targets fed back in validation too: the CLI's
   // validation (same batch, same criterion) with them added.
   const val = teacher ? task.generate({ length: c.length, batch: 512, rng: new Rng(c.seed + 7919) }) : null;
-  const validate = val ? (model: Sequence, trainer: Trainer): Evaluation => {
+  const validate = val ? (model: Network, trainer: Trainer): Evaluation => {
     const tb = asTrainerBatch(val);
     const b = { ...tb, teacher: teacherOf(tb, task.outputSize) };
     const loss = trainer.evaluate(b).loss;
@@ -130,7 +130,7 @@ function synthetic(c: PlaygroundConfig): PageProblem {
   }, teacher);
 }
 
-function syntheticOutput(model: Sequence, task: Task, b: TaskBatch, row: number, teacher: boolean): OutputView {
+function syntheticOutput(model: Network, task: Task, b: TaskBatch, row: number, teacher: boolean): OutputView {
   const tb = asTrainerBatch(b);
   const { out } = model.forward(tb.x, tb.T, tb.B, { mask: tb.mask, teacher: teacher ? teacherOf(tb, task.outputSize) : null });
   const pred = predictionsFrom(b, out);
@@ -183,7 +183,7 @@ function forecastProblem(c: PlaygroundConfig, csv: string, scaler?: StandardScal
     batch: (i) => forecastBatch(data.scaled, n, data.train, batches[i]),
     units: (b) => b.B,
   };
-  const validate = (model: Sequence): Evaluation => {
+  const validate = (model: Network): Evaluation => {
     const f = forecastWindows(model, data, data.val);
     const cmp = compareForecasts(data.target, data.val.starts, H, f.pred, data.bounds.trainEnd, cfg.season);
     return { loss: f.loss, metrics: { mae: cmp.model!.mae, rmse: cmp.model!.rmse, mase: cmp.model!.mase, naive_mae: cmp.naive.mae, ...(cmp.seasonalNaive ? { seasonal_naive_mae: cmp.seasonalNaive.mae } : {}) } };

@@ -5,14 +5,14 @@
 // the same run as `recurrent train` with the same options. Gradient-free methods (src/evolve)
 // minimise the loss on one fixed batch instead, within a budget of loss evaluations.
 import { Rng } from "../../../src/rand.ts";
-import { Sequence } from "../../../src/model/sequence.ts";
+import { Sequence } from "../../../src/train/sequence.ts";
 import { initialize } from "../../../src/model/initialize.ts";
 import { fit, type FitState } from "../../../src/train/fit.ts";
 import { Trainer, type StepResult } from "../../../src/train/trainer.ts";
 import { makeOptimizer, type Optimizer } from "../../../src/train/optim/index.ts";
 import { spectralRadius } from "../../../src/analysis/gradients/spectral.ts";
 import { getMinimiser } from "../../../src/evolve/index.ts";
-import { modelDirFiles } from "../../../src/io/model-files.ts";
+import { modelDirFiles } from "../../../src/formats/model-files.ts";
 import { RecurrentError } from "../../../src/errors.ts";
 import type { Vec } from "../../../src/tensor/types.ts";
 import type { ModelConfig } from "../../../src/model/config.ts";

@@ -1,4 +1,4 @@
-// The browser's side of the WebAssembly kernels' worker threads (what src/io/threads-node.ts is
+// The browser's side of the WebAssembly kernels' worker threads (what src/node/threads.ts is
 // for Node): `spawn` starts a nested Worker from a Blob running the pool's program
 // (src/tensor/threads.ts WORKER_SOURCE) and posts it the shared memory and compiled modules.
 // Shared memory can only be posted on a cross-origin-isolated page (COOP + COEP headers), so

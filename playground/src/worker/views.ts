@@ -3,7 +3,7 @@
 // caches), ‖∂L/∂state_t‖ over the probe batch (stateGradients), the spectra of the recurrent
 // matrices (recurrentSpectra), and the task's output. Parameters and their gradients are left as
 // they were: a view never changes training.
-import type { Sequence } from "../../../src/model/sequence.ts";
+import type { Sequence } from "../../../src/train/sequence.ts";
 import type { Batch } from "../../../src/train/trainer.ts";
 import { statesOverTime, stateGradients, STATE_NAMES } from "../../../src/analysis/gradients/state-grads.ts";
 import { recurrentSpectra } from "../../../src/analysis/gradients/spectral.ts";

@@ -2,7 +2,7 @@
 // from the rows that run.ts produced. Every figure in the text is computed from the rows.
 import { join } from "node:path";
 import { writeChart, type ChartSpec } from "../../../src/plot/chart.ts";
-import { writeFileAtomic } from "../../../src/io/files.ts";
+import { writeFileAtomic } from "../../../src/node/files.ts";
 import type { Row, Settings } from "./run.ts";
 import { discussion } from "./discussion.ts";
 

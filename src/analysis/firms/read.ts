@@ -3,8 +3,8 @@
 // parsers in tables.ts. Messages name the file as the user gave it.
 import { gunzipSync } from "node:zlib";
 import { RecurrentError, brief } from "../../errors.ts";
-import { readUserFile } from "../../io/files.ts";
-import { decodeText, MAX_TEXT_BYTES } from "../../data/text-file.ts";
+import { readUserFile } from "../../node/files.ts";
+import { decodeText, MAX_TEXT_BYTES } from "../../node/text-file.ts";
 import { parseFirms, parsePrices, type FirmTable, type PriceTable } from "./tables.ts";
 
 export function readText(path: string, maxBytes = MAX_TEXT_BYTES): string {

@@ -22,7 +22,7 @@
 // Pure TypeScript on the toolkit's own Sequence model and Trainer (no node: imports).
 // Not here: the classical measures (similarity.ts).
 import { Rng } from "../../rand.ts";
-import { Sequence } from "../../model/sequence.ts";
+import { Sequence } from "../../train/sequence.ts";
 import { Trainer } from "../../train/trainer.ts";
 import { makeOptimizer } from "../../train/optim/index.ts";
 import { standardise, gram } from "./similarity.ts";

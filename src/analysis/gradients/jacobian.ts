@@ -10,7 +10,7 @@
 //
 // Not here: gradients of the loss (state-grads.ts); weight spectra (spectral.ts).
 import { check } from "../../errors.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import type { Batch } from "../../train/trainer.ts";
 import { zeros, type Vec } from "../../tensor/types.ts";
 import { maxSingularValue } from "./spectral.ts";

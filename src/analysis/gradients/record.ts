@@ -5,7 +5,7 @@
 //   spectra    ρ and σ_max of every recurrent gate block
 //   jacobian   ‖∂state_T/∂state_t‖₂ along one sequence (only when asked: N³ per step)
 // Numbers are rounded to 6 significant digits to keep log lines short.
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import type { Batch } from "../../train/trainer.ts";
 import type { Vec } from "../../tensor/types.ts";
 import { jacobianNorms } from "./jacobian.ts";

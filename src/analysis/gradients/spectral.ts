@@ -10,7 +10,7 @@
 //          falls like 1/k (about 1e-3 relative after 2000 iterations for random 64 × 64).
 // Start vectors are fixed (not random), so results are reproducible bit for bit.
 import { check } from "../../errors.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 
 type Mat = ArrayLike<number>;
 

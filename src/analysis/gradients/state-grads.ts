@@ -12,7 +12,7 @@
 // Not here: Jacobian products (jacobian.ts), weight spectra (spectral.ts), plotting.
 // The model's parameter gradients are left as they were found.
 import { check } from "../../errors.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import { gatherLast, lossAndGrad, scatterLast, type LossKind } from "../../train/loss.ts";
 import { manyToOneLengths, type Batch } from "../../train/trainer.ts";
 import { zeros, type Vec } from "../../tensor/types.ts";

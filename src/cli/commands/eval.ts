@@ -8,7 +8,7 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError } from "../../errors.ts";
-import { readTextFile } from "../../data/text-file.ts";
+import { readTextFile } from "../../node/text-file.ts";
 import { Vocab } from "../../data/vocab.ts";
 import { encodeChars } from "../../data/char-tokenizer.ts";
 import { encodeWords, splitWords } from "../../data/word-tokenizer.ts";
@@ -18,7 +18,7 @@ import { Rng } from "../../rand.ts";
 import { Trainer } from "../../train/trainer.ts";
 import { makeOptimizer } from "../../train/optim/index.ts";
 import { trainingFor } from "../../data/tasks/as-batch.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import type { ForecastComparison } from "../../baselines/forecast-eval.ts";
 import { openTrained } from "../run/saved.ts";
 import { loadText, lmEvaluation, streamLoss, type LmRecord } from "../run/lm.ts";
@@ -26,7 +26,7 @@ import { loadSeries, scorePart, type ForecastRecord } from "../run/forecast.ts";
 import { classifyScores, loadClassify, type ClassifyRecord, type ClassScores } from "../run/classify.ts";
 import { taskEvaluation, type SyntheticRecord } from "../run/synthetic.ts";
 import { int, jsonLine } from "../run/flags.ts";
-import { withTask } from "../progress-task.ts";
+import { withTask } from "../../node/progress-task.ts";
 
 interface Opts { model: string; text?: string; csv?: string; sequences?: string; labels?: string; labelColumn?: string; split?: string; json?: boolean; last?: boolean; seed?: number; fill?: "error" | "ffill" | "drop" }
 

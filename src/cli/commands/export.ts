@@ -10,12 +10,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError } from "../../errors.ts";
-import { writeFileAtomic } from "../../io/files.ts";
-import { loadModel } from "../../io/model-dir.ts";
-import { modelToOnnx } from "../../io/onnx/model-export.ts";
-import { exportTorchStateDict } from "../../io/pytorch.ts";
-import { writeSafetensors } from "../../io/safetensors.ts";
-import { Task, largeFiles } from "../progress-task.ts";
+import { writeFileAtomic } from "../../node/files.ts";
+import { loadModel } from "../../node/model-dir.ts";
+import { modelToOnnx } from "../../formats/onnx/model-export.ts";
+import { exportTorchStateDict } from "../../formats/pytorch.ts";
+import { writeSafetensors } from "../../formats/safetensors.ts";
+import { Task, largeFiles } from "../../node/progress-task.ts";
 
 interface Opts { model: string; onnx?: string; pytorch?: string; prefix: string; stateInputs?: boolean; force?: boolean }
 

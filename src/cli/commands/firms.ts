@@ -10,7 +10,7 @@ import { readFirms, readPrices } from "../../analysis/firms/read.ts";
 import { parseMeasures, runMeasure, summaryJson, type RunOptions } from "../../analysis/firms/run.ts";
 import { ANALYSIS_STAGES, type MeasureResult } from "../../analysis/firms/analyse.ts";
 import { writeReport, verdict } from "../../analysis/firms/report/report.ts";
-import { Task } from "../progress-task.ts";
+import { Task } from "../../node/progress-task.ts";
 
 interface Opts {
   prices: string; firms: string; start?: string; end?: string; measure: string; out?: string; json?: boolean;

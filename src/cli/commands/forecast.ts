@@ -7,18 +7,18 @@
 import { dirname, basename, extname } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError } from "../../errors.ts";
-import { readCsvFile } from "../../data/csv-file.ts";
+import { readCsvFile } from "../../node/csv-file.ts";
 import { selectSeries, targetOf } from "../../data/series.ts";
 import { StandardScaler } from "../../data/scaler.ts";
-import { openAtomic } from "../../io/files.ts";
+import { openAtomic } from "../../node/files.ts";
 import { forecastSpec } from "../../plot/loss.ts";
 import { writeChart } from "../../plot/chart.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import { openTrained } from "../run/saved.ts";
 import type { ForecastRecord } from "../run/forecast.ts";
 import { futureLabels } from "../run/future-dates.ts";
 import { int } from "../run/flags.ts";
-import { Task } from "../progress-task.ts";
+import { Task } from "../../node/progress-task.ts";
 import { Sink } from "../sink.ts";
 import { sequenceOutputs } from "../../train/readout.ts";
 

@@ -10,7 +10,7 @@ import { streamTokens } from "../../model/sample.ts";
 import { Rng } from "../../rand.ts";
 import { openTrained } from "../run/saved.ts";
 import { int, jsonLine, num } from "../run/flags.ts";
-import { withTask } from "../progress-task.ts";
+import { withTask } from "../../node/progress-task.ts";
 import { Sink } from "../sink.ts";
 
 interface Opts { model: string; prompt?: string; length: number; temperature: number; topK: number; seed: number; json?: boolean; last?: boolean }

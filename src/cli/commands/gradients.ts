@@ -10,7 +10,7 @@ import { getTask } from "../../data/tasks/index.ts";
 import { asTrainerBatch, trainingFor } from "../../data/tasks/as-batch.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
 import { initialize, INIT_SCHEMES, type InitScheme } from "../../model/initialize.ts";
-import { Sequence } from "../../model/sequence.ts";
+import { Sequence } from "../../train/sequence.ts";
 import { writeChart } from "../../plot/chart.ts";
 import { Rng } from "../../rand.ts";
 import { choiceOption, intOption } from "../options.ts";

@@ -2,18 +2,18 @@
 //   --from pytorch --cell elman|lstm|gru --weights FILE.safetensors --out DIR [--nonlinearity tanh|relu]
 //   --from tfjs --model model.json --out DIR
 // Everything is read and checked before anything is written (one clear line on bad input,
-// exit 1, nothing written). The conversions live in src/io/pytorch.ts and src/io/tfjs.ts.
+// exit 1, nothing written). The conversions live in src/formats/pytorch.ts and src/formats/tfjs.ts.
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError, checkOneOf } from "../../errors.ts";
-import { saveModel } from "../../io/model-dir.ts";
-import { importTorchStateDict, type InTensor } from "../../io/pytorch.ts";
-import { readSafetensors, tensorAsFloat } from "../../io/safetensors.ts";
-import { importTfjsFile, readUserFile } from "../../io/tfjs-node.ts";
+import { saveModel } from "../../node/model-dir.ts";
+import { importTorchStateDict, type InTensor } from "../../formats/pytorch.ts";
+import { readSafetensors, tensorAsFloat } from "../../formats/safetensors.ts";
+import { importTfjsFile, readUserFile } from "../../node/tfjs-files.ts";
 import { memoryLimits } from "../../model/budget.ts";
-import type { Sequence } from "../../model/sequence.ts";
-import { Task, largeFiles } from "../progress-task.ts";
+import type { Sequence } from "../../train/sequence.ts";
+import { Task, largeFiles } from "../../node/progress-task.ts";
 
 interface Opts { force?: boolean; from: string; cell?: string; weights?: string; model?: string; out?: string; nonlinearity: string; outputActivation: string; dtype?: string }
 
@@ -77,7 +77,7 @@ function importTfjs(opts: Opts, task: Task): { model: Sequence; summary: string 
   if (!opts.model) throw new RecurrentError("import --model: expected a tfjs model.json, got nothing");
   if (opts.cell || opts.weights) throw new RecurrentError("import --from tfjs: expected --model model.json (the cell comes from the file), got --cell/--weights");
   task.update(0, `reading ${opts.model}`);
-  // model.json and the weights files it names, each a regular file inside its folder (io/tfjs-node.ts).
+  // model.json and the weights files it names, each a regular file inside its folder (node/tfjs-files.ts).
   const r = importTfjsFile(opts.model);
   task.update(1, "converting");
   return { model: r.model, summary: `${opts.model} (${r.layers.join(" → ")})` };

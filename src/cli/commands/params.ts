@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { CELLS, normaliseConfig, type CellKind } from "../../model/config.ts";
 import { paramCount } from "../../model/count.ts";
-import { Sequence } from "../../model/sequence.ts";
+import { Sequence } from "../../train/sequence.ts";
 import { choiceOption, intOption } from "../options.ts";
 import { summary, summaryJSON } from "../../model/summary.ts";
 

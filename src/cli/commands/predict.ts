@@ -12,14 +12,14 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { RecurrentError } from "../../errors.ts";
-import { loadModel } from "../../io/model-dir.ts";
-import { nest3, parsePredictInput, predictBatchFirst } from "../../io/predict.ts";
-import { readCsvFile } from "../../data/csv-file.ts";
+import { loadModel } from "../../node/model-dir.ts";
+import { nest3, parsePredictInput, predictBatchFirst } from "../../model/predict.ts";
+import { readCsvFile } from "../../node/csv-file.ts";
 import { checkLabelled, parseLabels, parseSequenceSteps } from "../../data/sequences.ts";
 import { openTrained } from "../run/saved.ts";
 import { predictClasses, type ClassifyRecord } from "../run/classify.ts";
 import { jsonLine } from "../run/flags.ts";
-import { withTask } from "../progress-task.ts";
+import { withTask } from "../../node/progress-task.ts";
 
 interface Opts { model: string; input?: string; sequences?: string; labels?: string; labelColumn?: string; last?: boolean; json?: boolean }
 

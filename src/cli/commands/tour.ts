@@ -7,16 +7,16 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pc from "picocolors";
-import { Sequence } from "../../model/sequence.ts";
+import { Sequence } from "../../train/sequence.ts";
 import { textData, type TextDatasets } from "../../data/datasets.ts";
 import { initialize } from "../../model/initialize.ts";
 import { Rng } from "../../rand.ts";
 import { useFastBackend } from "../../tensor/fast.ts";
-import { compileWasmEagerly } from "../../io/threads-node.ts";
+import { compileWasmEagerly } from "../../node/threads.ts";
 import { gemmName } from "../../tensor/gemm.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
 import { intOption, numberOption } from "../options.ts";
-import { Task } from "../progress-task.ts";
+import { Task } from "../../node/progress-task.ts";
 
 const DEFAULT_TEXT = join(dirname(fileURLToPath(import.meta.url)), "../../../data/tinyshakespeare-100k.txt");
 

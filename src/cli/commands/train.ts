@@ -3,7 +3,7 @@
 // with --resume DIR (the saved options, then the config file, then the flags). The loop,
 // checkpoints and plots are in ../run/; this file only turns argv into options.
 import type { Command } from "commander";
-import { readTraining } from "../../io/model-dir.ts";
+import { readTraining } from "../../node/model-dir.ts";
 import { RecurrentError } from "../../errors.ts";
 import { TASK_NAMES, getTask } from "../../data/tasks/index.ts";
 import { defaultLength } from "../run/synthetic.ts";

@@ -4,7 +4,7 @@
 // once, before any model is built, because it also places float32 buffers in wasm memory.
 // A run and its resume must use the same backend: the two kernels round differently.
 import { useFastBackend } from "../../tensor/fast.ts";
-import { compileWasmEagerly, useFastBackendNode } from "../../io/threads-node.ts";
+import { compileWasmEagerly, useFastBackendNode } from "../../node/threads.ts";
 import { availableParallelism } from "node:os";
 
 let installed: string | null = null;

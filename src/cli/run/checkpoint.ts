@@ -1,15 +1,15 @@
-// A training run's checkpoint: the model directory of src/io/model-dir.ts (config.json whose
+// A training run's checkpoint: the model directory of src/node/model-dir.ts (config.json whose
 // "training" object is the TrainingState below, weights, optimiser), plus
 //   carry.safetensors  the state carried between language-model chunks, mid-epoch only
 //   best.safetensors   the weights of the best validation loss so far (what eval/generate use)
-// all committed as one unit (src/io/checkpoint-store.ts): a crash at any instant leaves the
+// all committed as one unit (src/node/checkpoint-store.ts): a crash at any instant leaves the
 // previous checkpoint or this one. carry.safetensors also names the step it belongs to.
 import { join } from "node:path";
 import { RecurrentError } from "../../errors.ts";
-import { readModelFile, saveModel } from "../../io/model-dir.ts";
-import { loadWeightsInto } from "../../io/model-bytes.ts";
-import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../io/safetensors.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import { readModelFile, saveModel } from "../../node/model-dir.ts";
+import { loadWeightsInto } from "../../formats/model-bytes.ts";
+import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../formats/safetensors.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import type { Optimizer } from "../../train/optim/index.ts";
 import type { Vec } from "../../tensor/types.ts";
 import type { TrainOptions } from "./options.ts";

@@ -2,15 +2,15 @@
 // ../shared/data/sequence_classification), a seeded stratified split (80/20 by default),
 // padded batches with masks, and the class read at each sequence's last real step
 // (many-to-one, softmax cross-entropy). Scores: accuracy and a confusion matrix.
+import type { Network } from "../../model/network.ts";
 import { basename } from "node:path";
-import { readClassifyFiles } from "../../data/sequences-file.ts";
+import { readClassifyFiles } from "../../node/sequences-file.ts";
 import type { ClassifyData } from "../../data/prepare-classify.ts";
 import { LabelMap } from "../../data/label-map.ts";
 import { classifyBatch, epochOrder, sliceBatches } from "../../data/batches.ts";
 import { accuracy, argmaxRows, confusionMatrix } from "../../baselines/metrics.ts";
 import { sequenceOutputs } from "../../train/readout.ts";
 import type { Trainer } from "../../train/trainer.ts";
-import type { Sequence } from "../../model/sequence.ts";
 import { zeros } from "../../tensor/types.ts";
 import { softmaxRows } from "../../tensor/ops.ts";
 import { padBatch } from "../../data/padding.ts";
@@ -44,7 +44,7 @@ export interface ClassScores { loss: number; accuracy: number; confusion: number
 
 /** Loss, accuracy and confusion matrix over the sequences `items` (batches of 64);
  * `onBatch(done, items)` after each batch with the sequences scored so far. */
-export function classifyScores(model: Sequence, trainer: Trainer, data: ClassifyData, items: number[], onBatch?: (done: number, of: number) => void): ClassScores {
+export function classifyScores(model: Network, trainer: Trainer, data: ClassifyData, items: number[], onBatch?: (done: number, of: number) => void): ClassScores {
   checkWith(items.length > 0, "evaluation", "at least one sequence", "none");
   const K = data.labels.size, pred: number[] = [], actual: number[] = [];
   let total = 0;
@@ -64,7 +64,7 @@ export interface ClassPrediction { id: string; label: string; probabilities: num
 
 /** Each sequence's class: the softmax of the model's output at its last real step, the most
  * likely class named from `classes` (batches of 64; `onBatch(done, of)` after each). */
-export function predictClasses(model: Sequence, classes: readonly string[], seqs: SequenceSteps["sequences"], onBatch?: (done: number, of: number) => void): ClassPrediction[] {
+export function predictClasses(model: Network, classes: readonly string[], seqs: SequenceSteps["sequences"], onBatch?: (done: number, of: number) => void): ClassPrediction[] {
   const K = classes.length, I = model.config.input, out: ClassPrediction[] = [];
   checkWith(model.outputSize === K, "model", `an output per class (${K})`, `${model.outputSize} outputs`);
   for (let i0 = 0; i0 < seqs.length; i0 += 64) {

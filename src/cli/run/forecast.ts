@@ -3,15 +3,15 @@
 // the next H target values at once (many-to-one, O = H, MSE on scaled values). Windows are
 // relative to their last value (prepare-forecast.ts), so outputs + offset are the forecast.
 // Scored in the file's units beside the naive and seasonal-naive baselines on the same windows.
+import type { Network } from "../../model/network.ts";
 import { basename } from "node:path";
-import { readCsvFile } from "../../data/csv-file.ts";
+import { readCsvFile } from "../../node/csv-file.ts";
 import { prepareForecast, type ForecastConfig, type ForecastData } from "../../data/prepare-forecast.ts";
 import { StandardScaler } from "../../data/scaler.ts";
 import { epochOrder, forecastBatch, sliceBatches } from "../../data/batches.ts";
 import type { WindowSet } from "../../data/windows.ts";
 import type { FillPolicy } from "../../data/series.ts";
 import { compareForecasts, type ForecastComparison } from "../../baselines/forecast-eval.ts";
-import type { Sequence } from "../../model/sequence.ts";
 import { forecastWindows } from "../../train/forecast-windows.ts";
 import type { Rng } from "../../rand.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
@@ -37,12 +37,12 @@ export function loadSeries(csv: string, o: Partial<TrainOptions>, saved?: Foreca
 }
 
 /** The model's scores beside the baselines on one part's windows. */
-export function scorePart(model: Sequence, data: ForecastData, set: WindowSet, onBatch?: (done: number, of: number) => void): { loss: number; comparison: ForecastComparison; pred: Float64Array } {
+export function scorePart(model: Network, data: ForecastData, set: WindowSet, onBatch?: (done: number, of: number) => void): { loss: number; comparison: ForecastComparison; pred: Float64Array } {
   const f = forecastWindows(model, data, set, onBatch);
   return { loss: f.loss, pred: f.pred, comparison: compareForecasts(data.target, f.starts, set.H, f.pred, data.bounds.trainEnd, data.config.season) };
 }
 
-export function forecastEvaluation(model: Sequence, data: ForecastData, set: WindowSet, onProgress?: (done: number, of: number) => void): Evaluation {
+export function forecastEvaluation(model: Network, data: ForecastData, set: WindowSet, onProgress?: (done: number, of: number) => void): Evaluation {
   const { loss, comparison: c } = scorePart(model, data, set, onProgress);
   const metrics: Record<string, number> = { mae: c.model!.mae, rmse: c.model!.rmse, mase: c.model!.mase, naive_mae: c.naive.mae };
   if (c.seasonalNaive) metrics.seasonal_naive_mae = c.seasonalNaive.mae;

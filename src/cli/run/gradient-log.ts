@@ -12,7 +12,7 @@
 import { Rng } from "../../rand.ts";
 import { GradientLog, type GradNormSummary } from "../../analysis/gradients/clip-log.ts";
 import { gradientRecord, type GradientRecord } from "../../analysis/gradients/record.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import type { Batch, StepResult } from "../../train/trainer.ts";
 import type { MetricsRecord } from "./metrics-log.ts";
 import type { TrainProblem } from "./problem.ts";

@@ -4,14 +4,14 @@
 // to chunk (truncated BPTT; Zaremba et al. 2014). Inputs are token ids through an embedding
 // (--embedding E, the default for words) or one-hot over the vocabulary (characters).
 // Not here: sampling (commands/generate.ts) or the training loop (./loop.ts).
-import { readTextFile } from "../../data/text-file.ts";
+import type { Network } from "../../model/network.ts";
+import { readTextFile } from "../../node/text-file.ts";
 import { prepareText, type TextData } from "../../data/prepare-text.ts";
 import { LmBatches } from "../../data/lm-batches.ts";
 import { chunkBatch } from "../../data/batches.ts";
 import { Vocab } from "../../data/vocab.ts";
 import { lmScores } from "../../baselines/metrics.ts";
 import { Trainer } from "../../train/trainer.ts";
-import type { Sequence } from "../../model/sequence.ts";
 import type { Vec } from "../../tensor/types.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
@@ -36,7 +36,7 @@ export function loadText(o: Pick<TrainOptions, "task" | "text" | "validText" | "
  * chunks of T with the state carried: every token but each stream's last is predicted once.
  * `onChunk(done, chunks)` is called after each chunk (a progress display).
  */
-export function streamLoss(model: Sequence, trainer: Trainer, ids: Int32Array, V: number, T: number, maxB = 16, onChunk?: (done: number, chunks: number) => void): number {
+export function streamLoss(model: Network, trainer: Trainer, ids: Int32Array, V: number, T: number, maxB = 16, onChunk?: (done: number, chunks: number) => void): number {
   const B = Math.max(1, Math.min(maxB, Math.floor(ids.length / (T + 1))));
   const Tuse = ids.length >= B * (T + 1) ? T : Math.max(1, Math.floor(ids.length / B) - 1);
   const batches = new LmBatches(ids, B, Tuse, { where: "evaluation text" });

@@ -8,7 +8,7 @@
 // browser-safe core (src/train) never imports it.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { writeFileAtomic } from "../../io/files.ts";
+import { writeFileAtomic } from "../../node/files.ts";
 import { checkWith } from "../../data/problem.ts";
 
 export interface MetricsRecord {

@@ -3,7 +3,7 @@
 // them), a validation pass, and what to save with the model (vocabulary, scaler, labels).
 // Implemented once per task kind in ./lm.ts, ./forecast.ts, ./classify.ts, ./synthetic.ts.
 import type { Rng } from "../../rand.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Network } from "../../model/network.ts";
 import type { OutputActivation } from "../../model/config.ts";
 import type { LossKind } from "../../train/loss.ts";
 import type { Batch, Trainer } from "../../train/trainer.ts";
@@ -31,7 +31,7 @@ export interface TrainProblem extends TrainData {
   /** The state carries from batch to batch within an epoch (language-model streams). */
   carry: boolean;
   /** The validation loss and figures of the model as it is now. */
-  validate(model: Sequence, trainer: Trainer, onProgress?: (done: number, of: number) => void): Evaluation;
+  validate(model: Network, trainer: Trainer, onProgress?: (done: number, of: number) => void): Evaluation;
   /** What config.json's "task" holds, so eval, generate and forecast can rebuild the task. */
   record: Record<string, unknown>;
 }

@@ -7,6 +7,7 @@
 // off): the CLI's loop owns SIGINT for its checkpoint.
 // Call stop() in a `finally`: on a terminal the bar redraws on a timer until stopped.
 import cliProgress from "cli-progress";
+import { formatDuration } from "../../node/progress-task.ts";
 
 export interface ProgressValues {
   epoch?: number;
@@ -138,10 +139,3 @@ export class Progress {
 function fmt(x: number | undefined): string { return x === undefined || Number.isNaN(x) ? "-" : x.toFixed(4); }
 
 /** 75 → "1m15s", 3725 → "1h02m", NaN → "?". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-}

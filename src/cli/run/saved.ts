@@ -1,8 +1,8 @@
 // A trained model directory opened for use (eval, generate, forecast): the model with its
 // best weights (best.safetensors, when training kept one), the task record saved with it,
 // run as at prediction time, and a clear refusal when the directory holds a model of another task.
-import { loadModel } from "../../io/model-dir.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import { loadModel } from "../../node/model-dir.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import { RecurrentError } from "../../errors.ts";
 import { loadBestInto } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";

@@ -2,10 +2,10 @@
 // as a training task: each epoch is --steps-per-epoch fresh batches of --seq steps drawn from
 // the run's Rng (one seed per batch, drawn at the epoch's start, so a resumed run regenerates
 // the same batches), validated on one fixed batch of 512 sequences by the task's own criterion.
+import type { Network } from "../../model/network.ts";
 import { getTask, type Task, type TaskBatch } from "../../data/tasks/index.ts";
 import { asTrainerBatch, predictionsFrom, trainingFor } from "../../data/tasks/as-batch.ts";
 import { Rng } from "../../rand.ts";
-import type { Sequence } from "../../model/sequence.ts";
 import type { Trainer } from "../../train/trainer.ts";
 import { sequenceOutputs } from "../../train/readout.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
@@ -16,7 +16,7 @@ export interface SyntheticRecord { kind: "synthetic"; name: string; length: numb
 /** The sequence length a task trains on by default. */
 export function defaultLength(task: Task): number { return Math.max(task.minLength, 30); }
 
-export function taskEvaluation(model: Sequence, trainer: Trainer, task: Task, batch: TaskBatch): Evaluation {
+export function taskEvaluation(model: Network, trainer: Trainer, task: Task, batch: TaskBatch): Evaluation {
   const tb = asTrainerBatch(batch);
   const loss = trainer.evaluate(tb).loss;
   // A bidirectional model answers a last-step task from both directions' summary (as it trains).

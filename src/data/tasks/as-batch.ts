@@ -30,13 +30,21 @@ export function asTrainerBatch(b: TaskBatch): { x: Vec; T: number; B: number; ta
 
 /**
  * Model outputs (T, B, O) — logits or linear outputs, as the Sequence model emits them —
- * to the predictions `task.score` takes: the last step (B, O) for *-last kinds, sigmoid
- * probabilities (T, B, O) for binary kinds, the logits as they are for class-every-step.
+ * to the predictions `task.score` takes: each sequence's last real step (B, O) for *-last
+ * kinds (step T − 1 without a mask; with one, the last step the mask marks, as the Trainer
+ * reads it), sigmoid probabilities (T, B, O) for binary kinds, the logits as they are for
+ * class-every-step.
  */
 export function predictionsFrom(b: TaskBatch, out: ArrayLike<number>): Float64Array {
   const { T, B, O } = b;
   if (b.targetKind === "regression-last" || b.targetKind === "class-last") {
-    return Float64Array.from({ length: B * O }, (_, k) => out[((T - 1) * B) * O + k]);
+    const p = new Float64Array(B * O);
+    for (let j = 0; j < B; j++) {
+      let last = T - 1;
+      if (b.mask) while (last > 0 && !(b.mask[last * B + j] > 0)) last--;
+      for (let o = 0; o < O; o++) p[j * O + o] = out[(last * B + j) * O + o];
+    }
+    return p;
   }
   const p = Float64Array.from({ length: T * B * O }, (_, k) => out[k]);
   if (b.targetKind === "binary-every-step") for (let k = 0; k < p.length; k++) p[k] = 1 / (1 + Math.exp(-p[k]));

@@ -7,7 +7,8 @@
 //   class-last         target (B) class indices;   predictions (B, O) scores at the last step
 //   class-every-step   target (T, B) class indices; predictions (T, B, O) scores
 //   binary-every-step  target (T, B, O) 0/1;       predictions (T, B, O) sigmoid outputs
-// mask (T, B), every-step kinds only: 1 where the step counts in the loss, 0 for padding.
+// mask (T, B): 1 where step t of sequence b is real, 0 for padding; every-step kinds score
+// the real steps, *-last kinds (variable-length tasks) read each sequence's last real step.
 // "scores" may be logits or probabilities: every criterion here uses only their order.
 import type { DType, Vec } from "../../tensor/types.ts";
 import type { Rng } from "../../rand.ts";

@@ -47,4 +47,3 @@ export function optimizerFromState(s: OptimizerState): Optimizer {
   return opt;
 }
 
-export { packOptimizerState, unpackOptimizerState, optimizerStateToSafetensors, optimizerStateFromSafetensors } from "./persist.ts";

@@ -5,7 +5,7 @@
 // measured numbers, so it can never disagree with the tables.
 import { join } from "node:path";
 import { loadVega, renderSvg, svgToPng, writeChart } from "../../../plot/chart.ts";
-import { writeFileAtomic } from "../../../io/files.ts";
+import { writeFileAtomic } from "../../../node/files.ts";
 import type { Aligned } from "../align.ts";
 import type { MeasureResult } from "../analyse.ts";
 import { leafOrder } from "../stats/cluster.ts";

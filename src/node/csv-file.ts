@@ -8,11 +8,11 @@
 // byte-order mark dropped), with the same checks and messages; progress shows on stderr for
 // large files. Error messages name the file.
 import { basename } from "node:path";
-import { readUserFile } from "../io/files.ts";
+import { readUserFile } from "./files.ts";
 import { memoryLimits } from "../model/budget.ts";
-import { Task, largeFiles } from "../cli/progress-task.ts";
-import { checkHeader, guessDelimiter, type Table } from "./csv.ts";
-import { checkWith, failWith } from "./problem.ts";
+import { Task, largeFiles } from "./progress-task.ts";
+import { checkHeader, guessDelimiter, type Table } from "../data/csv.ts";
+import { checkWith, failWith } from "../data/problem.ts";
 import { fail } from "../errors.ts";
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, NUL = 0;

@@ -9,7 +9,7 @@
 // What the toolkit's cells cannot compute is refused with one line naming the layer.
 // Pure TS (browser-safe): the caller reads the files.
 import { RecurrentError } from "../errors.ts";
-import type { Sequence } from "../model/sequence.ts";
+import type { Sequence } from "../train/sequence.ts";
 import { importTorchStateDict, type InTensor, type TorchCell } from "./pytorch.ts";
 import { formatBytes, memoryLimits } from "../model/budget.ts";
 

@@ -1,5 +1,5 @@
 // A model directory as bytes, without a file system: the files `recurrent train` writes for
-// `eval`, `generate`, `forecast` and `--resume` to read (src/io/model-dir.ts), made from a model
+// `eval`, `generate`, `forecast` and `--resume` to read (src/node/model-dir.ts), made from a model
 // in memory, and a model opened from such files. For pages and workers (the playground's
 // download and upload) and anything else that holds files as bytes. Pure (no node: imports).
 //
@@ -12,10 +12,10 @@
 // Not here: the checkpoint generations of a training directory (model-dir.ts writes and reads
 // those; its top level keeps copies of these same files, which is what a reader of bytes sees).
 import { RecurrentError, brief } from "../errors.ts";
-import { Sequence } from "../model/sequence.ts";
+import { Sequence } from "../train/sequence.ts";
 import { normaliseConfig, type ModelConfig } from "../model/config.ts";
 import { optimizerFromState, type Optimizer } from "../train/optim/index.ts";
-import { optimizerStateFromSafetensors, optimizerStateToSafetensors } from "../train/optim/persist.ts";
+import { optimizerStateFromSafetensors, optimizerStateToSafetensors } from "./optimizer-state.ts";
 import type { DType } from "../tensor/types.ts";
 import { loadWeightsInto, weightsToBytes } from "./model-bytes.ts";
 

@@ -9,7 +9,7 @@
 // and its Y_h (2, B, H) stacks into h_n (2L, B, H) in PyTorch's (layers × directions) order.
 // With a head, a bidirectional graph also outputs y_summary (B, O): the head over the top
 // layer's final h of both directions, the per-sequence readout of Sequence.forwardSummary.
-// It knows nothing of the toolkit's model objects (src/io/pytorch.ts maps those to this spec)
+// It knows nothing of the toolkit's model objects (src/formats/pytorch.ts maps those to this spec)
 // and does not cover Jordan networks (no ONNX op; see jordan-graph.ts). Pure TS, browser-safe.
 import { RecurrentError } from "../../errors.ts";
 import { DataType, encodeModel, type Graph, type Node, type Tensor, type ValueInfo } from "./proto.ts";

@@ -7,12 +7,12 @@
 // without a head. Also validates the JSON a user hands to `predict`. Not a trainer,
 // no file I/O. Browser-safe.
 import { RecurrentError } from "../errors.ts";
-import { Sequence } from "../model/sequence.ts";
+import { Network } from "./network.ts";
 import { sigmoid, softmaxRows } from "../tensor/ops.ts";
 import { zeros, type Vec } from "../tensor/types.ts";
 
 /** Names of the carried states per cell, as PyTorch calls them (Jordan: s and the fed-back y). */
-export function stateNames(model: Sequence): string[] {
+export function stateNames(model: Network): string[] {
   const cell = model.config.cell;
   return cell === "lstm" ? ["h", "c"] : cell === "jordan" ? ["s", "y"] : ["h"];
 }
@@ -27,10 +27,10 @@ export interface Prediction {
 }
 
 /** Directions per layer: 2 for a bidirectional model, else 1. */
-const directions = (model: Sequence) => (model.config.bidirectional ? 2 : 1);
+const directions = (model: Network) => (model.config.bidirectional ? 2 : 1);
 
 /** x: (B, T, I) batch-first; state0[name]: (L, B, size) or absent for zeros. */
-export function predictBatchFirst(model: Sequence, x: ArrayLike<number>, B: number, T: number,
+export function predictBatchFirst(model: Network, x: ArrayLike<number>, B: number, T: number,
   state0: Record<string, ArrayLike<number>> = {}): Prediction {
   model = model.freeRunning();   // teacher forcing is a training mode
   const I = model.inputWidth, L = model.layers.length, names = stateNames(model);
@@ -94,7 +94,7 @@ export function flattenNested(v: unknown, rank: number, where: string, dims: Arr
 }
 
 /** Validates `{"x": B×T×I, "h0"?, "c0"?}` (or `"tokens": B×T` ids, one-hot encoded) for a model. */
-export function parsePredictInput(json: unknown, model: Sequence, source: string): { x: Float64Array; B: number; T: number; state0: Record<string, Float64Array> } {
+export function parsePredictInput(json: unknown, model: Network, source: string): { x: Float64Array; B: number; T: number; state0: Record<string, Float64Array> } {
   if (!json || typeof json !== "object" || Array.isArray(json)) throw new RecurrentError(`${source}: expected a JSON object {"x": [[[...]]]}, got ${Array.isArray(json) ? "an array" : typeof json}`);
   const o = json as Record<string, unknown>;
   const I = model.config.input, L = model.layers.length, names = stateNames(model);

@@ -3,10 +3,10 @@
 // "optimizer.m"); name, options and step count go to the metadata key `<prefix>state`
 // as JSON (JSON round-trips every finite double exactly). No files here: bytes in, bytes out.
 
-import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../io/safetensors.ts";
-import { RecurrentError } from "../../errors.ts";
-import type { Vec } from "../../tensor/types.ts";
-import { OPTIMIZER_NAMES, describeValue, type OptimizerState } from "./types.ts";
+import { readSafetensors, writeSafetensors, type TensorToWrite } from "./safetensors.ts";
+import { RecurrentError } from "../errors.ts";
+import type { Vec } from "../tensor/types.ts";
+import { OPTIMIZER_NAMES, describeValue, type OptimizerState } from "../train/optim/types.ts";
 
 export const DEFAULT_PREFIX = "optimizer.";
 

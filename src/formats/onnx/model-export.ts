@@ -1,8 +1,8 @@
 // A Sequence model → .onnx bytes: Elman/LSTM/GRU through the RNN-op graph (rnn-graph.ts, via
-// the PyTorch layout of src/io/pytorch.ts), Jordan through per-layer Scan loops
+// the PyTorch layout of src/formats/pytorch.ts), Jordan through per-layer Scan loops
 // (jordan-graph.ts). Refuses, with one line, what ONNX cannot express. Browser-safe.
 import type { JordanLayer } from "../../cells/jordan.ts";
-import type { Sequence } from "../../model/sequence.ts";
+import type { Sequence } from "../../train/sequence.ts";
 import { RecurrentError } from "../../errors.ts";
 import { onnxSpecOf } from "../pytorch.ts";
 import { encodeJordanModel, type JordanLayerSpec } from "./jordan-graph.ts";

@@ -1,8 +1,8 @@
 // A model's weights as safetensors bytes and back, with the checks a loader owes its user:
 // every expected tensor present, no extras, shapes and dtypes as the config says. Pure TS
-// (browser-safe); src/io/model-dir.ts does the file system.
+// (browser-safe); src/node/model-dir.ts does the file system.
 import { RecurrentError, brief } from "../errors.ts";
-import { Sequence } from "../model/sequence.ts";
+import { Sequence } from "../train/sequence.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { readSafetensors, writeSafetensors, type SafeTensor, type TensorToWrite } from "./safetensors.ts";

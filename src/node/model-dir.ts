@@ -15,16 +15,16 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { RecurrentError, brief } from "../errors.ts";
-import { Sequence } from "../model/sequence.ts";
+import { Sequence } from "../train/sequence.ts";
 import { normaliseConfig, type ModelConfig } from "../model/config.ts";
 import type { Optimizer } from "../train/optim/index.ts";
 import { optimizerFromState } from "../train/optim/index.ts";
-import { optimizerStateFromSafetensors, optimizerStateToSafetensors } from "../train/optim/persist.ts";
+import { optimizerStateFromSafetensors, optimizerStateToSafetensors } from "../formats/optimizer-state.ts";
 import type { DType } from "../tensor/types.ts";
 import { writeFileAtomic } from "./files.ts";
 import { commitCheckpoint, openCheckpoint } from "./checkpoint-store.ts";
-import { modelConfigText } from "./model-files.ts";
-import { loadWeightsInto, weightsToBytes } from "./model-bytes.ts";
+import { modelConfigText } from "../formats/model-files.ts";
+import { loadWeightsInto, weightsToBytes } from "../formats/model-bytes.ts";
 
 export interface SavedModel {
   model: Sequence;

@@ -1,7 +1,9 @@
-// The Sequence model: an optional embedding, stacked recurrent layers and an optional linear
+// The network: an optional embedding, stacked recurrent layers and an optional linear
 // head, with all parameters in one flat array viewed by name (STYLE §3) and gradients in the
 // same layout.
-// Optimisers, clipping, gradient-free trainers and safetensors each see one array.
+// Optimisers, clipping, gradient-free trainers and safetensors each see one array. The class
+// users build, `Sequence` (../train/sequence.ts), is this network with the Keras-like methods
+// (fit, evaluate, predict, generate) that need the training layer above this one.
 //
 // forward/backward work on whole time-major batches (T, B, ·); `step` runs one time step
 // at a time with the state kept inside, and gives the same bits as the whole-sequence pass.
@@ -22,8 +24,6 @@ import { checkModelMemory } from "./budget.ts";
 import { dropoutBackward, dropoutForward, dropoutMask, type RandomSource } from "./dropout.ts";
 import { LinearHead } from "./head.ts";
 import { summary } from "./summary.ts";
-import { evaluateModel, fitModel, generateText, predictModel, type FitData, type GenerateOptions, type ModelFitOptions, type SequenceArrays } from "../train/model-api.ts";
-import type { Evaluation, History } from "../train/fit.ts";
 
 /** A parameter tensor's place in the flat array. */
 export interface TensorEntry { name: string; shape: number[]; offset: number; size: number }
@@ -41,7 +41,7 @@ export interface SequenceForwardOptions {
   dropout?: RandomSource | null;
 }
 
-export class Sequence {
+export class Network {
   readonly config: Required<ModelConfig>;
   readonly layers: Layer[];
   readonly head: LinearHead | null;
@@ -333,28 +333,14 @@ export class Sequence {
    * feeds back its own output once there are no targets, so it gets a copy with feedback
    * "output" and the same weights; every other model is returned as it is.
    */
-  freeRunning(): Sequence {
+  freeRunning(): this {
     if (this.config.cell !== "jordan" || this.config.feedback !== "teacher") return this;
-    const free = new Sequence({ ...this.config, feedback: "output" }, this.dtype);
+    // The same class as this one (a Sequence stays a Sequence, with its fit/predict methods).
+    const Same = this.constructor as new (config: Partial<ModelConfig>, dtype: DType) => this;
+    const free = new Same({ ...this.config, feedback: "output" }, this.dtype);
     free.params.set(this.params);
     return free;
   }
-
-  // The Keras-like surface: each method is a function of ../train/model-api.ts or ./summary.ts
-  // (the training loop lives in ../train/fit.ts, not here).
-
-  /** Trains on a TrainData (src/data/datasets.ts: textData, windowData, sequenceData) or on
-   *  {x, y} arrays with options.batchSize; resolves with the history. See FitOptions. */
-  fit(data: FitData, options: ModelFitOptions = {}): Promise<History> { return fitModel(this, data, options); }
-
-  /** Mean loss (and accuracy, for classes) over every batch of the data. */
-  evaluate(data: FitData, options: { batchSize?: number } = {}): Evaluation { return evaluateModel(this, data, options); }
-
-  /** Outputs at each sequence's last step, or at every step with allSteps. */
-  predict(sequences: SequenceArrays["x"], options: { allSteps?: boolean } = {}): number[][] | number[][][] { return predictModel(this, sequences, options); }
-
-  /** Text from a next-token model, with the encode/decode of its data (textData's result). */
-  generate(codec: { encode(text: string): Int32Array; decode(ids: ArrayLike<number>): string }, options: GenerateOptions): string { return generateText(this, codec, options); }
 
   /** The parameter table: every tensor's name, shape and count, the total and the lecture's formula. */
   summary(): string { return summary(this); }

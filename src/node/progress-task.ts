@@ -14,7 +14,6 @@
 // terminal the bar redraws on a timer until stopped.
 import { statSync } from "node:fs";
 import cliProgress from "cli-progress";
-import { formatDuration } from "./run/progress.ts";
 
 export interface TaskOptions {
   /** What is being done, e.g. "eval val" or "firms pearson". */
@@ -195,4 +194,13 @@ export function withTask<T>(opts: TaskOptions, work: (task: Task) => T): T {
   } finally {
     task.stop();
   }
+}
+
+/** Seconds as "42s", "3m07s" or "2h05m" ("?" when unknown). */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }

@@ -3,8 +3,8 @@
 // one string, and bytes that are not text (invalid UTF-8, or a NUL byte: a binary file) are
 // each one clear line.
 import { statSync } from "node:fs";
-import { readUserFile } from "../io/files.ts";
-import { checkWith, failWith } from "./problem.ts";
+import { readUserFile } from "./files.ts";
+import { checkWith, failWith } from "../data/problem.ts";
 
 /** The longest string V8 makes (2^29 − 24 UTF-16 units); a file longer than this cannot be one string. */
 export const MAX_TEXT_BYTES = 2 ** 29 - 24;

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { failWith } from "../data/problem.ts";
 import { brief } from "../errors.ts";
 import { readRegularFile } from "./files.ts";
-import { importTfjsModel, type TfjsImport } from "./tfjs.ts";
+import { importTfjsModel, type TfjsImport } from "../formats/tfjs.ts";
 
 /** The largest model.json read (its topology and manifest; the weights are separate files). */
 export const MAX_MODEL_JSON_BYTES = 64_000_000;

@@ -12,7 +12,7 @@
 // does not split it out again. Not here: file I/O (callers read/write safetensors bytes),
 // Jordan networks (PyTorch has none). Browser-safe: no node: imports.
 import { RecurrentError } from "../errors.ts";
-import { Sequence } from "../model/sequence.ts";
+import { Sequence } from "../train/sequence.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import type { OnnxRnnSpec } from "./onnx/rnn-graph.ts";
 
@@ -193,7 +193,7 @@ export function exportTorchStateDict(model: Sequence, prefix = ""): Record<strin
   return out;
 }
 
-/** Describes a model for src/io/onnx/rnn-graph.ts; throws for what ONNX's RNN ops cannot express. */
+/** Describes a model for src/formats/onnx/rnn-graph.ts; throws for what ONNX's RNN ops cannot express. */
 export function onnxSpecOf(model: Sequence, opts: { initialState?: boolean } = {}): OnnxRnnSpec {
   const c = model.config;
   const cell = c.cell === "jordan" ? err("export --onnx: cell jordan: ONNX has no Jordan operator; export elman|lstm|gru models") : c.cell;
