@@ -23,6 +23,7 @@
 // Not here: the classical measures (similarity.ts).
 import { Rng } from "../../rand.ts";
 import { Sequence } from "../../train/sequence.ts";
+import { initialize } from "../../model/initialize.ts";
 import { Trainer } from "../../train/trainer.ts";
 import { makeOptimizer } from "../../train/optim/index.ts";
 import { standardise, gram } from "./similarity.ts";
@@ -77,9 +78,9 @@ export function trainRnn(growth: Float64Array, T: number, N: number, opt: RnnOpt
   const rng = new Rng(opt.seed);
   const bi = Boolean(opt.bidirectional), D = bi ? 2 : 1;
   const model = new Sequence({ cell: opt.cell, input: 2, hidden: H, output: 1, ...(bi ? { bidirectional: true } : {}) }, "float32");
-  // PyTorch's default initialisation for recurrent layers and linear heads: U(−1/√H, 1/√H).
-  const bound = 1 / Math.sqrt(H);
-  for (let k = 0; k < model.params.length; k++) model.params[k] = rng.range(-bound, bound);
+  // PyTorch's defaults (the library's initialiser): U(−1/√H, 1/√H) for the recurrent layers,
+  // U(−1/√fan_in, 1/√fan_in) for the head; one draw per parameter, so the batches after are the same.
+  initialize(model, rng, "pytorch");
   const trainer = new Trainer(model, { loss: "mse", optimizer: makeOptimizer("adam", { lr: opt.lr }), clipNorm: 1, manyToOne: bi });
   const x = new Float32Array(L * B * 2), y = new Float32Array(bi ? B : L * B);
   let lossTail = 0, baseTail = 0, tailN = 0;
