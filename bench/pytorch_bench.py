@@ -9,6 +9,8 @@ import argparse, json, resource, statistics, sys, time
 import torch
 from torch import nn
 
+from torch_env import blas_core
+
 CONFIGS = {
     "C1": dict(input=65, hidden=256, layers=1, T=64, B=32, output=65, loss="ce"),
     "C2": dict(input=1, hidden=32, layers=1, T=50, B=64, output=1, loss="mse"),
@@ -80,7 +82,7 @@ def main():
         "tokens_per_s": statistics.median(rates), "min": min(rates), "max": max(rates), "reps": len(rates),
         "cpu_tokens_per_s": statistics.median(cpu_rates),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "version": torch.__version__,
+        "version": torch.__version__, "blas": blas_core(),
     }))
     sys.stdout.flush()
 

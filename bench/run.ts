@@ -1,25 +1,32 @@
 // `npm run bench`: configurations C1–C3 of BENCHMARKS.md for elman, lstm and gru (C3 lstm
 // only), training (forward + full BPTT + Adam) and inference, for this toolkit and, in the
-// same run, PyTorch (when python3 can import torch), tfjs with the wasm backend and
-// brain.js. Each measurement runs in its own child process (warm-up, then repetitions);
-// the table gives median tokens/s with the min–max range, GFLOP/s by BENCHMARKS.md's
-// count, peak RSS, and our speed as a ratio of each other tool's.
+// same run, PyTorch (when python3 can import torch) with both of its OpenBLAS kernel sets
+// (torch-variants.ts), onnxruntime-node (inference), tfjs with the wasm backend and brain.js.
+// Each measurement runs in its own child process (warm-up, then repetitions) and is appended
+// as one JSON line to docs/performance/ (rows.ts); the tables (report-tables.ts) give median
+// tokens/s, GFLOP/s by BENCHMARKS.md's count, peak RSS, and our speed as a ratio of each
+// other tool's best. `--quality` runs the time-to-quality benchmark instead (quality.ts).
 //
 //   npm run bench -- --config C1 --cell lstm --mode train --compare pytorch,tfjs
 //   npm run bench -- --json --compare none --threads 1
+//   npm run bench -- --quality --budgets 60,90
 //
 // Not a test: nothing here asserts a speed.
 import { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { CONFIGS, flopsPerToken, minTrainBytes, type Cell, type Mode } from "./configs.ts";
 import { findTorchPython, measureChild, runChild, type Backend, type ChildArgs, type Result, type Tool } from "./tools.ts";
+import { parseVariants, TORCH_VARIANTS, VARIANT_NOTE } from "./torch-variants.ts";
+import { defaultRowsFile, RowWriter, runMeta } from "./rows.ts";
+import { fmtRate, fullTable, FULL_TABLE_NOTES, pytorchVariantsTable, summaryTable, type SpeedRow } from "./report-tables.ts";
 
 const program = new Command("bench")
   .option("--config <list>", "configurations, comma-separated", "C1,C2,C3")
   .option("--cell <list>", "cells, comma-separated", "elman,lstm,gru")
   .option("--mode <list>", "train, infer or both", "train,infer")
   .option("--threads <list>", "thread counts for this toolkit (and PyTorch)", `1,${availableParallelism()}`)
-  .option("--compare <list>", "none, or some of pytorch,tfjs,brain", "pytorch,tfjs,brain")
+  .option("--compare <list>", "none, or some of pytorch,onnxruntime,tfjs,brain", "pytorch,onnxruntime,tfjs,brain")
+  .option("--torch-variants <list>", `PyTorch's OpenBLAS kernel sets: ${TORCH_VARIANTS.join(",")} (avx2: ${VARIANT_NOTE.avx2}; avx512: ${VARIANT_NOTE.avx512})`, TORCH_VARIANTS.join(","))
   .option("--backend <name>", "fast (wasm SIMD GEMM and gate kernels), fast-js-gates (wasm GEMM, JavaScript gate loops) or reference (plain TypeScript)", "fast")
   .option("--reps <n>", "timed repetitions (at least)", "3")
   .option("--min-seconds <s>", "keep repeating until this much time has passed", "1")
@@ -27,6 +34,13 @@ const program = new Command("bench")
   .option("--runs <n>", "processes per measurement, keeping the fastest (every tool alike)", "1")
   .option("--thread-split <how>", "ours with threads: auto (time loops by batch rows where they fit) or columns (each step's GEMMs only)", "auto")
   .option("--json", "one JSON object per line instead of the table")
+  .option("--rows <file>", "append one JSON line per measurement here (none: nowhere)", "docs/performance/{smoke-}bench-<start time>.jsonl")
+  .option("--smoke", "a short check of the tooling: rows are marked smoke and their file named smoke-…")
+  .option("--quality", "time-to-quality instead: our CLI's character LSTM against the same in PyTorch, for fixed training budgets")
+  .option("--budgets <list>", "--quality: training seconds, comma-separated", "60,90")
+  .option("--text <file>", "--quality: the text", "../shared/data/text/tinyshakespeare.txt")
+  .option("--ours-threads <list>", "--quality: our CLI's --threads per run of ours (0: its default, one per core; 0,1 adds a one-thread ablation)", "0")
+  .option("--text-bytes <n>", "--quality: use the text's first n bytes, cut at a whole line (0: all of it)", "600000")
   .option("--child <tool>", "internal: measure one tool in this process");
 program.parse();
 const o = program.opts();
@@ -45,11 +59,27 @@ if (o.child) {
 const configs = list(o.config), cells = list(o.cell), modes = list(o.mode) as Mode[];
 const threads = list(o.threads).map(Number);
 const compare = o.compare === "none" ? [] : list(o.compare);
+let variants;
+try { variants = parseVariants(list(o.torchVariants)); } catch (e) { console.error((e as Error).message); process.exit(1); }
+const meta = runMeta(Boolean(o.smoke));
+const rowsFile = o.rows === "none" ? null : o.rows.includes("<start time>") ? defaultRowsFile(o.quality ? "quality" : "bench", meta) : o.rows;
+const rows = new RowWriter(rowsFile, meta);
+
+if (o.quality) {
+  const { runQuality } = await import("./quality.ts");
+  try {
+    await runQuality({ budgets: list(o.budgets).map(Number), text: o.text, textBytes: Number(o.textBytes), threads, variants: variants!, oursThreads: list(o.oursThreads).map(Number),
+      python: findTorchPython(), rows, json: Boolean(o.json) });
+  } catch (e) { console.error((e as Error).message); process.exit(1); }
+  if (rowsFile) console.error(`rows: ${rowsFile} (docs/performance.md: node --import tsx scripts/performance-report.ts)`);
+  process.exit(0);
+}
+
 for (const c of configs) if (!CONFIGS.some((x) => x.name === c)) { console.error(`bench: unknown config ${c} (C1, C2, C3)`); process.exit(1); }
-for (const t of compare) if (!["pytorch", "tfjs", "brain"].includes(t)) { console.error(`bench: unknown --compare ${t} (none, pytorch, tfjs, brain)`); process.exit(1); }
+for (const t of compare) if (!["pytorch", "onnxruntime", "tfjs", "brain"].includes(t)) { console.error(`bench: unknown --compare ${t} (none, pytorch, onnxruntime, tfjs, brain)`); process.exit(1); }
 const python = compare.includes("pytorch") ? findTorchPython() : null;
 const notes: string[] = [];
-if (compare.includes("pytorch") && !python) notes.push("PyTorch skipped: no python3 here can `import torch` (apt-get install -y python3-torch).");
+if (compare.includes("pytorch") && !python) notes.push("PyTorch skipped: no python3 here can `import torch` (apt-get install -y python3-torch libopenblas0-pthread).");
 
 const results: Result[] = [];
 if (!["fast", "fast-js-gates", "reference"].includes(o.backend)) { console.error(`bench: unknown --backend ${o.backend} (fast, fast-js-gates, reference)`); process.exit(1); }
@@ -67,8 +97,9 @@ function record(a: ChildArgs): void {
   }
   if ("error" in r) { notes.push(r.error); if (!o.json) console.error(`  ! ${r.error}`); return; }
   results.push(r);
-  if (o.json) console.log(JSON.stringify(r));
-  else console.error(`  ${r.tool.padEnd(9)} ${r.config} ${r.cell.padEnd(5)} ${r.mode.padEnd(5)} ×${r.threads}  ${fmt(r.tokens_per_s)} tokens/s`);
+  const row = rows.write({ kind: "speed", ...r });
+  if (o.json) console.log(JSON.stringify(row));
+  else console.error(`  ${(r.tool + (r.variant ? ` ${r.variant}` : "")).padEnd(18)} ${r.config} ${r.cell.padEnd(5)} ${r.mode.padEnd(5)} ×${r.threads}  ${fmtRate(r.tokens_per_s)} tokens/s${r.blas ? `  (${r.blas})` : ""}`);
 }
 
 for (const cfg of CONFIGS.filter((c) => configs.includes(c.name))) {
@@ -76,7 +107,8 @@ for (const cfg of CONFIGS.filter((c) => configs.includes(c.name))) {
     for (const mode of modes) {
       const at = { config: cfg.name, cell, mode, ...base };
       for (const t of threads) record({ tool: "recurrent", threads: t, ...at });
-      if (python) for (const t of threads) record({ tool: "pytorch", threads: t, ...at });
+      if (python) for (const variant of variants!) for (const t of threads) record({ tool: "pytorch", variant, threads: t, ...at });
+      if (compare.includes("onnxruntime") && mode === "infer") for (const t of threads) record({ tool: "onnxruntime", threads: t, ...at });
       // tfjs-wasm and brain.js take minutes per C3 step; BENCHMARKS.md has no figures for them.
       if (cfg.name !== "C3") {
         if (compare.includes("tfjs")) record({ tool: "tfjs", threads: 1, ...at });
@@ -86,47 +118,15 @@ for (const cfg of CONFIGS.filter((c) => configs.includes(c.name))) {
   }
 }
 
-if (!o.json) printTable();
+rows.end();
+if (!o.json) printTables();
 // In --json mode stdout holds only the JSON lines; notes go to stderr.
 for (const n of notes) (o.json ? console.error : console.log)(`note: ${n}`);
+if (rowsFile) (o.json ? console.error : console.log)(`rows: ${rowsFile} (docs/performance.md: node --import tsx scripts/performance-report.ts)`);
 
-function fmt(x: number): string {
-  return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e4 ? `${(x / 1e3).toFixed(1)}k` : x >= 1e3 ? `${(x / 1e3).toFixed(2)}k` : x.toFixed(0);
-}
-
-function printTable(): void {
-  const rows: string[][] = [["config", "cell", "mode", "tool", "thr", "tokens/s", "min–max", "GFLOP/s", "tokens/CPU-s", "peak RSS MB", "ours ÷ this", "ours ÷ this, CPU"]];
-  const keys = new Set(results.map((r) => `${r.config}|${r.cell}|${r.mode}`));
-  for (const k of keys) {
-    const rs = results.filter((r) => `${r.config}|${r.cell}|${r.mode}` === k);
-    const best = (tool: string) => Math.max(0, ...rs.filter((r) => r.tool === tool).map((r) => r.tokens_per_s));
-    const cpu1 = (tool: string) => rs.find((r) => r.tool === tool && r.threads === 1)?.cpu_tokens_per_s ?? 0;
-    const ours = best("recurrent"), ours1 = cpu1("recurrent");
-    for (const r of rs) {
-      const cfg = CONFIGS.find((c) => c.name === r.config)!;
-      const gflops = r.tokens_per_s * flopsPerToken(cfg, r.cell, r.mode) / 1e9;
-      let rss = r.peak_rss_mb.toFixed(0);
-      if (r.tool === "recurrent" && r.mode === "train") rss += ` (${(r.peak_rss_mb * 2 ** 20 / minTrainBytes(cfg, r.cell)).toFixed(2)}× need)`;
-      const mine = r.tool === "recurrent";
-      const ratio = mine ? "" : `${(ours / best(r.tool)).toFixed(2)}×`;
-      const cpuRatio = mine || r.threads !== 1 || !ours1 ? "" : `${(ours1 / r.cpu_tokens_per_s).toFixed(2)}×`;
-      rows.push([r.config, r.cell, r.mode, r.tool + (r.backend ? ` (${r.backend})` : ""), String(r.threads), fmt(r.tokens_per_s),
-        `${fmt(r.min)}–${fmt(r.max)}`, gflops.toFixed(1), r.threads === 1 ? fmt(r.cpu_tokens_per_s) : "", rss, ratio, cpuRatio]);
-    }
-  }
-  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  const line = (r: string[]) => `| ${r.map((c, j) => c.padEnd(w[j])).join(" | ")} |`;
-  console.log(line(rows[0]));
-  console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
-  for (const r of rows.slice(1)) console.log(line(r));
-  console.log([
-    "",
-    "tokens/s: median wall-clock rate (min–max over the repetitions); GFLOP/s from it by BENCHMARKS.md's count.",
-    "tokens/CPU-s: tokens per second of the process's own CPU time, one-thread runs only (leaves out time",
-    "  other processes take on a shared machine).",
-    "ours ÷ this: our best wall-clock rate (over thread counts) ÷ this tool's best; above 1 we are faster.",
-    "ours ÷ this, CPU: our one-thread CPU-time rate ÷ this tool's one-thread CPU-time rate.",
-    "peak RSS: each measurement runs in its own process; \"× need\" = RSS ÷ (parameters ×4 for θ, grad, Adam m, v",
-    "  + the activations BPTT keeps + input and targets), all float32.",
-  ].join("\n"));
+function printTables(): void {
+  const speed = results.map((r) => ({ kind: "speed", ...r }) as SpeedRow);
+  console.log(summaryTable(speed));
+  if (speed.some((r) => r.tool === "pytorch")) console.log(`\nPyTorch by kernel set and threads:\n\n${pytorchVariantsTable(speed)}`);
+  console.log(`\nEvery measurement:\n\n${fullTable(speed)}\n\n${FULL_TABLE_NOTES}`);
 }

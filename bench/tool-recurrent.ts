@@ -4,18 +4,24 @@
 // no reference to `batch`: its data is copied into the model's memory (the wasm heap), so a
 // caller that drops the batch holds one copy of the input and targets, not two.
 
-import { Sequence } from "../src/model/sequence.ts";
+import { Sequence } from "../src/train/sequence.ts";
 import { lossAndGrad } from "../src/train/loss.ts";
 import { Adam } from "../src/train/optim/adam.ts";
 import { zeros, type Vec } from "../src/tensor/types.ts";
 import { Rng } from "../src/rand.ts";
 import type { Batch, Cell, Config, Mode } from "./configs.ts";
 
-export function recurrentStep(c: Config, cell: Cell, mode: Mode, batch: Batch): () => number {
+/** The configuration's network with PyTorch's default init, U(−1/√H, 1/√H) for every recurrent
+ *  and head parameter (also what tool-onnx.ts exports). */
+export function benchModel(c: Config, cell: Cell): Sequence {
   const model = new Sequence({ cell, input: c.input, hidden: c.hidden, layers: c.layers, output: c.output });
-  // PyTorch's default init: U(−1/√H, 1/√H) for every recurrent and head parameter.
   const rng = new Rng(7), s = 1 / Math.sqrt(c.hidden);
   for (let i = 0; i < model.params.length; i++) model.params[i] = (rng.uniform() * 2 - 1) * s;
+  return model;
+}
+
+export function recurrentStep(c: Config, cell: Cell, mode: Mode, batch: Batch): () => number {
+  const model = benchModel(c, cell);
   const { T, B } = c;
   const x = zeros(T * B * c.input, "float32");
   x.set(batch.x);

@@ -6,8 +6,9 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CONFIGS, makeBatch, type Cell, type Mode } from "./configs.ts";
 import { timeSteps } from "./measure.ts";
+import { torchEnv, type TorchVariant } from "./torch-variants.ts";
 
-export type Tool = "recurrent" | "pytorch" | "tfjs" | "brain";
+export type Tool = "recurrent" | "pytorch" | "onnxruntime" | "tfjs" | "brain";
 
 /** fast: wasm SIMD GEMM and gate kernels; fast-js-gates: wasm GEMM with the JavaScript gate
  *  loops (the ablation of the gate kernels); reference: plain TypeScript throughout. */
@@ -19,6 +20,9 @@ export interface Result {
   /** tokens per second of CPU time (see measure.ts). */
   cpu_tokens_per_s: number;
   backend?: string; note?: string;
+  /** PyTorch: which OpenBLAS kernel set its environment asked for (torch-variants.ts), and
+   *  the BLAS it actually loaded (bench/torch_env.py). */
+  variant?: TorchVariant; blas?: string; version?: string;
 }
 
 export interface ChildArgs {
@@ -26,6 +30,8 @@ export interface ChildArgs {
   reps: number; minSeconds: number; warmupSeconds: number; backend: Backend;
   /** columns: never split a layer's time loop by batch rows, only each step's GEMMs. */
   threadSplit: "auto" | "columns";
+  /** PyTorch only: the OpenBLAS kernel set (its child's environment). */
+  variant?: TorchVariant;
 }
 
 /** Measure in this process and return the result (the child's side). */
@@ -35,13 +41,18 @@ export async function measureChild(a: ChildArgs): Promise<Result> {
   if (a.tool === "recurrent") {
     const { recurrentStep } = await import("./tool-recurrent.ts");
     if (a.backend !== "reference") {
-      const { useFastBackendNode, threadsReady } = await import("../src/io/threads-node.ts");
+      const { useFastBackendNode, threadsReady } = await import("../src/node/threads.ts");
       const fb = useFastBackendNode({ threads: a.threads, fusedGates: a.backend === "fast",
         ...(a.threadSplit === "columns" ? { sequenceSplitMaxWeightBytes: 0 } : {}) });
       if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
     }
     backend = (await import("../src/tensor/gemm.ts")).gemmName() + (a.backend === "fast-js-gates" ? ", JS gates" : "");
     step = recurrentStep(c, a.cell, a.mode, makeBatch(c));   // the batch is not kept: one copy of the data
+  } else if (a.tool === "onnxruntime") {
+    if (a.mode !== "infer") throw new Error("measureChild: onnxruntime runs inference only");
+    const { onnxStep } = await import("./tool-onnx.ts");
+    const o = await onnxStep(c, a.cell, a.threads, makeBatch(c));
+    step = o.step; backend = o.version;
   } else if (a.tool === "tfjs") {
     const { tfjsStep } = await import("./tool-tfjs.ts");
     step = await tfjsStep(c, a.cell, a.mode, makeBatch(c));
@@ -80,7 +91,7 @@ export function runChild(a: ChildArgs, python: string | null): Result | { error:
   if (a.tool === "pytorch") {
     r = spawnSync(python!, [PY, "--config", a.config, "--cell", a.cell, "--mode", a.mode, "--threads", String(a.threads),
       "--reps", String(a.reps), "--min-seconds", String(a.minSeconds), "--warmup-seconds", String(a.warmupSeconds)],
-    { encoding: "utf8", env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(a.threads) } });
+    { encoding: "utf8", env: torchEnv(a.variant ?? "avx2", a.threads) });
   } else {
     r = spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", a.tool, "--config", a.config, "--cell", a.cell,
       "--mode", a.mode, "--threads", String(a.threads), "--reps", String(a.reps), "--min-seconds", String(a.minSeconds),
@@ -88,8 +99,11 @@ export function runChild(a: ChildArgs, python: string | null): Result | { error:
   }
   const line = (r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{"));
   if (r.status !== 0 || !line) {
-    const why = (r.stderr ?? "").trim().split("\n").filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`;
-    return { error: `${a.tool} ${a.config} ${a.cell} ${a.mode}: ${why}` };
+    // The error line, not Node's closing "Node.js v20…" line or a stack frame.
+    const lines = (r.stderr ?? "").trim().split("\n").filter(Boolean);
+    const why = lines.reverse().find((l) => /error/i.test(l)) ?? lines[0] ?? `exit ${r.status}`;
+    return { error: `${a.tool}${a.variant ? ` (${a.variant})` : ""} ${a.config} ${a.cell} ${a.mode} ×${a.threads}: ${why}` };
   }
-  return JSON.parse(line) as Result;
+  const r0 = JSON.parse(line) as Result;
+  return a.variant ? { ...r0, variant: a.variant } : r0;
 }
