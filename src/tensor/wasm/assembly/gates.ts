@@ -10,10 +10,15 @@
 // (gates 4H or 3H floats a row, states H floats a row).
 //
 // exp and tanh are Cephes's single-precision algorithms (expf, tanhf): within 2 ulp of
-// the true value over the range used. Each lane is computed with plain f32 mul/add/div (no
-// FMA), so the scalar tail (a splat, one lane kept) gives the same bits as a full vector,
+// the true value over the range used. Each lane is computed with f32 vector arithmetic, and
+// the scalar tail is a splat with one lane kept, so it gives the same bits as a full vector,
 // and a row's result never depends on how many rows a call covers. That keeps the step API
 // (T = 1, one call per step) bit-identical to the whole-sequence forward.
+//
+// Built twice (../build.mjs), like the GEMM: every a·b + c (and c − a·b) below goes through
+// madd (nmadd), a mul then an add in the SIMD build and f32x4.relaxed_madd (relaxed_nmadd)
+// in the relaxed-SIMD build (gates-fma.wasm), fused where the CPU has FMA. Either way every
+// lane of every call takes the same instruction, so the bit-identities above hold in each.
 //
 // No static data: the module shares memory with the GEMM module and the heap's allocator.
 // It imports the GEMM module's `gemm` for the whole-sequence loops at the end of this file.
@@ -33,21 +38,35 @@ const HALF = f32x4.splat(0.5);
 const ZERO = f32x4.splat(0.0);
 const TANH_SMALL = f32x4.splat(0.625);
 
+/** a·b + c, lane-wise: fused (relaxed_madd) in the relaxed-SIMD build, else mul then add. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** c − a·b, lane-wise: fused (relaxed_nmadd) in the relaxed-SIMD build, else mul then sub. */
+// @ts-ignore: decorator
+@inline function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
+
 /** e^x, lane-wise (Cephes expf: x = n·ln2 + r, a degree-6 polynomial in r, times 2^n). */
 // @ts-ignore: decorator
 @inline function expv(x: v128): v128 {
   x = f32x4.pmin(f32x4.pmax(x, EXP_LO), EXP_HI);
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, LOG2E), HALF));
-  x = f32x4.sub(x, f32x4.mul(n, EXP_C1));
-  x = f32x4.sub(x, f32x4.mul(n, EXP_C2));
+  const n = f32x4.floor(madd(x, LOG2E, HALF));
+  x = nmadd(n, EXP_C1, x);
+  x = nmadd(n, EXP_C2, x);
   const z = f32x4.mul(x, x);
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), ONE);
+  y = madd(y, x, f32x4.splat(1.3981999507e-3));
+  y = madd(y, x, f32x4.splat(8.3334519073e-3));
+  y = madd(y, x, f32x4.splat(4.1665795894e-2));
+  y = madd(y, x, f32x4.splat(1.6666665459e-1));
+  y = madd(y, x, f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(madd(y, z, x), ONE);
   // 2^n built in the exponent field: n ∈ [-126, 127] after the clamp, so always normal.
   const p = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(y, p);
@@ -62,7 +81,7 @@ const TANH_SMALL = f32x4.splat(0.625);
 /** tfjs's hard sigmoid clip(0.2·x + 0.5, 0, 1). */
 // @ts-ignore: decorator
 @inline function hardSigmoidv(x: v128): v128 {
-  return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), HALF), ZERO), ONE);
+  return f32x4.pmin(f32x4.pmax(madd(x, f32x4.splat(0.2), HALF), ZERO), ONE);
 }
 
 // @ts-ignore: decorator
@@ -82,11 +101,11 @@ const TANH_SMALL = f32x4.splat(0.625);
   const a = f32x4.abs(x);
   const s = f32x4.mul(x, x);
   let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, s), a), a);   // ≥ 0: |p·s| < 0.14 here
+  p = madd(p, s, f32x4.splat(2.06390887954e-2));
+  p = madd(p, s, f32x4.splat(-5.37397155531e-2));
+  p = madd(p, s, f32x4.splat(1.33314422036e-1));
+  p = madd(p, s, f32x4.splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, s), a, a);   // ≥ 0: |p·s| < 0.14 here
   const e = expv(f32x4.add(a, a));
   const big = f32x4.sub(ONE, f32x4.div(f32x4.splat(2.0), f32x4.add(e, ONE)));
   // |tanh x| from either branch, then x's sign bit (so tanh(−0) = −0).
@@ -119,7 +138,7 @@ export function lstmForward(gates: usize, cPrev: usize, cCur: usize, hCur: usize
       const g = tanhv(ld(g0 + 2 * hb + o, full));
       const og = gatev(ld(g0 + 3 * hb + o, full), hard != 0);
       st(g0 + o, i, full); st(g0 + hb + o, f, full); st(g0 + 2 * hb + o, g, full); st(g0 + 3 * hb + o, og, full);
-      const c = f32x4.add(f32x4.mul(f, ld(cPrev + r + o, full)), f32x4.mul(i, g));
+      const c = madd(f, ld(cPrev + r + o, full), f32x4.mul(i, g));
       const th = tanhv(c);
       st(cCur + r + o, c, full);
       st(hCur + r + o, f32x4.mul(og, th), full);
@@ -145,10 +164,10 @@ export function lstmBackward(gates: usize, cPrev: usize, cCur: usize, dh: usize,
       const th = tanhv(ld(cCur + r + o, full));   // as the forward computed it
       let d = ld(dh + r + o, full);
       if (dOut) d = f32x4.add(d, ld(dOut + r + o, full));
-      const dcj = f32x4.add(ld(dc + r + o, full), f32x4.mul(f32x4.mul(d, og), f32x4.sub(ONE, f32x4.mul(th, th))));
+      const dcj = madd(f32x4.mul(d, og), nmadd(th, th, ONE), ld(dc + r + o, full));
       st(g0 + o, f32x4.mul(f32x4.mul(dcj, g), slopev(i, !soft)), full);
       st(g0 + hb + o, f32x4.mul(f32x4.mul(dcj, ld(cPrev + r + o, full)), slopev(f, !soft)), full);
-      st(g0 + 2 * hb + o, f32x4.mul(f32x4.mul(dcj, i), f32x4.sub(ONE, f32x4.mul(g, g))), full);
+      st(g0 + 2 * hb + o, f32x4.mul(f32x4.mul(dcj, i), nmadd(g, g, ONE)), full);
       st(g0 + 3 * hb + o, f32x4.mul(f32x4.mul(d, th), slopev(og, !soft)), full);
       st(dc + r + o, f32x4.mul(dcj, f), full);
       j += full ? 4 : 1;
@@ -172,10 +191,10 @@ export function gruForward(xw: usize, hw: usize, bhh: usize, hPrev: usize, hCur:
       const az = f32x4.add(ld(x0 + hb + o, full), f32x4.add(ld(w0 + hb + o, full), ld(bhh + hb + o, full)));
       const r = gatev(ar, hard != 0), z = gatev(az, hard != 0);
       const hnj = f32x4.add(ld(w0 + 2 * hb + o, full), ld(bhh + 2 * hb + o, full));
-      const n = tanhv(f32x4.add(ld(x0 + 2 * hb + o, full), f32x4.mul(r, hnj)));
+      const n = tanhv(madd(r, hnj, ld(x0 + 2 * hb + o, full)));
       st(x0 + o, r, full); st(x0 + hb + o, z, full); st(x0 + 2 * hb + o, n, full);
       st(hn + r0 + o, hnj, full);
-      const h = f32x4.add(f32x4.mul(f32x4.sub(ONE, z), n), f32x4.mul(z, ld(hPrev + r0 + o, full)));
+      const h = madd(z, ld(hPrev + r0 + o, full), f32x4.mul(f32x4.sub(ONE, z), n));
       st(hCur + r0 + o, h, full);
       j += full ? 4 : 1;
     }
@@ -198,7 +217,7 @@ export function gruBackward(act: usize, hn: usize, hPrev: usize, dh: usize, dOut
       const r = ld(a0 + o, full), z = ld(a0 + hb + o, full), n = ld(a0 + 2 * hb + o, full);
       let d = ld(dh + r0 + o, full);
       if (dOut) d = f32x4.add(d, ld(dOut + r0 + o, full));
-      const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, z)), f32x4.sub(ONE, f32x4.mul(n, n)));
+      const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, z)), nmadd(n, n, ONE));
       const dz = f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hPrev + r0 + o, full), n)), slopev(z, !soft));
       const dr = f32x4.mul(f32x4.mul(dn, ld(hn + r0 + o, full)), slopev(r, !soft));
       st(a0 + o, dr, full); st(a0 + hb + o, dz, full); st(a0 + 2 * hb + o, dn, full);
@@ -229,7 +248,7 @@ export function activateBackward(y: usize, dh: usize, dOut: usize, dpre: usize, 
     const v = ld(y + o, full);
     let d = ld(dh + o, full);
     if (dOut) d = f32x4.add(d, ld(dOut + o, full));
-    const s = act == 0 ? f32x4.sub(ONE, f32x4.mul(v, v)) : f32x4.mul(v, f32x4.sub(ONE, v));
+    const s = act == 0 ? nmadd(v, v, ONE) : f32x4.mul(v, f32x4.sub(ONE, v));
     st(dpre + o, f32x4.mul(d, s), full);
     j += full ? 4 : 1;
   }

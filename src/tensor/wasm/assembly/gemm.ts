@@ -17,16 +17,28 @@
 //    8 rows of op(A), packed; the tile is transposed on its way to and from C.
 //
 // Bit-exactness contract: every element of C is computed as c ← c + a·b for k = 0..K-1
-// in order (mul then add, no FMA; f32x4 lanes round exactly like scalar f32, and a·b =
-// b·a). Blocking, packing, zero padding of edges, which mode runs (it depends on transB
-// only) and the thread split by columns change which element is computed when, never
-// the arithmetic of one element. So a row of C has the same bits whatever M is.
+// in order (f32x4 lanes round exactly like scalar f32, and a·b = b·a). Blocking, packing,
+// zero padding of edges, which mode runs (it depends on transB only) and the thread split
+// by columns change which element is computed when, never the arithmetic of one element.
+// So a row of C has the same bits whatever M is.
+//
+// Built twice (../build.mjs): with SIMD only, c + a·b is a mul then an add (two roundings,
+// the same bits on every machine); with relaxed SIMD as well (gemm-fma.wasm), it is one
+// f32x4.relaxed_madd, which the engine fuses into one rounding where the CPU has FMA (or
+// not: the same choice for every element, so the contract above holds on each machine).
 
 const MR = 4;   // rows of the register tile
 const NR = 8;   // columns of the register tile (two f32x4)
 const KC = 256; // depth of a block: an 8-wide panel of KC (8 KiB) stays in L1
 const MC = 64;  // normal mode: rows of op(A) packed at once
 const NC = 512; // columns packed at once (normal: of op(B); swapped: rows of op(A))
+
+// c + a·b, lane-wise: fused (f32x4.relaxed_madd) in the relaxed-SIMD build, else mul then add.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 const PACK_BYTES = KC * NC * 4;   // the 8-wide panels
 const APACK_BYTES = KC * MC * 4;  // normal mode's 4-row panels of op(A)
@@ -143,13 +155,13 @@ function pack4(x: usize, is: usize, ks: usize, i0: i32, mc: i32, k0: i32, kc: i3
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     const a0 = v128.load32_splat(p0);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
     const a1 = v128.load32_splat(p1);
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
     const a2 = v128.load32_splat(p2);
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
     const a3 = v128.load32_splat(p3);
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
     p0 += rs; p1 += rs; p2 += rs; p3 += rs; pb += NR * 4;
   }
   if (!trans) {
