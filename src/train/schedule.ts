@@ -8,8 +8,10 @@ import { check, checkInt, checkOneOf } from "../errors.ts";
 export type Schedule =
   /** η(t) = η₀ */
   | { kind: "constant"; lr: number }
-  /** η(t) = η₀ · γ^⌊t / stepSize⌋   (torch StepLR) */
-  | { kind: "step"; lr: number; stepSize: number; gamma: number }
+  /** η(t) = η₀ · γ^⌊t / stepSize⌋   (torch StepLR); with `start` S, the first decay comes at
+   *  update S instead of stepSize: η₀ before S, then η₀ · γ^(⌊(t − S) / stepSize⌋ + 1)
+   *  (Zaremba et al.: constant for 4 epochs, then halved every epoch: S = 4 epochs, stepSize = 1). */
+  | { kind: "step"; lr: number; stepSize: number; gamma: number; start?: number }
   /** η(t) = η₀ · γᵗ   (torch ExponentialLR) */
   | { kind: "exponential"; lr: number; gamma: number }
   /** η(t) = η_min + (η₀ − η_min)(1 + cos(π t / T)) / 2 for t ≤ T, then η_min   (torch CosineAnnealingLR's closed form) */
@@ -28,7 +30,10 @@ export function checkSchedule(s: unknown, where = "schedule"): Schedule {
   const gamma = () => check(typeof o.gamma === "number" && (o.gamma as number) > 0 && (o.gamma as number) <= 1, `${where}.gamma`, "a number in (0, 1]", o.gamma);
   switch (kind) {
     case "constant": rate("lr"); break;
-    case "step": rate("lr"); checkInt(o.stepSize, `${where}.stepSize`); gamma(); break;
+    case "step":
+      rate("lr"); checkInt(o.stepSize, `${where}.stepSize`); gamma();
+      if (o.start !== undefined) checkInt(o.start, `${where}.start`, 0);
+      break;
     case "exponential": rate("lr"); gamma(); break;
     case "cosine":
       rate("lr"); checkInt(o.tMax, `${where}.tMax`);
@@ -52,7 +57,11 @@ export function lrAt(s: Schedule, t: number): number {
 function rate(s: Schedule, t: number): number {
   switch (s.kind) {
     case "constant": return s.lr;
-    case "step": return s.lr * Math.pow(s.gamma, Math.floor(t / s.stepSize));
+    case "step": {
+      // start = stepSize gives ⌊(t − S)/S⌋ + 1 = ⌊t/S⌋: torch's StepLR exactly.
+      const start = s.start ?? s.stepSize;
+      return t < start ? s.lr : s.lr * Math.pow(s.gamma, Math.floor((t - start) / s.stepSize) + 1);
+    }
     case "exponential": return s.lr * Math.pow(s.gamma, t);
     case "cosine": {
       const lo = s.lrMin ?? 0;

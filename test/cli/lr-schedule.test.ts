@@ -29,7 +29,7 @@ test("schedule specs parse to schedules, with the rate from --lr and cosine's le
     ["step", /^--lr-schedule: expected the step size N after "step:", got nothing$/],
     ["exponential:fast", /^--lr-schedule: expected a number for γ, got "fast"$/],
     ["exponential:2", /^--lr-schedule\.gamma: expected a number in \(0, 1\], got 2$/],
-    ["linear", /^--lr-schedule: expected constant, step:N\[:γ\], .* got "linear"$/],
+    ["linear", /^--lr-schedule: expected constant, step:N\[:γ\[:S\]\], .* got "linear"$/],
     ["{oops", /^--lr-schedule: expected a schedule name or a JSON object, got invalid JSON/],
   ];
   for (const [spec, re] of bad) assert.throws(() => parseScheduleFlag(spec, 0.1, null), (e: Error) => re.test(e.message), spec);
