@@ -2,39 +2,43 @@
 // of growing state count N by Baum–Welch and a small LSTM by BPTT + Adam to three tasks that
 // need memory — Elman's temporal XOR (2 steps), the embedded Reber grammar (one bit across
 // the whole string) and copy memory (10 symbols of 3 bits across T steps) — and scores both
-// with the tasks' own criteria on fresh test data. Writes docs/experiments/hmm.md (+ .json).
+// with the tasks' own criteria on fresh test data. Writes the raw rows to
+// docs/experiments/hmm/rows.jsonl and the report from them (scripts/experiments/hmm/report.ts,
+// which can also run alone from the rows).
 //
-//   node --import tsx scripts/experiments/hmm.ts [--steps 1500] [--out docs/experiments]
+//   npm run experiments -- hmm [--steps 1500] [--lanes 2] [--out docs/experiments]
 //
-// The HMM sees each task as one symbol stream and predicts its next symbol (for copy the
-// stream is the input followed by the 10 recalled symbols, so the HMM even sees the earlier
-// recalled symbols — more than the RNN gets). Not a tuning study: one setting per model.
+// Each model (one task and N, or the task's LSTM) is a child process, `lanes` at a time. The HMM
+// sees each task as one symbol stream and predicts its next symbol (for copy the stream is the
+// input followed by the 10 recalled symbols, so the HMM even sees the earlier recalled symbols —
+// more than the RNN gets). Not a tuning study: one setting per model.
 import { baumWelch, hmmParamCount, nextSymbolProbs, randomHmm, logLikelihood } from "../../src/baselines/hmm.ts";
-import { getTask, type TaskBatch, type Task } from "../../src/data/tasks/index.ts";
+// The public core (src/core.ts) where it has the name: files under src/ are moving.
+import { Sequence, Trainer, makeOptimizer, getTask, Rng, useFastBackend } from "../../src/core.ts";
+import type { TaskBatch, Task } from "../../src/data/tasks/index.ts";
 import { argmax } from "../../src/data/tasks/types.ts";
+import { COPY_ALPHABET, COPY_SYMBOLS } from "../../src/data/tasks/copy.ts";
 import { asTrainerBatch, predictionsFrom, trainingFor } from "../../src/data/tasks/as-batch.ts";
-import { Sequence } from "../../src/model/sequence.ts";
-import { Trainer } from "../../src/train/trainer.ts";
-import { makeOptimizer } from "../../src/train/optim/index.ts";
-import { Rng } from "../../src/rand.ts";
-import { useFastBackend } from "../../src/tensor/fast.ts";
-import { writeFileAtomic } from "../../src/io/files.ts";
+import { writeRows } from "../rows.ts";
+import { spawn } from "node:child_process";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ""), process.argv[i + 1]);
 const STEPS = Number(args.get("steps") ?? 1500);
 const OUT = args.get("out") ?? "docs/experiments";
-const TRAIN_B = 400, TEST_B = 400, RESTARTS = 3, RNN_H = 32, RNN_BATCH = 32, LR = 0.01;
-useFastBackend();
+const SETTINGS = { trainBatch: 400, testBatch: 400, restarts: 3, rnnHidden: 32, rnnBatch: 32, lr: 0.01, clip: 1, pseudoCount: 1e-3, tolerance: 1e-6, dataSeed: 7, initSeed: 3 };
+const { trainBatch: TRAIN_B, testBatch: TEST_B, restarts: RESTARTS, rnnHidden: RNN_H, rnnBatch: RNN_BATCH, lr: LR } = SETTINGS;
 
-interface Setup { name: string; length: number; M: number; memory: string; statesNeeded: string; states: number[]; em: number }
+// memory: what the task needs remembered (its definition, docs/tasks.md); em: EM iterations at most.
+interface Setup { name: string; length: number; M: number; memory: string; states: number[]; em: number; storedStrings?: number }
 const SETUPS: Setup[] = [
-  { name: "xor", length: 30, M: 2, memory: "the last 2 bits and the phase", statesNeeded: "≈ 6 (3 phases × the bit to XOR with)", states: [2, 4, 8, 16], em: 150 },
-  { name: "reber", length: 30, M: 7, memory: "the branch symbol (1 bit) across the inner string, plus the grammar node", statesNeeded: "≈ 2 × 8 = 16 (branch × position in the grammar)", states: [4, 8, 16, 32], em: 150 },
-  { name: "copy", length: 10, M: 10, memory: "10 symbols of 3 bits (30 bits) across the gap", statesNeeded: "8^10 ≈ 1.1e9 (every possible stored string)", states: [8, 16, 32], em: 50 },
+  { name: "xor", length: 30, M: 2, memory: "the previous bit and the phase (which step of each triple is the XOR)", states: [2, 4, 8, 16], em: 150 },
+  { name: "reber", length: 30, M: 7, memory: "the branch symbol (1 bit) across the inner string, plus the grammar node", states: [4, 8, 16, 32], em: 150 },
+  { name: "copy", length: 10, M: 10, memory: `${COPY_SYMBOLS} symbols of ${Math.log2(COPY_ALPHABET)} bits (${COPY_SYMBOLS * Math.log2(COPY_ALPHABET)} bits) across the gap`, states: [8, 16, 32], em: 50, storedStrings: COPY_ALPHABET ** COPY_SYMBOLS },
 ];
-
 // The task's batch as one symbol stream per sequence (see the file comment).
 function streams(task: Task, b: TaskBatch): number[][] {
   const out: number[][] = [];
@@ -90,68 +94,101 @@ function pick(b: TaskBatch, idx: number[]): TaskBatch {
   return { ...b, B, x, target, mask };
 }
 
-interface Result { task: string; model: string; params: number; testAccuracy: number; testStepAccuracy: number; trainLogLik?: number; seconds: number }
-const results: Result[] = [];
-const started = Date.now();
-for (const setup of SETUPS) {
-  const task = getTask(setup.name), rng = new Rng(7);
-  const train = task.generate({ length: setup.length, batch: TRAIN_B, rng });
-  const test = task.generate({ length: setup.length, batch: TEST_B, rng });
-  const trainS = streams(task, train), testS = streams(task, test);
-  for (const N of setup.states) {
-    const t0 = performance.now();
-    // Several random starts, keep the best training likelihood (EM finds local optima).
-    let best: { hmm: ReturnType<typeof randomHmm>; ll: number } | null = null;
-    for (let r = 0; r < RESTARTS; r++) {
-      const { hmm } = baumWelch(randomHmm(N, setup.M, new Rng(100 * N + r)), trainS, { iterations: setup.em, tolerance: 1e-6, pseudoCount: 1e-3 });
-      const ll = logLikelihood(hmm, trainS);
-      if (!best || ll > best.ll) best = { hmm, ll };
-    }
-    const sc = task.score(hmmPredictions(task, test, best!.hmm, testS), test);
-    const row: Result = { task: setup.name, model: `HMM N=${N}`, params: hmmParamCount(best!.hmm), testAccuracy: sc.accuracy, testStepAccuracy: sc.stepAccuracy ?? NaN, trainLogLik: best!.ll, seconds: (performance.now() - t0) / 1000 };
-    results.push(row); console.log(JSON.stringify(row));
+// Reber's one hard step: the branch symbol again, predicted at each string's second-to-last
+// real step (every other step follows from the grammar node alone). The fraction of strings
+// whose prediction there puts the branch symbol first.
+function branchAccuracy(pred: ArrayLike<number>, b: TaskBatch): number {
+  let right = 0;
+  for (let j = 0; j < b.B; j++) {
+    let n = 0;
+    for (let t = 0; t < b.T; t++) if (b.mask![t * b.B + j] > 0) n++;
+    const off = ((n - 2) * b.B + j) * b.O;
+    if (argmax(pred, off, b.O) === argmax(b.target, off, b.O)) right++;
   }
-  // The RNN: an LSTM, BPTT + Adam on minibatches of the same training set.
-  const t0 = performance.now(), how = trainingFor(task.targetKind);
-  const model = new Sequence({ cell: "lstm", input: task.inputSize, hidden: RNN_H, output: task.outputSize, outputActivation: how.outputActivation });
-  const init = new Rng(3), k = 1 / Math.sqrt(RNN_H);
-  for (let i = 0; i < model.paramCount; i++) model.params[i] = init.range(-k, k);
-  const trainer = new Trainer(model, { loss: how.loss, manyToOne: how.manyToOne, optimizer: makeOptimizer("adam", { lr: LR }), clipNorm: 1 });
-  for (let s = 0; s < STEPS; s++) {
-    const idx = Array.from({ length: RNN_BATCH }, () => init.int(TRAIN_B));
-    trainer.trainStep(asTrainerBatch(pick(train, idx)));
-  }
-  const tb = asTrainerBatch(test);
-  const { out } = model.forward(tb.x, tb.T, tb.B, { mask: tb.mask });
-  const sc = task.score(predictionsFrom(test, out), test);
-  const row: Result = { task: setup.name, model: `LSTM H=${RNN_H}`, params: model.paramCount, testAccuracy: sc.accuracy, testStepAccuracy: sc.stepAccuracy ?? NaN, seconds: (performance.now() - t0) / 1000 };
-  results.push(row); console.log(JSON.stringify(row));
+  return right / b.B;
 }
 
-const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : "–");
-const L: string[] = ["# Why not a hidden Markov model?", ""];
-L.push(`Generated by \`node --import tsx scripts/experiments/hmm.ts --steps ${STEPS}\``);
-L.push(`(${new Date().toISOString().slice(0, 10)}, ${f((Date.now() - started) / 60000, 1)} min on this shared 2-core machine). Raw rows: \`hmm.json\`.`, "");
-L.push("## Setup", "");
-L.push(`* Tasks (docs/tasks.md), ${TRAIN_B} training and ${TEST_B} fresh test sequences each:`);
-for (const s of SETUPS) L.push(`  * \`${s.name}\` (--length ${s.length}): must remember ${s.memory}; an HMM needs ${s.statesNeeded} states to do it exactly.`);
-L.push(`* HMM: discrete, N states, Baum–Welch (scaled forward–backward; at most ${SETUPS.map((s) => `${s.em} (${s.name})`).join(", ")} EM iterations,`);
-L.push(`  pseudo-count 1e-3), best of ${RESTARTS} random starts (Dirichlet(1) rows) by training likelihood; it predicts the next symbol`);
-L.push(`  of each task's symbol stream.`);
-L.push(`* RNN: LSTM (H = ${RNN_H}), BPTT + Adam (lr ${LR}, clip 1), ${STEPS} steps on minibatches of ${RNN_BATCH} drawn from the same training set.`);
-L.push(`* Scores are the tasks' own: xor — all XOR bits of a sequence right (step accuracy over XOR bits); reber — every next-symbol`);
-L.push(`  set right in a string (H&S 1997; step accuracy over steps); copy — all steps right (step accuracy over the 10 recall steps,`);
-L.push(`  chance 1/8). For copy the HMM is handed the blanks and scored on the recall only.`, "");
-L.push("## Results", "", "| task | model | parameters | sequences correct | step accuracy | seconds |", "|---|---|---|---|---|---|");
-for (const r of results) L.push(`| ${r.task} | ${r.model} | ${r.params} | ${f(r.testAccuracy)} | ${f(r.testStepAccuracy)} | ${f(r.seconds, 1)} |`);
-L.push("", "<!-- discussion -->", "");
-const mdPath = join(OUT, "hmm.md");
-let discussion = "";
-try {
-  const { readFileSync } = await import("node:fs");
-  const old = readFileSync(mdPath, "utf8"), i = old.indexOf("<!-- discussion -->");
-  if (i >= 0) discussion = old.slice(i + "<!-- discussion -->".length).replace(/^\n+/, "");
-} catch { /* first run */ }
-writeFileAtomic(join(OUT, "hmm.json"), JSON.stringify({ results }, null, 1) + "\n");
-writeFileAtomic(mdPath, L.join("\n") + discussion);
-console.log(`wrote ${mdPath}`);
+interface Unit { task: string; model: "hmm" | "lstm"; N?: number }
+
+if (args.has("unit")) runUnit(JSON.parse(args.get("unit")!) as Unit);
+else await main();
+
+/** One model on one task: prints its row as one JSON line. */
+function runUnit(u: Unit): void {
+  useFastBackend();
+  const setup = SETUPS.find((s) => s.name === u.task)!;
+  const task = getTask(setup.name), rng = new Rng(SETTINGS.dataSeed);
+  const train = task.generate({ length: setup.length, batch: TRAIN_B, rng });
+  const test = task.generate({ length: setup.length, batch: TEST_B, rng });
+  const t0 = performance.now();
+  const scored = (pred: Float64Array | Float32Array) => {
+    const sc = task.score(pred, test);
+    return { testAccuracy: sc.accuracy, testStepAccuracy: sc.stepAccuracy ?? null, ...(task.name === "reber" ? { branchAccuracy: branchAccuracy(pred, test) } : {}) };
+  };
+  let row: object;
+  if (u.model === "hmm") {
+    const N = u.N!, trainS = streams(task, train), testS = streams(task, test);
+    // Several random starts, keep the best training likelihood (EM finds local optima).
+    let best: { hmm: ReturnType<typeof randomHmm>; ll: number; iterations: number } | null = null;
+    for (let r = 0; r < RESTARTS; r++) {
+      const { hmm, history } = baumWelch(randomHmm(N, setup.M, new Rng(100 * N + r)), trainS, { iterations: setup.em, tolerance: SETTINGS.tolerance, pseudoCount: SETTINGS.pseudoCount });
+      const ll = logLikelihood(hmm, trainS);
+      if (!best || ll > best.ll) best = { hmm, ll, iterations: history.length - 1 };
+    }
+    row = { kind: "fit", task: setup.name, model: "hmm", N, params: hmmParamCount(best!.hmm), ...scored(hmmPredictions(task, test, best!.hmm, testS)),
+      trainLogLik: best!.ll, emIterations: best!.iterations, seconds: (performance.now() - t0) / 1000 };
+  } else {
+    // The RNN: an LSTM, BPTT + Adam on minibatches of the same training set.
+    const how = trainingFor(task.targetKind);
+    const model = new Sequence({ cell: "lstm", input: task.inputSize, hidden: RNN_H, output: task.outputSize, outputActivation: how.outputActivation });
+    const init = new Rng(SETTINGS.initSeed), k = 1 / Math.sqrt(RNN_H);
+    for (let i = 0; i < model.paramCount; i++) model.params[i] = init.range(-k, k);
+    const trainer = new Trainer(model, { loss: how.loss, manyToOne: how.manyToOne, optimizer: makeOptimizer("adam", { lr: LR }), clipNorm: SETTINGS.clip });
+    for (let s = 0; s < STEPS; s++) {
+      const idx = Array.from({ length: RNN_BATCH }, () => init.int(TRAIN_B));
+      trainer.trainStep(asTrainerBatch(pick(train, idx)));
+    }
+    const tb = asTrainerBatch(test);
+    const { out } = model.forward(tb.x, tb.T, tb.B, { mask: tb.mask });
+    row = { kind: "fit", task: setup.name, model: "lstm", H: RNN_H, params: model.paramCount, steps: STEPS, ...scored(predictionsFrom(test, out)), seconds: (performance.now() - t0) / 1000 };
+  }
+  process.stdout.write(JSON.stringify(row) + "\n");
+}
+
+async function main(): Promise<void> {
+  const lanes = Number(args.get("lanes") ?? 2);
+  const units: Unit[] = SETUPS.flatMap((s) => [...s.states.map((N) => ({ task: s.name, model: "hmm" as const, N })), { task: s.name, model: "lstm" as const }]);
+  // Largest HMMs first (Baum–Welch is O(T·N²) per sequence), so the lanes end together.
+  const queue = [...units].sort((a, b) => (b.N ?? 24) - (a.N ?? 24));
+  const started = new Date(), t0 = performance.now(), load0 = loadavg()[0];
+  const rows: Record<string, any>[] = [];
+  const self = fileURLToPath(import.meta.url);
+  const lane = async () => {
+    for (let u = queue.shift(); u; u = queue.shift()) {
+      const out = await child(["--import", "tsx", self, "--unit", JSON.stringify(u)]);
+      for (const l of out.split("\n").filter(Boolean)) { rows.push(JSON.parse(l)); process.stderr.write(l + "\n"); }
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  const at = (r: Record<string, any>) => units.findIndex((u) => u.task === r.task && u.model === r.model && (u.N ?? null) === (r.N ?? null));
+  const argv = process.argv.slice(2);
+  const head = {
+    kind: "run", command: `npm run experiments -- hmm${argv.length ? " " + argv.join(" ") : ""}`,
+    date: started.toISOString(), wallSeconds: (performance.now() - t0) / 1000, lanes, units: units.length,
+    cpus: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", loadAtStart: load0, loadAtEnd: loadavg()[0],
+    steps: STEPS, ...SETTINGS, setups: SETUPS,
+  };
+  const path = join(OUT, "hmm", "rows.jsonl");
+  writeRows(path, [head, ...rows.sort((a, b) => at(a) - at(b))]);
+  process.stderr.write(`wrote ${path} in ${(head.wallSeconds / 60).toFixed(1)} min\n`);
+  await child(["--import", "tsx", join(self, "..", "hmm", "report.ts"), "--out", OUT], "inherit");
+}
+
+function child(argv: string[], stdio: "pipe" | "inherit" = "pipe"): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, argv, { stdio: ["ignore", stdio, "inherit"] });
+    let out = "";
+    p.stdout?.on("data", (d) => { out += d; });
+    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.slice(2).join(" ")}: exit ${code}`))));
+  });
+}
