@@ -2,21 +2,28 @@
 // ../shared/data, through the `recurrent` command line itself (each run is a child process,
 // so the commands in the report are exactly what ran), two runs at a time (the machine has 2
 // cores; every run uses one GEMM thread). Budgets are wall-clock --time-limit values, equal
-// for the four cells of the character model. Writes docs/results.md and docs/results/*.svg.
+// for the four cells of the character model. Then it keeps each run's small raw outputs under
+// docs/results/<run>/ (rows: the command's --json line and options, metrics.jsonl trimmed to the
+// loss plot's columns, the eval/generate --json outputs) and writes docs/results.md and the
+// loss plots from those rows alone (scripts/results/report.ts).
 //
 //   node --import tsx scripts/results.ts [--scale 0.05]   (--scale shrinks every budget, for a smoke test)
-//   node --import tsx scripts/results.ts --report-only     (rewrites the page from runs/results/logs)
-//   node --import tsx scripts/results.ts --only ptb        (re-runs some jobs, then rewrites the page)
+//   node --import tsx scripts/results.ts --report-only [--stdout]  (the page and plots again from the committed rows)
+//   node --import tsx scripts/results.ts --collect-only    (the rows again from runs/results, the last run's outputs)
+//   node --import tsx scripts/results.ts --only ptb        (re-runs some jobs, then rows and page)
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { writeRows, readRows } from "./rows.ts";
+import { DOCS, lossChart, report, type JobRow } from "./results/report.ts";
+import { writeFileAtomic } from "../src/node/files.ts";
+import { prepareText } from "../src/data/prepare-text.ts";
 
 const scaleArg = process.argv.indexOf("--scale");
 const SCALE = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : 1;
 const D = "../shared/data";
 const RUNS = "runs/results";
-const DOCS = "docs/results";
 const secs = (s: number) => String(Math.max(2, Math.round(s * SCALE)));
 
 // Budgets in seconds of training per run (the time limit; evaluation after it is extra).
@@ -66,7 +73,8 @@ const evals: Job[] = [
   ...series.map((s) => ({ name: `plot-${s.name}`, args: ["forecast", "--model", `${RUNS}/${s.name}`, "--csv", s.csv, "--start", s.start, "--out", `${DOCS}/${s.name}-forecast.csv`, "--json"] })),
   { name: "eval-indoor", args: ["eval", "--model", `${RUNS}/indoor`, "--sequences", `${D}/sequence_classification/indoor_movement_sequences.csv`, "--labels", `${D}/sequence_classification/indoor_movement_labels.csv`, "--json"] },
 ];
-const byName = (n: string) => [...charJobs, ptb, ...forecastJobs, classify, ...evals].find((j) => j.name === n)!;
+const allJobs = [...charJobs, ptb, ...forecastJobs, classify, ...evals];
+const byName = (n: string) => allJobs.find((j) => j.name === n)!;
 const follow: Record<string, string[]> = {
   ...Object.fromEntries(cells.map((c) => [`charlm-${c}`, [`sample-${c}`]])),
   ptb: ["ptb-test"],
@@ -83,7 +91,7 @@ function run(job: Job): Promise<void> {
     p.stderr.on("data", (d) => { err += d; });
     p.on("close", (code) => {
       job.code = code ?? -1; job.stderr = err; job.seconds = (performance.now() - t0) / 1000;
-      writeFileSync(join(RUNS, "logs", `${job.name}.log`), `$ recurrent ${job.args.join(" ")}\n${err}\n${out}`);
+      writeFileSync(join(RUNS, "logs", `${job.name}.log`), `$ recurrent ${job.args.join(" ")}\n# seconds ${job.seconds.toFixed(3)}\n${err}\n${out}`);
       try { job.json = JSON.parse(out.trim().split("\n").pop() ?? ""); } catch { job.json = undefined; }
       process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${job.name}: exit ${job.code} in ${job.seconds.toFixed(0)} s\n`);
       resolve();
@@ -91,28 +99,95 @@ function run(job: Job): Promise<void> {
   });
 }
 
-/** The page again from the logs of the last run (each log ends with the command's JSON line). */
-function reportOnly(): void {
-  for (const j of [...charJobs, ptb, ...forecastJobs, classify, ...evals]) {
-    const path = join(RUNS, "logs", `${j.name}.log`);
-    const last = existsSync(path) ? readFileSync(path, "utf8").trim().split("\n").pop() ?? "" : "";
-    try { j.json = JSON.parse(last); j.code = 0; } catch { j.code = -1; j.stderr = last; }
+/** Where each job's rows go: a training job's own directory, its follow-ups beside it. */
+function place(j: Job): { run: string; kind: string } {
+  for (const [run, fs] of Object.entries(follow)) if (fs.includes(j.name)) {
+    const kind = j.name.startsWith("sample-") ? "sample" : j.name.startsWith("plot-") ? "forecast" : j.name === "ptb-test" ? "eval-test" : "eval";
+    return { run, kind };
   }
-  const total = Number(readFileSync(join(RUNS, "logs", "total.txt"), "utf8"));
-  writeFileSync("docs/results.md", report(total, plotsOf(), new Date(statSync(join(RUNS, "logs", "total.txt")).mtimeMs)));
+  return { run: j.name, kind: "train" };
 }
 
-function plotsOf(): Record<string, string> {
-  const plots: Record<string, string> = {};
-  for (const j of [...charJobs, ptb, ...forecastJobs, classify]) if (existsSync(join(DOCS, `${j.name}-loss.svg`))) plots[j.name] = `results/${j.name}-loss.svg`;
-  return plots;
+/** Facts about the data sets the page states (sizes, splits, the unigram entropy), measured from the files. */
+function dataFacts(): Record<string, unknown> {
+  const text = readFileSync(shakespeare, "utf8"), counts = new Map<string, number>();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) { const q = n / text.length; h -= q * Math.log(q); }
+  const chars = prepareText(text, { level: "char" });
+  const ptbText = (f: string) => readFileSync(`${D}/ptb/${f}`, "utf8");
+  const words = prepareText(ptbText("ptb.train.txt"), { level: "word", valText: ptbText("ptb.valid.txt"), testText: ptbText("ptb.test.txt"), maxVocab: 10000 });
+  const seqs = readFileSync(`${D}/sequence_classification/indoor_movement_sequences.csv`, "utf8").trim().split("\n");
+  const steps = new Map<string, number>();
+  for (const l of seqs.slice(1)) { const id = l.split(",")[0]; steps.set(id, (steps.get(id) ?? 0) + 1); }
+  return {
+    shakespeare: { chars: text.length, train: chars.train.length, val: chars.val.length, vocab: chars.vocab.size, unigramNats: h },
+    ptb: { trainTokens: words.train.length, vocab: words.vocab.size },
+    indoor: { sequences: steps.size, features: seqs[0].split(",").length - 2, minSteps: Math.min(...steps.values()), maxSteps: Math.max(...steps.values()) },
+  };
+}
+
+/** The rows under docs/results/ from the jobs (in memory after a run, or read back from the logs). */
+function collect(meta: { date: Date; total: number; loadAtStart: number | null; loadAtEnd: number | null }): void {
+  // Only this script's run directories: others (docs/results/ptb-small/) belong to other scripts.
+  for (const d of new Set(allJobs.map((j) => place(j).run))) rmSync(join(DOCS, d), { recursive: true, force: true });
+  for (const j of allJobs) {
+    const { run, kind } = place(j), dir = join(DOCS, run);
+    mkdirSync(dir, { recursive: true });
+    // A forecast's values stay in runs/ (ETTh1's licence: no copies of its data); its command and status are kept.
+    const row: JobRow = { job: j.name, args: j.args, code: j.code ?? -1, seconds: j.seconds ?? (null as unknown as number),
+      ...(j.code === 0 ? {} : { stderr: (j.stderr ?? "").trim().split("\n").pop() }), ...(kind === "forecast" ? {} : { result: j.json }) };
+    if (kind === "train") {
+      const out = j.args[j.args.indexOf("--out") + 1];
+      const config = existsSync(join(out, "config.json")) ? JSON.parse(readFileSync(join(out, "config.json"), "utf8")) : {};
+      const { text: _t, validText: _v, testText: _x, csv: _c, sequences: _s, labels: _l, ...options } = config.training?.options ?? {};
+      row.options = options;
+      const tc = config.task?.config;
+      if (tc && typeof tc.val === "number") row.split = { val: tc.val, test: tc.test };
+      if (existsSync(join(out, "metrics.jsonl"))) {
+        const keep = ["step", "epoch", "seconds", "train_loss", "val_loss"];
+        writeRows(join(dir, "metrics.jsonl"), readRows(join(out, "metrics.jsonl")).map((r) => Object.fromEntries(keep.filter((k) => k in r).map((k) => [k, r[k]]))));
+      }
+    }
+    writeRows(join(dir, `${kind}.json`), [row]);
+  }
+  writeRows(join(DOCS, "run.json"), [{ kind: "run", command: "npm run results", date: meta.date.toISOString(), totalSeconds: meta.total, lanes: 2,
+    cpus: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown CPU", scale: SCALE, runs: [...new Set(allJobs.map((j) => place(j).run))], loadAtStart: meta.loadAtStart, loadAtEnd: meta.loadAtEnd, data: dataFacts() }]);
+}
+
+/** The page and the loss plots, from the committed rows alone. */
+async function writeReport(): Promise<void> {
+  if (process.argv.includes("--stdout")) { process.stdout.write(report()); return; }
+  writeFileAtomic("docs/results.md", report());
+  const { renderSvg } = await import("../src/plot/chart.ts");
+  const { lossCurveSpec } = await import("../src/plot/loss.ts");
+  for (const d of new Set(allJobs.map((j) => place(j).run))) {
+    const c = lossChart(d);
+    if (c) writeFileAtomic(join(DOCS, `${d}-loss.svg`), await renderSvg(lossCurveSpec(c.records as never, { title: c.title, yTitle: c.yTitle })));
+  }
+}
+
+/** The jobs' outputs read back from the logs of the last run (each log ends with the command's JSON line). */
+function fromLogs(): { date: Date; total: number } {
+  for (const j of allJobs) {
+    const path = join(RUNS, "logs", `${j.name}.log`);
+    const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+    const last = text.trim().split("\n").pop() ?? "";
+    const secs = /^# seconds (\S+)$/m.exec(text);
+    j.seconds = secs ? Number(secs[1]) : undefined;
+    try { j.json = JSON.parse(last); j.code = 0; } catch { j.code = -1; j.stderr = last; }
+  }
+  const total = join(RUNS, "logs", "total.txt");
+  return { total: Number(readFileSync(total, "utf8")), date: new Date(statSync(total).mtimeMs) };
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes("--report-only")) { reportOnly(); return; }
+  if (process.argv.includes("--report-only")) { await writeReport(); return; }
+  if (process.argv.includes("--collect-only")) { collect({ ...fromLogs(), loadAtStart: null, loadAtEnd: null }); await writeReport(); return; }
   const only = process.argv.indexOf("--only");
   if (only > 0) {
-    // Re-run some jobs (and their follow-ups) and rewrite the page from all logs.
+    // Re-run some jobs (and their follow-ups), then the rows of all jobs from the logs, and the page.
+    const run0 = readRows(join(DOCS, "run.json"))[0];
     for (const name of process.argv[only + 1].split(",")) {
       const job = byName(name);
       if (!job) throw new Error(`--only: no job ${JSON.stringify(name)}`);
@@ -120,15 +195,15 @@ async function main(): Promise<void> {
       if (out > 0) rmSync(job.args[out + 1], { recursive: true, force: true });   // train afresh
       await run(job);
       for (const f of follow[name] ?? []) await run(byName(f));
-      const dir = job.args[out + 1];
-      if (out > 0 && existsSync(join(dir, "loss.svg"))) copyFileSync(join(dir, "loss.svg"), join(DOCS, `${job.name}-loss.svg`));
     }
-    reportOnly();
+    collect({ ...fromLogs(), loadAtStart: run0?.loadAtStart ?? null, loadAtEnd: run0?.loadAtEnd ?? null });
+    await writeReport();
     return;
   }
-  for (const d of [RUNS, DOCS]) { rmSync(d, { recursive: true, force: true }); mkdirSync(d, { recursive: true }); }
+  rmSync(RUNS, { recursive: true, force: true });
+  mkdirSync(DOCS, { recursive: true });
   mkdirSync(join(RUNS, "logs"), { recursive: true });
-  const t0 = performance.now();
+  const t0 = performance.now(), started = new Date(), load0 = loadavg()[0];
   // Longest first, two lanes; each job's follow-ups go to the front of the queue when it ends.
   const queue: Job[] = [ptb, ...charJobs, ...forecastJobs, classify];
   const lane = async () => {
@@ -139,126 +214,12 @@ async function main(): Promise<void> {
   };
   await Promise.all([lane(), lane()]);
   const total = (performance.now() - t0) / 1000;
-  // Plots as SVG only (small, text); the forecast CSVs stay in runs/ (ETTh1's licence: no copies of its values).
+  // The forecast CSVs stay out of docs/ (ETTh1's licence: no copies of its values); the plots stay.
   for (const s of series) for (const ext of ["png", "csv"]) rmSync(`${DOCS}/${s.name}-forecast.${ext}`, { force: true });
-  for (const j of [...charJobs, ptb, ...forecastJobs, classify]) {
-    const dir = j.args[j.args.indexOf("--out") + 1];
-    if (existsSync(join(dir, "loss.svg"))) copyFileSync(join(dir, "loss.svg"), join(DOCS, `${j.name}-loss.svg`));
-  }
   writeFileSync(join(RUNS, "logs", "total.txt"), String(Math.round(total)));
-  writeFileSync("docs/results.md", report(total, plotsOf(), new Date()));
+  collect({ date: started, total, loadAtStart: load0, loadAtEnd: loadavg()[0] });
+  await writeReport();
   process.stderr.write(`wrote docs/results.md in ${(total / 60).toFixed(1)} min\n`);
-}
-
-const f4 = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(4) : "–");
-const f2 = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(2) : "–");
-const f1 = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(1) : "–");
-const int = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
-const cmd = (j: Job) => `npx recurrent ${j.args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(" ")}`;
-const failed = (j: Job) => (j.code === 0 && j.json ? "" : ` (failed: exit ${j.code}; ${(j.stderr ?? "").trim().split("\n").pop()})`);
-
-function report(total: number, plots: Record<string, string>, when: Date): string {
-  const L: string[] = [];
-  const cpu = cpus()[0]?.model ?? "unknown CPU";
-  L.push("# Results on real data", "",
-    `Generated by \`npm run results\` (scripts/results.ts) on ${when.toISOString().slice(0, 16).replace("T", " ")} UTC, ` +
-    `${availableParallelism()} cores (${cpu}), in ${(total / 60).toFixed(1)} minutes${SCALE !== 1 ? ` with every budget scaled by ${SCALE}` : ""}. ` +
-    "Every figure below comes from the commands shown, run by the script as child processes, two at a time, each with one GEMM thread " +
-    "(the WebAssembly SIMD kernel). Budgets are wall-clock training time (`--time-limit`; validation passes are not counted in it). " +
-    "Throughput, and so how far each run gets in its budget, depends on what else the machine runs at the time: " +
-    "compare runs within this page, not with other machines.", "");
-
-  L.push("## Character model: tinyshakespeare, one budget per cell", "",
-    `Each cell: 1 layer of 128 units, one-hot input over the 65 characters, a softmax head, 64-step chunks with the state carried (truncated BPTT), ` +
-    `batch 32, Adam (lr 0.002), gradient norm clipped at 5, ${secs(CHAR_BUDGET)} s of training, the same seed. Split 90/10 by position (1,003,854 / 111,540 characters). ` +
-    "Validation loss is the best of the evaluations (every 100 updates and at the time limit), in nats per character; bits = nats / ln 2.", "",
-    "| cell | parameters | updates | epochs | chars/s | train loss | val nats/char | val bits/char | val perplexity |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const j of charJobs) {
-    const s = j.json ?? {};
-    L.push(`| ${j.name.slice(7)}${failed(j)} | ${int(s.params)} | ${int(s.steps)} | ${f2(s.epochs)} | ${int(s.tokens_per_s)} | ${f4(s.train_loss)} | ${f4(s.val_loss)} | ${f4(s.metrics?.bits)} | ${f2(s.metrics?.perplexity)} |`);
-  }
-  L.push("", "The cells differ in cost per update (an LSTM does four gate products per step, a GRU three, Elman and Jordan one), so at one budget " +
-    "they make different numbers of updates; the table compares what each reaches in the same time, not per update.", "");
-  L.push(`For scale: predicting each character from its overall frequency (the unigram entropy of the text) costs ${unigramNats()} nats per character; ` +
-    `a uniform guess over 65 characters costs ${Math.log(65).toFixed(4)}.`, "");
-  L.push("Samples (`recurrent generate --prompt ROMEO: --length 300 --temperature 0.8 --seed 1`):", "");
-  for (const c of cells) {
-    const g = byName(`sample-${c}`);
-    L.push(`**${c}**${failed(g)}`, "", "```", `ROMEO:${g.json?.text ?? ""}`.replace(/```/g, "'''"), "```", "");
-  }
-  for (const c of cells) if (plots[`charlm-${c}`]) L.push(`![${c} loss](${plots[`charlm-${c}`]})`);
-  L.push("", "Commands:", "", "```sh", ...charJobs.map(cmd), "```", "");
-
-  const p = ptb.json ?? {}, pt = byName("ptb-test").json?.parts?.["ptb.test.txt"] ?? {};
-  L.push("## Word model: Penn Treebank", "",
-    "Zaremba et al. (2014)'s small configuration in size: a 200-wide embedding, 2 layers of 200 LSTM units, 35-step chunks, batch 20, 10,000-word vocabulary, clip 5, " +
-    `no dropout; trained with Adam (lr 0.002) instead of their SGD schedule, for a budget of ${secs(PTB_BUDGET)} s instead of their 13 epochs.${failed(ptb)}`, "",
-    "| model | training | val perplexity | test perplexity |", "|---|---|---:|---:|",
-    `| this run | ${f2(p.epochs)} epochs (${int(p.steps)} updates, ${int(p.tokens_per_s)} words/s, ${f1(p.seconds)} s of training) | ${f2(p.metrics?.perplexity)} | ${f2(pt.perplexity)} |`,
-    "| Zaremba et al. 2014, small, non-regularised | 13 epochs (about 12 million words) | 120.7 | 114.5 |", "",
-    `The gap to the published figure is the budget: ${int(p.steps)} updates are ${f2(p.epochs)} epochs, against 13 epochs of SGD with a tuned ` +
-    `schedule. At this run's ${int(p.tokens_per_s)} words/s on one thread, Zaremba's 13 epochs would take about ` +
-    `${f1(13 * 929589 / Math.max(1, p.tokens_per_s ?? 1) / 3600)} hours.`, "");
-  if (plots.ptb) L.push(`![PTB loss](${plots.ptb})`, "");
-  L.push("```sh", cmd(ptb), cmd(byName("ptb-test")), "```", "");
-
-  L.push("## Forecasting against naive baselines", "",
-    "One LSTM of 32 units reading a window of past values (scaled with the training part's mean and standard deviation, relative to the window's last value) " +
-    "and emitting the whole horizon at once; MSE loss, Adam (lr 0.003), clip 1, early stopping after 20 epochs without a better validation loss, best weights kept. " +
-    "Split by time 70/15/15 (ETTh1: the usual 12/4/4 months). Errors are in the series' units over every window of the test part; " +
-    "MASE divides by the in-sample one-step naive MAE of the training part. Bold: the best MAE of the row.", "",
-    "| series | window → horizon | season m | budget | epochs (stopped by) | test windows | model MAE | naive MAE | seasonal-naive MAE | model RMSE | naive RMSE | seasonal-naive RMSE | model MASE |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const s of series) {
-    const j = byName(`forecast-${s.name}`), e = byName(`eval-${s.name}`).json ?? {};
-    const t = e.parts?.test ?? {};
-    const maes = [t.model?.mae, t.naive?.mae, t.seasonal_naive?.mae].map((v) => (typeof v === "number" ? v : Infinity));
-    const best = Math.min(...maes);
-    const b = (v: number) => (v === best ? `**${f2(v)}**` : f2(v));
-    L.push(`| ${s.name}${failed(j)} | ${e.window ?? "–"} → ${e.horizon ?? "–"} | ${t.season ?? "–"} | ${secs(s.budget)} s | ${f2(j.json?.epochs)} (${j.json?.stopped ?? "–"}) | ${t.windows ?? "–"} | ${b(maes[0])} | ${b(maes[1])} | ${b(maes[2])} | ${f2(t.model?.rmse)} | ${f2(t.naive?.rmse)} | ${f2(t.seasonal_naive?.rmse)} | ${f2(t.model?.mase)} |`);
-  }
-  const wins: string[] = [];
-  for (const s of series) {
-    const e = byName(`eval-${s.name}`).json?.parts ?? {};
-    for (const part of ["val", "test"]) {
-      const t = e[part];
-      if (!t?.model) continue;
-      if (t.naive.mae < t.model.mae) wins.push(`naive beats the model on ${s.name} (${part}: MAE ${f2(t.naive.mae)} vs ${f2(t.model.mae)})`);
-      if (t.seasonal_naive && t.seasonal_naive.mae < t.model.mae) wins.push(`seasonal naive beats it on ${s.name} (${part}: ${f2(t.seasonal_naive.mae)} vs ${f2(t.model.mae)})`);
-    }
-  }
-  L.push("", wins.length ? `Where a baseline wins: ${wins.join("; ")}.` : "The model's MAE is below both baselines' on every validation and test part.");
-  L.push("", "Validation part (what early stopping looked at):", "", "| series | model MAE | naive MAE | seasonal-naive MAE |", "|---|---:|---:|---:|");
-  for (const s of series) {
-    const v = byName(`eval-${s.name}`).json?.parts?.val ?? {};
-    L.push(`| ${s.name} | ${f2(v.model?.mae)} | ${f2(v.naive?.mae)} | ${f2(v.seasonal_naive?.mae)} |`);
-  }
-  L.push("", "Forecasts from one origin in the test part (history, forecast, actual; the script keeps the plots and drops the CSVs):", "");
-  for (const s of series) if (existsSync(`${DOCS}/${s.name}-forecast.svg`)) L.push(`![${s.name} forecast](results/${s.name}-forecast.svg)`);
-  L.push("", "```sh", ...series.flatMap((s) => [cmd(byName(`forecast-${s.name}`)), cmd(byName(`eval-${s.name}`)), cmd(byName(`plot-${s.name}`))]), "```", "");
-
-  const c = classify.json ?? {}, ce = byName("eval-indoor").json?.parts ?? {};
-  L.push("## Sequence classification: indoor movement", "",
-    "210 sequences of 4 radio signal strengths (19–119 steps), room change or not; stratified split 60/20/20 (seed 1); one LSTM of 32 units, " +
-    `the class read at each sequence's last real step (padding masked), Adam (lr 0.003), early stopping after 30 epochs without improvement.${failed(classify)}`, "",
-    "| part | sequences | accuracy | majority class | loss |", "|---|---:|---:|---:|---:|");
-  for (const part of ["val", "test"]) {
-    const s = ce[part] ?? {};
-    L.push(`| ${part} | ${s.count ?? "–"} | ${f4(s.accuracy)} | ${f4(s.majority)} | ${f4(s.loss)} |`);
-  }
-  const cm = ce.test?.confusion as number[][] | undefined;
-  if (cm) L.push("", `Test confusion matrix (rows actual, columns predicted; classes −1, 1): ${JSON.stringify(cm)}. Trained ${f2(c.epochs)} epochs in ${f1(c.seconds)} s (stopped by ${c.stopped}).`);
-  if (plots["classify-indoor"]) L.push("", `![indoor loss](${plots["classify-indoor"]})`);
-  L.push("", "```sh", cmd(classify), cmd(byName("eval-indoor")), "```", "");
-  return L.join("\n") + "\n";
-}
-
-function unigramNats(): string {
-  const text = readFileSync(shakespeare, "utf8"), counts = new Map<string, number>();
-  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) { const q = n / text.length; h -= q * Math.log(q); }
-  return h.toFixed(4);
 }
 
 await main();
