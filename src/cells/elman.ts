@@ -5,13 +5,41 @@
 // Parameters (PyTorch nn.RNN names; one bias, so the count is h(h + d_in + 1)):
 //   weight_ih (H, I) = W_x,  weight_hh (H, H) = U_h,  bias (H) = b_h
 // The output layer y_t = σ_y(W_y h_t + b_y) is the model's head (src/model/head.ts).
+// The step and its backward are the plain functions `elmanStep`/`elmanStepBackward` below (the
+// reference); the WebAssembly paths are in elman-fast.ts, chosen in one line by the layer.
 // Not here: stacking, heads, losses (src/model), optimisation (src/train).
 import { gemm } from "../tensor/gemm.ts";
-import { activate, activateBackward, addBias, addBiasBackward, copyRow, type Activation } from "../tensor/ops.ts";
-import { gateKernelsFor } from "../tensor/gate-kernels.ts";
+import { activate, activateBackward, addBias, addBiasBackward, type Activation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
+import { elmanBackwardFast, elmanForwardFast } from "./elman-fast.ts";
 import { noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { headedFormula, type CellSpec } from "./spec.ts";
+import { copyPadded, recurrentBackward, zeroPadded } from "./padding.ts";
 import { Workspace } from "./workspace.ts";
+
+/**
+ * One Elman step over a (B, H) block, the lecture's equation with the input term precomputed:
+ *   h_t = σ_h(W_x x_t + b_h + U_h h_{t-1})
+ * hs (·, B, H): h_{t-1} at prev; at cur W_x x_t + b_h, overwritten by h_t. U (H, H) = U_h.
+ */
+export function elmanStep(act: Activation, U: Vec, hs: Vec, prev: number, cur: number, B: number, H: number): void {
+  gemm(false, true, B, H, H, hs, prev, U, 0, hs, cur, true);   // + h_{t-1} U_hᵀ
+  activate(act, hs, hs, cur, B * H);
+}
+
+/**
+ * Its backward at step t, given dh (B, H) = ∂L/∂h_t (this step's output gradient included):
+ *   dpre_t = dh ⊙ σ_h'(h_t)          (B, H) at dpre[t·B·H], zero on padding rows
+ *   dh_{t-1} = dpre_t U_h            written over dh; padding rows keep dh (their h_t was h_{t-1})
+ * hs (T+1, B, H) as the forward left it; keep (B, H) scratch, needed only with a mask (T, B).
+ */
+export function elmanStepBackward(act: Activation, U: Vec, hs: Vec, dh: Vec, dpre: Vec, t: number, B: number, H: number,
+  mask: Uint8Array | null, keep: Vec | null): void {
+  const cur = (t + 1) * B * H, o = t * B * H;
+  activateBackward(act, hs, cur, dh, 0, dpre, o, B * H);
+  if (mask) zeroPadded(mask, t, B, H, dpre, o);
+  recurrentBackward(dpre, o, U, dh, B, H, H, mask, t, keep);
+}
 
 export class ElmanLayer implements Layer {
   readonly kind = "elman";
@@ -40,22 +68,16 @@ export class ElmanLayer implements Layer {
   }
 
   forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {
-    const I = this.inputSize, H = this.hidden, mask = opts.mask ?? null;
+    const I = this.inputSize, H = this.hidden, mask = opts.mask ?? null, act = this.activation;
     const hs = this.ws.get("hs", (T + 1) * B * H);          // (T+1, B, H); hs[0] = h_0
     if (state0) hs.set(state0[0].subarray(0, B * H)); else hs.fill(0, 0, B * H);
     // Input projection for all steps at once: (T·B, I) · W_xᵀ → (T·B, H), written at hs[1..].
     gemm(false, true, T * B, H, I, x, 0, this.W, 0, hs, B * H, false);
     addBias(hs, B * H, T * B, this.b, H);                    // + b_h, every step at once
-    const act = this.activation;
-    const k = act === "tanh" || act === "sigmoid" ? gateKernelsFor(hs) : null;  // WebAssembly SIMD when installed
-    // Without masks the whole loop may run in WebAssembly (same bits; batch rows over threads).
-    const done = k !== null && !mask && k.has(this.U) && k.sequence("elmanForward", T, B, H, act === "tanh" ? 0 : 1, [hs, this.U]);
-    for (let t = 0; t < T && !done; t++) {
-      const prev = t * B * H, cur = (t + 1) * B * H;
-      gemm(false, true, B, H, H, hs, prev, this.U, 0, hs, cur, true);   // + h_{t-1} U_hᵀ
-      if (k) k.activate(hs, cur, hs, cur, B * H, act as "tanh" | "sigmoid");
-      else activate(act, hs, hs, cur, B * H);
-      if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) copyRow(hs, prev + b * H, hs, cur + b * H, H);
+    const fast = elmanForwardFast(act, this.U, hs, T, B, H, mask);   // WebAssembly when installed
+    for (let t = 0; t < T && !fast; t++) {
+      elmanStep(act, this.U, hs, t * B * H, (t + 1) * B * H, B, H);
+      if (mask) copyPadded(mask, t, B, H, hs, t * B * H, hs, (t + 1) * B * H);
     }
     this.cache = { x, T, B, mask };
     const out = hs.subarray(B * H);                           // (T, B, H)
@@ -71,21 +93,11 @@ export class ElmanLayer implements Layer {
     const dpre = this.ws.get("dpre", T * B * H);              // (T, B, H) gradient wrt pre-activations
     const dh = this.ws.get("dh", B * H);                      // (B, H) carried gradient wrt h_t
     if (dStateT) dh.set(dStateT[0]); else dh.fill(0);
-    const act = this.activation;
-    const k = act === "tanh" || act === "sigmoid" ? gateKernelsFor(hs, dpre, dh) : null;
-    const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
-    const done = fuseOut && k.has(this.U) && k.sequence("elmanBackward", T, B, H, act === "tanh" ? 0 : 1, [hs, dh, dOut, dpre, this.U]);
-    for (let t = T - 1; t >= 0 && !done; t--) {
-      const cur = (t + 1) * B * H, o = t * B * H;
-      if (!fuseOut) for (let i = 0; i < B * H; i++) dh[i] += dOut[o + i];
-      if (k) k.activateBackward(hs, cur, dh, 0, fuseOut ? dOut : null, o, dpre, o, B * H, act as "tanh" | "sigmoid");
-      else activateBackward(act, hs, cur, dh, 0, dpre, o, B * H);
-      if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) dpre.fill(0, o + b * H, o + (b + 1) * H);
-      // dh_{t-1} = dpre_t U_h, except padded rows, whose h_t was h_{t-1}: their gradient passes through.
-      const keep = mask ? this.ws.get("keep", B * H) : null;
-      if (keep) keep.set(dh);
-      gemm(false, false, B, H, H, dpre, o, this.U, 0, dh, 0, false);
-      if (keep && mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) copyRow(keep, b * H, dh, b * H, H);
+    const act = this.activation, keep = mask ? this.ws.get("keep", B * H) : null;
+    const fast = elmanBackwardFast(act, this.U, hs, dOut, dh, dpre, T, B, H, mask, keep);   // WebAssembly when installed
+    for (let t = T - 1; t >= 0 && !fast; t--) {
+      for (let i = 0, o = t * B * H; i < B * H; i++) dh[i] += dOut[o + i];   // ∂L/∂h_t: step t's output and step t+1
+      elmanStepBackward(act, this.U, hs, dh, dpre, t, B, H, mask, keep);
     }
     // Weight gradients as one GEMM each over all steps (cuDNN's trick).
     gemm(true, false, H, H, T * B, dpre, 0, hs, 0, this.dU, 0, true);   // dU += Σ_t dpre_tᵀ h_{t-1}
@@ -97,3 +109,26 @@ export class ElmanLayer implements Layer {
     return { dx, dState0: [dh.slice()] };
   }
 }
+
+// ---- The cell's description (./spec.ts): what the rest of the toolkit knows of Elman ----
+
+/** Elman: h(h + d_in + 1) + d_out(h + 1), one layer (the head's part only when O > 0). */
+export const elmanCount = (I: number, H: number, O: number): number => H * (H + I + 1) + (O > 0 ? O * (H + 1) : 0);
+
+export const elmanCell: CellSpec = {
+  name: "elman",
+  title: "Elman",
+  tensors: { weight_ih: { role: "input" }, weight_hh: { role: "recurrent", blocks: ["U"] }, bias: { role: "bias" } },
+  gates: [],
+  states: ["h"],
+  options: ["hiddenActivation"],
+  build: ({ input, config: c }, dtype) => new ElmanLayer(input, c.hidden, c.hiddenActivation, dtype),
+  outputSize: ({ config: c }) => c.hidden,
+  count: ({ input, config: c }) => elmanCount(input, c.hidden, 0),
+  formula: (s) => headedFormula(`${s.bidirectional ? "2·" : ""}h(h + d_in + 1)`, s),
+  perStep: (c) => 2 * 2 * c.hidden,
+  torchInit: "rnn",
+  torch: { module: "nn.RNN", bias: "bias" },
+  onnx: { graph: "rnn", op: "RNN", gates: [], activations: (o) => [o.nonlinearity ?? "tanh"] },
+  tfjs: { className: "SimpleRNN", gates: [] },
+};

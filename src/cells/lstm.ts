@@ -7,12 +7,73 @@
 //
 // Parameters (PyTorch names): weight_ih (4H, I), weight_hh (4H, H), bias_ih (4H), bias_hh (4H);
 // 4H(I + H + 2) per layer. State: h (B, H) and c (B, H).
+// The step and its backward are the plain functions `lstmStep`/`lstmStepBackward` below (the
+// reference); the WebAssembly paths are in lstm-fast.ts, chosen in one line by the layer.
 import { gemm } from "../tensor/gemm.ts";
-import { addBias, addBiasBackward, copyRow, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
-import { gateKernelsFor } from "../tensor/gate-kernels.ts";
+import { addBias, addBiasBackward, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { gatedTensors, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { headedFormula, type CellSpec } from "./spec.ts";
+import { lstmBackwardFast, lstmForwardFast } from "./lstm-fast.ts";
+import { copyPadded, recurrentBackward } from "./padding.ts";
 import { Workspace } from "./workspace.ts";
+
+/**
+ * One LSTM step over a (B, H) block, the lecture's equations with the input terms precomputed:
+ *   [i f g o] = [σ σ tanh σ](W_ih x_t + b_ih + b_hh + W_hh h_{t-1})
+ *   c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
+ * gates (·, B, 4H) at go: W_ih x_t + b_ih + b_hh in, the activated gates out (kept for the
+ * backward). hs, cs (·, B, H): h_{t-1}, c_{t-1} at prev; h_t, c_t written at cur. Whh (4H, H).
+ */
+export function lstmStep(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Vec, cs: Vec,
+  prev: number, cur: number, B: number, H: number): void {
+  const G = 4 * H;
+  gemm(false, true, B, G, H, hs, prev, Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
+  for (let b = 0; b < B; b++) {
+    const gr = go + b * G, hr = b * H;
+    for (let j = 0; j < H; j++) {
+      const i = hard ? hardSigmoid(gates[gr + j]) : sigmoid(gates[gr + j]);
+      const f = hard ? hardSigmoid(gates[gr + H + j]) : sigmoid(gates[gr + H + j]);
+      const g = Math.tanh(gates[gr + 2 * H + j]);
+      const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
+      gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
+      cs[cur + hr + j] = f * cs[prev + hr + j] + i * g;
+      // tanh of c_t as stored (rounded to the dtype), so the backward can recompute it
+      // from cs instead of caching a (T, B, H) array of it.
+      hs[cur + hr + j] = o * Math.tanh(cs[cur + hr + j]);
+    }
+  }
+}
+
+/**
+ * Its backward at step t, given dh = ∂L/∂h_t (this step's output gradient included) and
+ * dc = ∂L/∂c_t from step t+1, both (B, H); σ' from the gate's output (gateSlope):
+ *   dc_t = dc + dh ⊙ o ⊙ (1 − tanh² c_t)
+ *   di = dc_t ⊙ g ⊙ σ'(i),  df = dc_t ⊙ c_{t-1} ⊙ σ'(f),  dg = dc_t ⊙ i ⊙ (1 − g²),  do = dh ⊙ tanh c_t ⊙ σ'(o)
+ *   dc_{t-1} = dc_t ⊙ f,    dh_{t-1} = [di df dg do] W_hh
+ * The gate gradients overwrite step t's gates (T, B, 4H) in place (they are read only here);
+ * dc and dh become dc_{t-1} and dh_{t-1}. Padding rows (mask (T, B) is 0) get zero gate
+ * gradients and pass dh and dc through; keep (B, H) is scratch, needed only with a mask.
+ */
+export function lstmStepBackward(Whh: Vec, hard: boolean, gates: Vec, cs: Vec, dh: Vec, dc: Vec,
+  t: number, B: number, H: number, mask: Uint8Array | null, keep: Vec | null): void {
+  const G = 4 * H, go = t * B * G, prev = t * B * H, dg = gates;
+  for (let b = 0; b < B; b++) {
+    const gr = go + b * G, hr = b * H;
+    if (mask && !mask[t * B + b]) { dg.fill(0, gr, gr + G); continue; }  // padding: state passes through
+    for (let j = 0; j < H; j++) {
+      const i = gates[gr + j], f = gates[gr + H + j], g = gates[gr + 2 * H + j], o = gates[gr + 3 * H + j];
+      const th = Math.tanh(cs[prev + B * H + hr + j]), dhj = dh[hr + j];
+      const dcj = dc[hr + j] + dhj * o * (1 - th * th);
+      dg[gr + j] = dcj * g * gateSlope(hard, i);
+      dg[gr + H + j] = dcj * cs[prev + hr + j] * gateSlope(hard, f);
+      dg[gr + 2 * H + j] = dcj * i * (1 - g * g);
+      dg[gr + 3 * H + j] = dhj * th * gateSlope(hard, o);
+      dc[hr + j] = dcj * f;                       // dc_{t-1}
+    }
+  }
+  recurrentBackward(dg, go, Whh, dh, B, H, G, mask, t, keep);   // dh_{t-1} = dgates_t W_hh
+}
 
 export class LstmLayer implements Layer {
   readonly kind = "lstm";
@@ -50,34 +111,13 @@ export class LstmLayer implements Layer {
     gemm(false, true, T * B, G, I, x, 0, this.Wih, 0, gates, 0, false);
     addBias(gates, 0, T * B, this.bih, G);
     addBias(gates, 0, T * B, this.bhh, G);
-    const k = gateKernelsFor(gates, hs, cs);   // WebAssembly SIMD gates when installed
-    // Without masks the whole loop may run in WebAssembly (same bits; batch rows over threads).
-    const done = k !== null && !mask && k.has(this.Whh) && k.sequence("lstmForward", T, B, H, +this.hard, [gates, hs, cs, this.Whh]);
-    for (let t = 0; t < T && !done; t++) {
-      const go = t * B * G, prev = t * B * H, cur = (t + 1) * B * H;
-      gemm(false, true, B, G, H, hs, prev, this.Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
-      // Fused gate kernel: activations, cell and hidden update for the whole (B, H) block.
-      if (k) k.lstmForward(gates, go, cs, prev, cur, hs, cur, B, H, this.hard);
-      else {
-        const hard = this.hard;
-        for (let b = 0; b < B; b++) {
-          const gr = go + b * G, hr = b * H;
-          for (let j = 0; j < H; j++) {
-            const i = hard ? hardSigmoid(gates[gr + j]) : sigmoid(gates[gr + j]);
-            const f = hard ? hardSigmoid(gates[gr + H + j]) : sigmoid(gates[gr + H + j]);
-            const g = Math.tanh(gates[gr + 2 * H + j]);
-            const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
-            gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
-            cs[cur + hr + j] = f * cs[prev + hr + j] + i * g;
-            // tanh of c_t as stored (rounded to the dtype), so the backward can recompute it
-            // from cs instead of caching a (T, B, H) array of it.
-            hs[cur + hr + j] = o * Math.tanh(cs[cur + hr + j]);
-          }
-        }
-      }
-      if (mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) {
-        copyRow(hs, prev + b * H, hs, cur + b * H, H);
-        copyRow(cs, prev + b * H, cs, cur + b * H, H);
+    const fast = lstmForwardFast(this.Whh, this.hard, gates, hs, cs, T, B, H, mask);   // WebAssembly when installed
+    for (let t = 0; t < T && !fast; t++) {
+      const prev = t * B * H, cur = (t + 1) * B * H;
+      lstmStep(this.Whh, this.hard, gates, t * B * G, hs, cs, prev, cur, B, H);
+      if (mask) {
+        copyPadded(mask, t, B, H, hs, prev, hs, cur);
+        copyPadded(mask, t, B, H, cs, prev, cs, cur);
       }
     }
     this.cache = { x, T, B, mask };
@@ -99,32 +139,10 @@ export class LstmLayer implements Layer {
     const dh = this.ws.get("dh", B * H), dc = this.ws.get("dc", B * H);
     if (dStateT) { dh.set(dStateT[0]); dc.set(dStateT[1]); } else { dh.fill(0); dc.fill(0); }
     const keep = mask ? this.ws.get("keep", B * H) : null;
-    const hard = this.hard;
-    const k = gateKernelsFor(gates, cs, dh, dc);
-    const fuseOut = k !== null && !mask && k.has(dOut);  // the kernel adds dOut itself
-    const done = fuseOut && k.has(this.Whh) && k.sequence("lstmBackward", T, B, H, +hard, [gates, cs, dh, dc, dOut, this.Whh]);
-    for (let t = T - 1; t >= 0 && !done; t--) {
-      const go = t * B * G, prev = t * B * H, o0 = t * B * H;
-      if (!fuseOut) for (let q = 0; q < B * H; q++) dh[q] += dOut[o0 + q];
-      if (k && !mask) k.lstmBackward(gates, go, cs, prev, prev + B * H, dh, 0, fuseOut ? dOut : null, o0, dc, 0, B, H, hard);
-      else for (let b = 0; b < B; b++) {
-        const gr = go + b * G, hr = b * H;
-        if (mask && !mask[t * B + b]) { dg.fill(0, gr, gr + G); continue; }  // padding: state passes through
-        if (k) { k.lstmBackward(gates, gr, cs, prev + hr, prev + B * H + hr, dh, hr, null, 0, dc, hr, 1, H, hard); continue; }
-        for (let j = 0; j < H; j++) {
-          const i = gates[gr + j], f = gates[gr + H + j], g = gates[gr + 2 * H + j], o = gates[gr + 3 * H + j];
-          const th = Math.tanh(cs[prev + B * H + hr + j]), dhj = dh[hr + j];
-          const dcj = dc[hr + j] + dhj * o * (1 - th * th);
-          dg[gr + j] = dcj * g * gateSlope(hard, i);
-          dg[gr + H + j] = dcj * cs[prev + hr + j] * gateSlope(hard, f);
-          dg[gr + 2 * H + j] = dcj * i * (1 - g * g);
-          dg[gr + 3 * H + j] = dhj * th * gateSlope(hard, o);
-          dc[hr + j] = dcj * f;                       // dc_{t-1}
-        }
-      }
-      if (keep) keep.set(dh);
-      gemm(false, false, B, H, G, dg, go, this.Whh, 0, dh, 0, false);   // dh_{t-1} = dgates_t W_hh
-      if (keep && mask) for (let b = 0; b < B; b++) if (!mask[t * B + b]) copyRow(keep, b * H, dh, b * H, H);
+    const fast = lstmBackwardFast(this.Whh, this.hard, gates, cs, dOut, dh, dc, T, B, H, mask, keep);   // WebAssembly when installed
+    for (let t = T - 1; t >= 0 && !fast; t--) {
+      for (let q = 0, o = t * B * H; q < B * H; q++) dh[q] += dOut[o + q];   // ∂L/∂h_t: step t's output and step t+1
+      lstmStepBackward(this.Whh, this.hard, gates, cs, dh, dc, t, B, H, mask, keep);
     }
     gemm(true, false, G, H, T * B, dg, 0, hs, 0, this.dWhh, 0, true);   // dW_hh += Σ dgᵀ h_{t-1}
     gemm(true, false, G, I, T * B, dg, 0, x, 0, this.dWih, 0, true);    // dW_ih += Σ dgᵀ x_t
@@ -137,3 +155,30 @@ export class LstmLayer implements Layer {
     return { dx, dState0: [dh.slice(), dc.slice()] };
   }
 }
+
+// ---- The cell's description (./spec.ts): what the rest of the toolkit knows of LSTM ----
+
+/** LSTM layer: 4h(d_in + h + 2). */
+export const lstmLayerCount = (I: number, H: number): number => 4 * H * (I + H + 2);
+
+export const lstmCell: CellSpec = {
+  name: "lstm",
+  title: "LSTM",
+  tensors: {
+    weight_ih: { role: "input" }, weight_hh: { role: "recurrent" },
+    bias_ih: { role: "bias", gateBias: { f: 1 } }, bias_hh: { role: "bias" },   // one forget-gate 1 (the biases add up)
+  },
+  gates: ["i", "f", "g", "o"],
+  states: ["h", "c"],
+  options: ["gateActivation"],
+  build: ({ input, config: c }, dtype) => new LstmLayer(input, c.hidden, dtype, c.gateActivation),
+  outputSize: ({ config: c }) => c.hidden,
+  count: ({ input, config: c }) => lstmLayerCount(input, c.hidden),
+  formula: (s) => headedFormula(`4h(d_in + h + 2)${s.per}`, s),
+  perStep: (c) => 2 * 7 * c.hidden,
+  torchInit: "rnn",
+  torch: { module: "nn.LSTM" },
+  // ONNX's gate order is i, o, f, c (c is PyTorch's g); its activations f, g, h.
+  onnx: { graph: "rnn", op: "LSTM", gates: ["i", "o", "f", "g"], activations: (o) => (o.gateActivation === "hard_sigmoid" ? ["hard_sigmoid", "tanh", "tanh"] : null) },
+  tfjs: { className: "LSTM", gates: ["i", "f", "g", "o"] },   // Keras's i, f, c, o
+};

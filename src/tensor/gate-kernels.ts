@@ -9,11 +9,25 @@ import type { Vec } from "./types.ts";
 
 export type KernelActivation = "tanh" | "sigmoid";
 
-/** A layer's whole time loop (wasm/assembly/gates.ts `sequence`); the arrays it takes, in order:
- *  lstmForward gates, hs, cs, W_hh · lstmBackward gates, cs, dh, dc, dOut, W_hh ·
- *  gruForward xw, hw, hs, hn, W_hh, b_hh · gruBackward act, hn, hs, dh, dOut, dhw, W_hh ·
- *  elmanForward hs, U · elmanBackward hs, dh, dOut, dpre, U. */
-export type SequenceJob = "lstmForward" | "lstmBackward" | "gruForward" | "gruBackward" | "elmanForward" | "elmanBackward";
+/**
+ * A layer's whole time loop (wasm/assembly/gates.ts `sequence`) and the arrays it works on, by
+ * name: each is a whole buffer (offset 0). wasm/gates.ts turns a job into the kernel's
+ * positional argument block, in one place. Shapes as in the cells (src/cells/*.ts):
+ * gates (T, B, 4H), xw/act/dhw (T, B, 3H), hs/cs (T+1, B, H), hn/dpre/dOut (T, B, H),
+ * hw (B, 3H), dh/dc (B, H). `hard`: the gates' hard sigmoid; `act`: Elman's activation.
+ */
+export type SequenceJob =
+  | { job: "lstmForward"; hard: boolean; gates: Vec; hs: Vec; cs: Vec; Whh: Vec }
+  /** gates are overwritten by their gradients; dOut null when already added into dh. */
+  | { job: "lstmBackward"; hard: boolean; gates: Vec; cs: Vec; dh: Vec; dc: Vec; dOut: Vec | null; Whh: Vec }
+  | { job: "gruForward"; hard: boolean; xw: Vec; hw: Vec; hs: Vec; hn: Vec; Whh: Vec; bhh: Vec }
+  /** act is overwritten by the gradient wrt W_ih x + b_ih. */
+  | { job: "gruBackward"; hard: boolean; act: Vec; hn: Vec; hs: Vec; dh: Vec; dOut: Vec | null; dhw: Vec; Whh: Vec }
+  | { job: "elmanForward"; act: KernelActivation; hs: Vec; U: Vec }
+  | { job: "elmanBackward"; act: KernelActivation; hs: Vec; dh: Vec; dOut: Vec | null; dpre: Vec; U: Vec };
+
+/** The name of a whole-sequence job. */
+export type SequenceJobName = SequenceJob["job"];
 
 export interface GateKernels {
   /** True when the kernels can address v in place. */
@@ -36,10 +50,9 @@ export interface GateKernels {
    * the gate kernel above, the same bits as the cell's per-step loop over them. With threads it
    * cuts the batch into row ranges, one per thread, when the recurrent weights are small enough
    * for that to beat splitting each step's GEMM; otherwise it declines (returns false) and the
-   * caller runs its per-step loop. Arrays are whole buffers, in the job's order (SequenceJob);
-   * null for an absent dOut. flag: gates hard (1) or not (0); Elman 0 tanh, 1 sigmoid.
+   * caller runs its per-step loop. The job names its arrays (SequenceJob).
    */
-  sequence(job: SequenceJob, T: number, B: number, H: number, flag: number, arrays: Array<Vec | null>): boolean;
+  sequence(job: SequenceJob, T: number, B: number, H: number): boolean;
   activateBackward(y: Vec, yOff: number, dh: Vec, dhOff: number, dOut: Vec | null, dOutOff: number,
     dpre: Vec, dpreOff: number, n: number, act: KernelActivation): void;
 }

@@ -1,7 +1,7 @@
 // The WebAssembly side of the fused gate kernels: wraps an instance of assembly/gates.ts on the
 // wasm heap's memory, turning (array, element offset) pairs into the byte pointers it takes,
 // and decides where a whole-sequence job runs (the caller, or row ranges over the threads).
-import type { GateKernels, KernelActivation, SequenceJob } from "../gate-kernels.ts";
+import type { GateKernels, KernelActivation, SequenceJob, SequenceJobName } from "../gate-kernels.ts";
 import { SEQ_ARGS, type GemmPool } from "../threads.ts";
 import type { Vec } from "../types.ts";
 import { GATES_WASM_BASE64 } from "./gates-wasm.ts";
@@ -29,9 +29,23 @@ export const SEQUENCE_SPLIT_MIN_FLOPS = 16e6;
 /** Fewest batch rows per thread for a split sequence job. */
 const SEQUENCE_MIN_ROWS = 4;
 
-const GATE_BLOCKS: Record<SequenceJob, number> = {
+const GATE_BLOCKS: Record<SequenceJobName, number> = {
   lstmForward: 4, lstmBackward: 4, gruForward: 3, gruBackward: 3, elmanForward: 1, elmanBackward: 1,
 };
+
+/** A job's flag and arrays in the order assembly/gates.ts's `sequence` reads them (its SEQ_*
+ *  constants): the one place in TypeScript that writes the positional order down. The flag is
+ *  1 for hard-sigmoid gates (LSTM, GRU) or a sigmoid Elman layer, else 0. */
+function positional(j: SequenceJob): { flag: number; arrays: Array<Vec | null> } {
+  switch (j.job) {
+    case "lstmForward": return { flag: +j.hard, arrays: [j.gates, j.hs, j.cs, j.Whh] };
+    case "lstmBackward": return { flag: +j.hard, arrays: [j.gates, j.cs, j.dh, j.dc, j.dOut, j.Whh] };
+    case "gruForward": return { flag: +j.hard, arrays: [j.xw, j.hw, j.hs, j.hn, j.Whh, j.bhh] };
+    case "gruBackward": return { flag: +j.hard, arrays: [j.act, j.hn, j.hs, j.dh, j.dOut, j.dhw, j.Whh] };
+    case "elmanForward": return { flag: ACT[j.act], arrays: [j.hs, j.U] };
+    case "elmanBackward": return { flag: ACT[j.act], arrays: [j.hs, j.dh, j.dOut, j.dpre, j.U] };
+  }
+}
 
 export interface GateKernelsSetup {
   /** The gates instance's exports (instantiated with env.gemm, the caller's GEMM). */
@@ -48,7 +62,7 @@ export interface GateKernelsSetup {
 export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): GateKernels {
   const ex = setup.exports as Record<string, Fn>;
   const glob = (name: string): number => (setup.exports[name] as WebAssembly.Global).value as number;
-  const JOBS: Record<SequenceJob, number> = {
+  const JOBS: Record<SequenceJobName, number> = {
     lstmForward: glob("SEQ_LSTM_FORWARD"), lstmBackward: glob("SEQ_LSTM_BACKWARD"),
     gruForward: glob("SEQ_GRU_FORWARD"), gruBackward: glob("SEQ_GRU_BACKWARD"),
     elmanForward: glob("SEQ_ELMAN_FORWARD"), elmanBackward: glob("SEQ_ELMAN_BACKWARD"),
@@ -74,13 +88,14 @@ export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): Gate
     addBias: (x, off, rows, bias, n) => ex.addBias(p(x, off), rows, p(bias, 0), n),
     addBiasBackward: (dbias, dx, off, rows, n) => ex.addBiasBackward(p(dbias, 0), p(dx, off), rows, n),
     activate: (x, xOff, y, yOff, n, act) => ex.activate(p(x, xOff), p(y, yOff), n, ACT[act]),
-    sequence: (job, T, B, H, flag, arrays) => {
+    sequence: (job, T, B, H) => {
       const { pool, threads } = setup;
-      const weightBytes = GATE_BLOCKS[job] * H * H * 4;
+      const weightBytes = GATE_BLOCKS[job.job] * H * H * 4;
       // Too big for every thread to stream the weights, or too few rows to share: decline, so
       // that the caller's per-step loop lets the threads split each step's GEMMs instead.
       if (pool && (weightBytes > maxWeight || B < 2 * SEQUENCE_MIN_ROWS)) return false;
-      const args = [JOBS[job], T, B, H, flag, ...arrays.map((v) => (v ? p(v, 0) : 0))];
+      const { flag, arrays } = positional(job);
+      const args = [JOBS[job.job], T, B, H, flag, ...arrays.map((v) => (v ? p(v, 0) : 0))];
       // Rows over the threads when the job repays waking a worker; else the caller runs it all.
       if (pool && 2 * T * B * weightBytes / 4 >= minFlops) {
         pool.runSequence(args, Math.min(threads, Math.floor(B / SEQUENCE_MIN_ROWS)));
