@@ -19,6 +19,18 @@ export interface Batch {
   teacher?: Vec | null;
 }
 
+/** Targets [from, to): a view of typed-array targets, a copy of plain-array ones. */
+export function targetsRange(targets: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  const t: ArrayLike<number> & { subarray?(from: number, to: number): ArrayLike<number> } = targets;
+  return t.subarray ? t.subarray(from, to) : Array.prototype.slice.call(targets, from, to);
+}
+
+/** A copy of a batch's targets, of the same kind (an Int32Array of classes stays one). */
+export function copyTargets(targets: ArrayLike<number>): ArrayLike<number> {
+  const t: ArrayLike<number> & { slice?(): ArrayLike<number> } = targets;
+  return t.slice ? t.slice() : Array.from(targets);
+}
+
 /** What fit() trains on: the batches of an epoch, in an order drawn from the run's Rng. */
 export interface TrainData {
   /** Batches in one epoch. */

@@ -24,7 +24,8 @@ import type { Network } from "../model/network.ts";
 import type { Vec } from "../tensor/types.ts";
 import { Trainer, type StepResult } from "./trainer.ts";
 import type { Batch, TrainData } from "../data/batch.ts";
-import type { LossKind } from "./loss.ts";
+import { lossForActivation, type LossKind } from "./loss.ts";
+import type { BatchEvaluator } from "./batch-loss.ts";
 import { makeOptimizer, type Optimizer } from "./optim/index.ts";
 import { checkSchedule, lrAt, type Schedule } from "./schedule.ts";
 
@@ -189,13 +190,12 @@ export function initialFitState(rng: Rng): FitState {
 
 /** The loss a model's output activation implies. */
 export function defaultLoss(model: Network): LossKind {
-  const act = model.config.outputActivation;
-  return act === "softmax" ? "ce" : act === "sigmoid" ? "bce" : "mse";
+  return lossForActivation(model.config.outputActivation);
 }
 
 /** Mean loss over every batch of `data` (in order, carrying state when it says so);
  *  `onBatch` sees each batch after its loss (for figures of one's own, e.g. accuracy). */
-export function evaluateData(trainer: Trainer, data: TrainData, onBatch?: (b: Batch) => void): Evaluation {
+export function evaluateData(trainer: BatchEvaluator, data: TrainData, onBatch?: (b: Batch) => void): Evaluation {
   let state: Vec[][] | null = null, total = 0, count = 0;
   for (let i = 0; i < data.batchesPerEpoch; i++) {
     const b = data.batch(i);

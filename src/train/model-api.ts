@@ -10,10 +10,9 @@ import type { Network } from "../model/network.ts";
 import { argmax, sampleTokens } from "../model/sample.ts";
 import { zeros } from "../tensor/types.ts";
 import { sequenceData } from "../data/datasets.ts";
-import { Trainer } from "./trainer.ts";
+import { evaluator } from "./batch-loss.ts";
 import { sequenceOutputs } from "./readout.ts";
 import { defaultLoss, evaluateData, fit, type Evaluation, type FitOptions, type History, type TrainData } from "./fit.ts";
-import { makeOptimizer } from "./optim/index.ts";
 
 /** Sequences (each an array of steps, each step an array of I numbers) with one target each:
  *  a class (string or integer) or a vector of O numbers. */
@@ -54,10 +53,9 @@ export async function fitModel(model: Network, data: FitData, options: ModelFitO
 export function evaluateModel(model: Network, data: FitData, options: { batchSize?: number } = {}): Evaluation {
   const d = isArrays(data) ? arraysData(model, data, options.batchSize ?? 32, 0, "evaluate: data").train : data;
   const loss = defaultLoss(model);
-  const trainer = new Trainer(model, { loss, manyToOne: Boolean(d.manyToOne), optimizer: makeOptimizer("sgd", { lr: 0 }) });
   const O = model.outputSize;
   let correct = 0, seen = 0;
-  const ev = evaluateData(trainer, d, loss === "ce" && d.manyToOne ? (b) => {
+  const ev = evaluateData(evaluator(model, { loss, manyToOne: Boolean(d.manyToOne) }), d, loss === "ce" && d.manyToOne ? (b) => {
     const last = sequenceOutputs(model, b.x, b.T, b.B, { mask: b.mask, lengths: b.lengths ?? null });
     for (let k = 0; k < b.B; k++, seen++) if (argmax(last, k * O, O) === b.targets[k]) correct++;
   } : undefined);

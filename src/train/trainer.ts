@@ -8,19 +8,19 @@ import { check, DivergenceError, RecurrentError } from "../errors.ts";
 import type { Network } from "../model/network.ts";
 import type { RandomSource } from "../model/dropout.ts";
 import { Rng } from "../rand.ts";
-import type { Batch } from "../data/batch.ts";
-import { zeros, type Vec } from "../tensor/types.ts";
+import { targetsRange, type Batch } from "../data/batch.ts";
+import type { Vec } from "../tensor/types.ts";
 import { clipByGlobalNorm, clipByValue, globalNorm } from "./clip.ts";
-import { gatherLast, lossAndGrad, scatterLast, type LossKind } from "./loss.ts";
+import { detach, forwardLoss, type BatchEvaluator, type LossSpec } from "./batch-loss.ts";
 import type { Optimizer } from "./optim/index.ts";
 
 export type { Batch };
+// Where they were first defined; they form the loss, so they live with it (./batch-loss.ts).
+export { lengthsFromMask, manyToOneLengths } from "./batch-loss.ts";
 
 
-export interface TrainerOptions {
-  loss: LossKind;
-  /** Loss on the last real step of each sequence only (classification, single forecasts). */
-  manyToOne?: boolean;
+/** The loss (./batch-loss.ts LossSpec: its kind, many-to-one or not) and how to update. */
+export interface TrainerOptions extends LossSpec {
   optimizer: Optimizer;
   /** Clip the global gradient norm to this value (Pascanu et al. 2013); 0 or absent = off. */
   clipNorm?: number;
@@ -48,7 +48,7 @@ export interface StepResult {
   state: Vec[][];
 }
 
-export class Trainer {
+export class Trainer implements BatchEvaluator {
   updates = 0;
   clipEvents = 0;
   /** The dropout masks' source in training; null when the model has no dropout. */
@@ -66,35 +66,16 @@ export class Trainer {
 
   /** Loss and, when `grad`, gradients (added into model.grads) over one batch from state0. */
   lossAndBackward(batch: Batch, state0: Vec[][] | null, grad: boolean, countFrom = 0): { loss: number; state: Vec[][] } {
-    const m = this.model, { T, B } = batch, O = m.outputSize;
-    const lengths = this.opts.manyToOne ? manyToOneLengths(batch) : null;
+    const m = this.model;
     // Training (grad) drops with fresh masks from the run's source; evaluation never does.
-    const dropout = grad ? this.random : null;
-    if (this.opts.manyToOne && m.config.bidirectional) {
-      // Both directions' whole reading of each sequence (src/train/readout.ts).
-      const { out, state } = m.forwardSummary(batch.x, T, B, { state0, mask: batch.mask, dropout });
-      const dOut = grad ? zeros(B * O, m.dtype) : null;
-      const loss = lossAndGrad(this.opts.loss, out, B, O, batch.targets, null, dOut);
-      if (grad) m.backwardSummary(dOut!, null, { inputGrad: false });
-      return { loss, state: state.map((s) => s.map((v) => v.slice())) };
+    const r = forwardLoss(m, batch, this.opts, { state0, dropout: grad ? this.random : null, grad, countFrom });
+    if (r.summary) {
+      if (grad) m.backwardSummary(r.dOut!, null, { inputGrad: false });
+      return { loss: r.loss, state: detach(r.state) };
     }
-    const { out, state } = m.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher, dropout });
-    const detached = state.map((s) => s.map((v) => v.slice()));
-    if (this.opts.manyToOne) {
-      const last = zeros(B * O, m.dtype), dLast = grad ? zeros(B * O, m.dtype) : null;
-      const loss = lossAndGrad(this.opts.loss, gatherLast(out, T, B, O, lengths, last), B, O, batch.targets, null, dLast);
-      if (grad) m.backward(scatterLast(dLast!, T, B, O, lengths, zeros(T * B * O, m.dtype)), null, { inputGrad: false });
-      return { loss, state: detached };
-    }
-    let rowMask = batch.mask ?? null;
-    if (countFrom > 0) {
-      // TBPTT: the first steps of a window only carry gradient back; their loss was counted before.
-      rowMask = new Uint8Array(T * B).map((_, k) => (k >= countFrom * B && (!batch.mask || batch.mask[k]) ? 1 : 0));
-    }
-    const dOut = grad ? zeros(T * B * O, m.dtype) : null;
-    const loss = lossAndGrad(this.opts.loss, out, T * B, O, batch.targets, rowMask, dOut);
-    if (grad) m.backward(dOut!, null, { inputGrad: false });
-    return { loss, state: detached };
+    const state = detach(r.state);
+    if (grad) m.backward(r.dOut!, null, { inputGrad: false });
+    return { loss: r.loss, state };
   }
 
   /** One training step on a batch: full BPTT (one update) or TBPTT (one update per window). */
@@ -151,47 +132,20 @@ export class Trainer {
   }
 }
 
-/**
- * The lengths (B) many-to-one reads each sequence at (step length − 1): `lengths`, else from
- * the mask, else null (all T). Each must be in [1, T]: a sequence with no real step has no
- * output to read, and an index outside the batch would read another sequence's.
- */
-export function manyToOneLengths(batch: Batch): ArrayLike<number> | null {
-  const { T, B } = batch;
-  const lengths = batch.lengths ?? (batch.mask ? lengthsFromMask(batch.mask, T, B) : null);
-  if (!lengths) return null;
-  check(lengths.length === B, "many-to-one lengths", `B = ${B} values`, lengths.length);
-  for (let b = 0; b < B; b++) {
-    check(Number.isInteger(lengths[b]) && lengths[b] >= 1 && lengths[b] <= T, `many-to-one lengths[${b}]`,
-      `an integer in [1, T = ${T}] (sequence ${b} needs a real step)`, lengths[b]);
-  }
-  return lengths;
-}
-
 /** The index of the first NaN or ±Infinity, or -1. */
 function firstNonFinite(v: ArrayLike<number>): number {
   for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return i;
   return -1;
 }
 
-/** Lengths (B) of masked sequences: one past the last real step of each. */
-export function lengthsFromMask(mask: Uint8Array, T: number, B: number): number[] {
-  return Array.from({ length: B }, (_, b) => {
-    let len = 0;
-    for (let t = 0; t < T; t++) if (mask[t * B + b]) len = t + 1;
-    return len;
-  });
-}
-
 /** Steps [from, to) of a many-to-many batch, as views. */
 export function slice(batch: Batch, from: number, to: number): Batch {
   const { B } = batch, I = batch.x.length / (batch.T * B);
   const perRow = batch.targets.length / (batch.T * B);
-  const t = batch.targets as unknown as { subarray?: (a: number, b: number) => ArrayLike<number>; slice: (a: number, b: number) => ArrayLike<number> };
   const O = batch.teacher ? batch.teacher.length / (batch.T * B) : 0;
   return {
     x: batch.x.subarray(from * B * I, to * B * I), T: to - from, B,
-    targets: (t.subarray ?? t.slice).call(batch.targets, from * B * perRow, to * B * perRow),
+    targets: targetsRange(batch.targets, from * B * perRow, to * B * perRow),
     mask: batch.mask ? batch.mask.subarray(from * B, to * B) : null,
     teacher: batch.teacher ? batch.teacher.subarray(from * B * O, to * B * O) : null,
   };

@@ -13,12 +13,12 @@
 // The model's parameter gradients are left as they were found.
 import { check } from "../../errors.ts";
 import type { Sequence } from "../../train/sequence.ts";
-import { gatherLast, lossAndGrad, scatterLast, type LossKind } from "../../train/loss.ts";
-import { manyToOneLengths, type Batch } from "../../train/trainer.ts";
-import { zeros, type Vec } from "../../tensor/types.ts";
+import { forwardLoss, type LossSpec } from "../../train/batch-loss.ts";
+import type { Batch } from "../../train/trainer.ts";
+import type { Vec } from "../../tensor/types.ts";
 
 /** How the batch's loss is formed, as the Trainer forms it. */
-export interface LossSpec { loss: LossKind; manyToOne?: boolean }
+export type { LossSpec };
 
 /** The names of each cell's carried states, in Layer.stateSizes order. */
 export const STATE_NAMES: Record<string, string[]> = { elman: ["h"], gru: ["h"], lstm: ["h", "c"], jordan: ["s", "y"] };
@@ -54,20 +54,12 @@ export function statesOverTime(model: Sequence, batch: Batch, state0: Vec[][] | 
   return states;
 }
 
-/** The loss and dL/dOut (T, B, O) of a whole-sequence forward, as the Trainer computes them. */
+/** The loss and dL/dOut (T, B, O) of a whole-sequence forward: the Trainer's own (forwardLoss). */
 export function lossGradient(model: Sequence, batch: Batch, spec: LossSpec, state0: Vec[][] | null = null): { loss: number; dOut: Vec } {
-  const { T, B } = batch, O = model.outputSize;
-  const { out } = model.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher });
-  const dOut = zeros(T * B * O, model.dtype);
-  if (spec.manyToOne) {
-    const lengths = manyToOneLengths(batch);
-    const last = zeros(B * O, model.dtype), dLast = zeros(B * O, model.dtype);
-    const loss = lossAndGrad(spec.loss, gatherLast(out, T, B, O, lengths, last), B, O, batch.targets, null, dLast);
-    scatterLast(dLast, T, B, O, lengths, dOut);
-    return { loss, dOut };
-  }
-  const loss = lossAndGrad(spec.loss, out, T * B, O, batch.targets, batch.mask ?? null, dOut);
-  return { loss, dOut };
+  const { loss, dOut, summary } = forwardLoss(model, batch, spec, { state0, grad: true });
+  // A bidirectional many-to-one model reads each sequence whole: no per-step gradient to walk.
+  check(!summary, "gradients: model", "a unidirectional model for a last-step loss (per-step state gradients)", "a bidirectional one");
+  return { loss, dOut: dOut! };
 }
 
 /**

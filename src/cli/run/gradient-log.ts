@@ -14,6 +14,7 @@ import { GradientLog, type GradNormSummary } from "../../analysis/gradients/clip
 import { gradientRecord, type GradientRecord } from "../../analysis/gradients/record.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import type { Batch, StepResult } from "../../train/trainer.ts";
+import { copyTargets } from "../../data/batch.ts";
 import type { MetricsRecord } from "./metrics-log.ts";
 import type { TrainProblem } from "./problem.ts";
 
@@ -78,7 +79,7 @@ export class TrainingGradients {
 
 function copyBatch(b: Batch): Batch {
   return {
-    x: b.x.slice(), T: b.T, B: b.B, targets: (b.targets as unknown as { slice(): ArrayLike<number> }).slice(),
+    x: b.x.slice(), T: b.T, B: b.B, targets: copyTargets(b.targets),
     mask: b.mask ? b.mask.slice() : null,
     lengths: b.lengths ? Array.from(b.lengths) : null,
     teacher: b.teacher ? b.teacher.slice() : null,
