@@ -4,10 +4,11 @@
 // Numeric core: no Node imports. Holds no training logic itself.
 import type { TaskBatch, TargetKind } from "./types.ts";
 import type { Vec } from "../../tensor/types.ts";
+import type { OutputActivation } from "../../model/config.ts";
 
 export interface TaskTraining {
   loss: "mse" | "ce" | "bce";
-  outputActivation: "linear" | "softmax" | "sigmoid";
+  outputActivation: OutputActivation;
   manyToOne: boolean;
 }
 
