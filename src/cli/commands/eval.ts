@@ -25,7 +25,7 @@ import { loadText, lmEvaluation, streamLoss, type LmRecord } from "../run/lm.ts"
 import { loadSeries, scorePart, type ForecastRecord } from "../run/forecast.ts";
 import { classifyScores, loadClassify, type ClassifyRecord, type ClassScores } from "../run/classify.ts";
 import { taskEvaluation, type SyntheticRecord } from "../run/synthetic.ts";
-import { int, jsonLine } from "../run/flags.ts";
+import { int, jsonLine } from "../flags.ts";
 import { withTask } from "../../node/progress-task.ts";
 
 interface Opts { model: string; text?: string; csv?: string; sequences?: string; labels?: string; labelColumn?: string; split?: string; json?: boolean; last?: boolean; seed?: number; fill?: "error" | "ffill" | "drop" }

@@ -17,7 +17,7 @@ import type { Sequence } from "../../train/sequence.ts";
 import { openTrained } from "../run/saved.ts";
 import type { ForecastRecord } from "../run/forecast.ts";
 import { futureLabels } from "../run/future-dates.ts";
-import { int } from "../run/flags.ts";
+import { int } from "../flags.ts";
 import { Task } from "../../node/progress-task.ts";
 import { Sink } from "../sink.ts";
 import { sequenceOutputs } from "../../train/readout.ts";

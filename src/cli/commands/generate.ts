@@ -9,7 +9,7 @@ import { encodeWords, splitWords, EOS } from "../../data/word-tokenizer.ts";
 import { streamTokens } from "../../model/sample.ts";
 import { Rng } from "../../rand.ts";
 import { openTrained } from "../run/saved.ts";
-import { int, jsonLine, num } from "../run/flags.ts";
+import { int, jsonLine, num } from "../flags.ts";
 import { withTask } from "../../node/progress-task.ts";
 import { Sink } from "../sink.ts";
 

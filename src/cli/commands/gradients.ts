@@ -13,7 +13,7 @@ import { initialize, INIT_SCHEMES, type InitScheme } from "../../model/initializ
 import { Sequence } from "../../train/sequence.ts";
 import { writeChart } from "../../plot/chart.ts";
 import { Rng } from "../../rand.ts";
-import { choiceOption, intOption } from "../options.ts";
+import { choice, int } from "../flags.ts";
 
 interface GradientsOptions {
   cell: CellKind; task: string; length: number; hidden: number; seed: number; batch: number;
@@ -23,13 +23,13 @@ interface GradientsOptions {
 export function register(program: Command): void {
   program.command("gradients")
     .description("plot ‖∂L/∂h_t‖ against t (log scale) for a new network on a synthetic task")
-    .requiredOption("--cell <cell>", "elman|jordan|lstm|gru", choiceOption("--cell", CELLS))
+    .requiredOption("--cell <cell>", "elman|jordan|lstm|gru", choice("--cell", CELLS))
     .requiredOption("--task <name>", "xor|adding|adding-arjovsky|copy|temporal-order|reber")
-    .requiredOption("--length <N>", "the task's sequence length T", intOption("--length"))
-    .option("--hidden <H>", "hidden units", intOption("--hidden"), 32)
-    .option("--seed <S>", "seed of the weights and the batch", intOption("--seed", 0), 1)
-    .option("--batch <B>", "sequences in the batch", intOption("--batch"), 32)
-    .option("--init <scheme>", "pytorch|glorot", choiceOption("--init", INIT_SCHEMES), "pytorch")
+    .requiredOption("--length <N>", "the task's sequence length T", int("--length", 1))
+    .option("--hidden <H>", "hidden units", int("--hidden", 1), 32)
+    .option("--seed <S>", "seed of the weights and the batch", int("--seed", 0), 1)
+    .option("--batch <B>", "sequences in the batch", int("--batch", 1), 32)
+    .option("--init <scheme>", "pytorch|glorot", choice("--init", INIT_SCHEMES), "pytorch")
     .option("--out <dir>", "where the plot goes", ".")
     .option("--jacobian", "also ‖∂state_T/∂state_t‖₂ along the first sequence (a second plot)")
     .option("--json", "print every number as one JSON object")

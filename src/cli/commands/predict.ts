@@ -18,7 +18,7 @@ import { readCsvFile } from "../../node/csv-file.ts";
 import { checkLabelled, parseLabels, parseSequenceSteps } from "../../data/sequences.ts";
 import { openTrained } from "../run/saved.ts";
 import { predictClasses, type ClassifyRecord } from "../run/classify.ts";
-import { jsonLine } from "../run/flags.ts";
+import { jsonLine } from "../flags.ts";
 import { withTask } from "../../node/progress-task.ts";
 
 interface Opts { model: string; input?: string; sequences?: string; labels?: string; labelColumn?: string; last?: boolean; json?: boolean }

@@ -14,8 +14,10 @@ import { Rng } from "../../rand.ts";
 import { useFastBackend } from "../../tensor/fast.ts";
 import { compileWasmEagerly } from "../../node/threads.ts";
 import { gemmName } from "../../tensor/gemm.ts";
+import { cellSpec } from "../../cells/registry.ts";
+import { reads } from "../../cells/spec.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
-import { intOption, numberOption } from "../options.ts";
+import { int, num } from "../flags.ts";
 import { Task } from "../../node/progress-task.ts";
 
 const DEFAULT_TEXT = join(dirname(fileURLToPath(import.meta.url)), "../../../data/tinyshakespeare-100k.txt");
@@ -25,11 +27,11 @@ interface TourOptions { seconds: number; hidden: number; seq: number; batch: num
 export function register(program: Command): void {
   program.command("tour")
     .description("train Elman, Jordan, LSTM and GRU on Shakespeare for a short, equal time each (npm start)")
-    .option("--seconds <s>", "training time per model", numberOption("--seconds", 1), 30)
-    .option("--hidden <H>", "hidden units", intOption("--hidden"), 128)
-    .option("--seq <T>", "steps per chunk (truncated BPTT length)", intOption("--seq"), 32)
-    .option("--batch <B>", "parallel streams", intOption("--batch"), 32)
-    .option("--seed <n>", "random seed", intOption("--seed", 0), 1)
+    .option("--seconds <s>", "training time per model", num("--seconds", 1), 30)
+    .option("--hidden <H>", "hidden units", int("--hidden", 1), 128)
+    .option("--seq <T>", "steps per chunk (truncated BPTT length)", int("--seq", 1), 32)
+    .option("--batch <B>", "parallel streams", int("--batch", 1), 32)
+    .option("--seed <n>", "random seed", int("--seed", 0), 1)
     .option("--cells <list>", "comma-separated cells", "elman,jordan,lstm,gru")
     .option("--text <file>", "a text file to learn", DEFAULT_TEXT)
     .option("--reference", "use the plain TypeScript GEMM instead of WebAssembly SIMD")
@@ -57,7 +59,7 @@ export function register(program: Command): void {
 async function runOne(cell: CellKind, data: TextDatasets, o: TourOptions): Promise<string[]> {
   const V = data.vocab.size;
   const rng = new Rng(o.seed);
-  const model = new Sequence({ cell, input: V, hidden: o.hidden, output: V, outputActivation: "softmax", ...(cell === "jordan" ? { state: 64 } : {}) });
+  const model = new Sequence({ cell, input: V, hidden: o.hidden, output: V, outputActivation: "softmax", ...(reads(cellSpec(cell), "state") ? { state: 64 } : {}) });
   initialize(model, rng, "glorot");
   console.log(pc.cyan(model.toString()));
   let recent = 0, n = 0, val = NaN, sample = "";

@@ -9,7 +9,7 @@ import { TASK_NAMES, getTask } from "../../data/tasks/index.ts";
 import { defaultLength } from "../run/synthetic.ts";
 import { DATA_TASKS, readConfigFile, resolveOptions, resumeOptions, type TrainOptions } from "../run/options.ts";
 import { runTraining } from "../run/loop.ts";
-import { int, jsonLine, list, num } from "../run/flags.ts";
+import { int, jsonLine, list, num } from "../flags.ts";
 import { normaliseConfig } from "../../model/config.ts";
 import { checkHeapList, checkTrainingMemory } from "../../model/budget.ts";
 
