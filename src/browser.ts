@@ -5,12 +5,16 @@
 // (and to src/index.ts, the Node entry) as they appear. test/package/pack.test.ts bundles this
 // entry from the packed tarball and runs it in headless Chromium.
 export * from "./core.ts";
-// Fast by default: the WebAssembly SIMD backend is installed when the package loads (unless
-// RECURRENT_BACKEND=reference, or the host lacks WebAssembly SIMD); useReferenceBackend()
-// switches to the plain TypeScript kernels.
+// Fast by default: the WebAssembly backend is installed when the package loads, with fused
+// multiply-add where the host validates relaxed SIMD (unless RECURRENT_BACKEND=reference|simd|fma,
+// or the host lacks WebAssembly SIMD); useFastBackend({ fma }) and useReferenceBackend() switch.
 import { installDefaultBackend } from "./tensor/default-backend.ts";
 installDefaultBackend();
 export { defaultBackend } from "./tensor/default-backend.ts";
+export type { BackendChoice } from "./tensor/default-backend.ts";
+// The backend as one value (name, threads, GEMM, gate kernels, allocator), installed in one place.
+export { installBackend, installedBackend, referenceBackend, backendLabel } from "./tensor/backend.ts";
+export type { Backend, BackendName } from "./tensor/backend.ts";
 // Types that the core's functions take or return.
 export type { FastBackend, FastOptions } from "./tensor/fast.ts";
 export type { Optimizer, OptimizerName } from "./train/optim/index.ts";

@@ -10,4 +10,4 @@ export * from "./browser.ts";
 export { saveModel, loadModel } from "./node/model-dir.ts";
 export type { SavedModel } from "./node/model-dir.ts";
 // The WebAssembly backend with worker threads (one per core unless told otherwise).
-export { useFastBackendNode, threadsReady, compileWasmEagerly } from "./node/threads.ts";
+export { useFastBackendNode, threadsReady, compileWasmEagerly, allowRelaxedSimd } from "./node/threads.ts";

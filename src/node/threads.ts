@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { MARK_LOST_SOURCE, markLost, type Spawn } from "../tensor/threads.ts";
 import { useFastBackend, type FastBackend, type FastOptions } from "../tensor/fast.ts";
+import { relaxedSimdSupported } from "../tensor/wasm/modules.ts";
 
 /**
  * Compile WebAssembly with the optimising compiler up front (Node only; a V8 flag). By
@@ -17,6 +18,19 @@ import { useFastBackend, type FastBackend, type FastOptions } from "../tensor/fa
  * compiles them on first use, so useFastBackendNode and the command line call it first.
  */
 export function compileWasmEagerly(): void { setFlagsFromString("--no-wasm-dynamic-tiering"); }
+
+/**
+ * Lets this process compile WebAssembly relaxed SIMD (the FMA kernels, src/tensor/wasm/modules.ts)
+ * and says whether it can. Node 22 and later validate it as they are; Node 20 does once V8's
+ * --experimental-wasm-relaxed-simd is set, which must happen before the modules are compiled
+ * (checked on this machine with Node 20.20 and AssemblyScript 0.28). The flag is set only when
+ * the module does not validate without it, so a Node that has dropped the flag never sees it.
+ */
+export function allowRelaxedSimd(): boolean {
+  if (relaxedSimdSupported()) return true;
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return relaxedSimdSupported();
+}
 
 // A worker that dies mid-job must not leave the caller waiting on Atomics forever (threads.ts):
 // its death is seen by a sentinel thread, one per pool, which holds the other end of a
@@ -76,9 +90,11 @@ export const spawnNode: Spawn = (source, init) => {
   };
 };
 
-/** useFastBackend with worker threads; threads defaults to the number of cores. */
+/** useFastBackend with worker threads; threads defaults to the number of cores; FMA where
+ *  this Node can run it (fma "auto", see allowRelaxedSimd) unless opts.fma says otherwise. */
 export function useFastBackendNode(opts: FastOptions = {}): FastBackend {
   compileWasmEagerly();
+  if (opts.fma !== false) allowRelaxedSimd();
   return useFastBackend({ threads: availableParallelism(), ...opts, spawn: spawnNode });
 }
 

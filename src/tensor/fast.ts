@@ -1,8 +1,12 @@
-// The fast backend: installs the WebAssembly SIMD GEMM (wasm/assembly/gemm.ts) through
-// setGemm, the fused gate kernels (wasm/assembly/gates.ts) through setGateKernels, and
-// places every float32 buffer in its shared memory through setF32Allocator, so both read
-// operands in place. One call: `useFastBackend()`; `useReferenceBackend()`
-// undoes it (buffers already handed out stay valid).
+// The fast backend: a Backend (backend.ts) made of the WebAssembly SIMD GEMM
+// (wasm/assembly/gemm.ts), the fused gate kernels (wasm/assembly/gates.ts) and an allocator
+// that places every float32 buffer in their shared memory, so both read operands in place.
+// One call: `useFastBackend()` builds and installs it; `useReferenceBackend()` installs the
+// reference instead (buffers already handed out stay valid).
+//
+// Two builds of the kernels (wasm/modules.ts): plain SIMD ("wasm-simd") and relaxed SIMD with
+// fused multiply-add ("wasm-relaxed-simd"). `fma` picks: "auto" (the default) takes the relaxed
+// build where the host validates it, true insists on it, false keeps plain SIMD.
 //
 // Float32Arrays outside the heap still work: they are copied into a staging area and the
 // result copied back. Float64Arrays (gradient checks) go to gemmReference. Every float32
@@ -15,19 +19,22 @@
 // (threads.ts, wasm/gates.ts), which changes no bits.
 //
 // Not here: worker creation (the host passes `spawn`; see src/node/threads.ts).
-import { gemmReference, setGemm, type Gemm } from "./gemm.ts";
-import { setF32Allocator } from "./types.ts";
+import { gemmReference, type Gemm } from "./gemm.ts";
 import { WasmHeap } from "./wasm/heap.ts";
-import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.ts";
-import { compileBase64 } from "./wasm/compile.ts";
+import { relaxedSimdSupported, wasmModules } from "./wasm/modules.ts";
 import { GemmPool, CTRL_INTS, SEQ_ARGS, type Spawn } from "./threads.ts";
-import { setGateKernels, type GateKernels } from "./gate-kernels.ts";
-import { createGateKernels, gatesModule } from "./wasm/gates.ts";
+import type { GateKernels } from "./gate-kernels.ts";
+import { createGateKernels } from "./wasm/gates.ts";
+import { installBackend, installedBackend, referenceBackend, type Backend } from "./backend.ts";
 
 type WasmGemm = (tA: number, tB: number, M: number, N: number, K: number, a: number, b: number,
   c: number, acc: number, j0: number, j1: number, scratch: number) => void;
 
 export interface FastOptions {
+  /** Fused multiply-add (the relaxed-SIMD build): "auto" (default) where the host validates
+   *  it, true to insist (throws where it does not), false for plain SIMD (the same bits on
+   *  every machine). Node 20 validates it only after allowRelaxedSimd() (src/node/threads.ts). */
+  fma?: boolean | "auto";
   /** Threads in all, counting the caller's (default 1). Needs `spawn` when above 1. */
   threads?: number;
   /** Starts a worker thread (see threads.ts). */
@@ -55,7 +62,8 @@ export const THREAD_MIN_FLOPS = 2_000_000;
  *  gradients, 32 columns, ran 13–20 % slower split; measured in docs/performance.md). */
 export const THREAD_MIN_COLUMNS = 64;
 
-export interface FastBackend {
+export interface FastBackend extends Backend {
+  readonly name: "wasm-simd" | "wasm-relaxed-simd";
   heap: WasmHeap;
   /** The wasm GEMM, split over the threads when big enough. */
   gemm: Gemm;
@@ -63,6 +71,8 @@ export interface FastBackend {
   gemmSingle: Gemm;
   /** The fused gate kernels over this heap (installed by useFastBackend unless fusedGates is false). */
   gates: GateKernels;
+  /** A float32 buffer in the heap (an ordinary array when the heap is full). */
+  allocF32: (n: number) => Float32Array;
   threads: number;
   /** Threads that have started (workers start asynchronously). */
   readyThreads(): number;
@@ -71,16 +81,21 @@ export interface FastBackend {
   stop(): void;
 }
 
-let current: FastBackend | null = null;
-
+// The fast backend behind each installed Backend (the same object, or a copy without gates).
+const fastOf = new WeakMap<Backend, FastBackend>();
 
 /** Create the fast backend without installing it (tests compare it with the reference). */
 export function createFastBackend(opts: FastOptions = {}): FastBackend {
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
   if (threads > 1 && !opts.spawn) throw new Error("useFastBackend: threads > 1 needs a spawn function (src/node/threads.ts)");
   const minFlops = opts.threadMinFlops ?? THREAD_MIN_FLOPS;
+  const fma = opts.fma ?? "auto";
+  if (fma === true && !relaxedSimdSupported()) {
+    throw new Error("useFastBackend: expected a host that validates WebAssembly relaxed SIMD for fma: true, got one that does not (Node 20 needs allowRelaxedSimd() from src/node/threads.ts first; fma: \"auto\" falls back to plain SIMD)");
+  }
+  const build = fma === false || (fma === "auto" && !relaxedSimdSupported()) ? "simd" : "relaxed-simd";
+  const { gemm: module, gates: gatesModule } = wasmModules(build);
   const heap = new WasmHeap();
-  const module = compileBase64(GEMM_WASM_BASE64);
   const inst = new WebAssembly.Instance(module as WebAssembly.Module, { env: { memory: heap.memory as WebAssembly.Memory } });
   const wgemm = inst.exports.gemm as WasmGemm;
   const scratchBytes = (inst.exports.scratchBytes as () => number)();
@@ -91,8 +106,8 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   const seqArgs = heap.allocBytes(SEQ_ARGS * 4);
   if (mainScratch < 0 || ctrl < -1 || seqArgs < 0 || workerScratch.some((p) => p < 0)) throw new Error("useFastBackend: no wasm memory for scratch");
   // The gate kernels' module calls this thread's GEMM for its whole-sequence loops.
-  const gates = new WebAssembly.Instance(gatesModule() as WebAssembly.Module, { env: { memory: heap.memory as WebAssembly.Memory, gemm: wgemm } }).exports;
-  const pool = threads > 1 ? new GemmPool(heap.memory, module, gatesModule(), ctrl, workerScratch, opts.spawn!, opts.spin ?? 20000,
+  const gates = new WebAssembly.Instance(gatesModule as WebAssembly.Module, { env: { memory: heap.memory as WebAssembly.Memory, gemm: wgemm } }).exports;
+  const pool = threads > 1 ? new GemmPool(heap.memory, module, gatesModule, ctrl, workerScratch, opts.spawn!, opts.spin ?? 20000,
     wgemm, gates.sequence as (args: number, b0: number, b1: number, scratch: number) => void, mainScratch) : null;
 
   // Staging for operands that are not in the heap; grown on demand, never shrunk.
@@ -144,7 +159,9 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
   }
 
   return {
+    name: build === "simd" ? "wasm-simd" : "wasm-relaxed-simd",
     heap,
+    allocF32: (n) => heap.allocF32(n) ?? new Float32Array(n),
     gemm: makeGemm(true),
     gemmSingle: makeGemm(false),
     gates: createGateKernels(heap, { exports: gates, scratch: mainScratch, args: seqArgs, pool, threads,
@@ -157,26 +174,20 @@ export function createFastBackend(opts: FastOptions = {}): FastBackend {
 }
 
 /**
- * Install the fast backend: wasm SIMD GEMM for float32, float32 buffers in wasm memory,
- * optionally worker threads. Returns the backend (its heap, thread count, stop()).
+ * Install the fast backend (installBackend): wasm SIMD GEMM for float32, float32 buffers in
+ * wasm memory, optionally worker threads, with or without FMA (`fma`). Returns the backend
+ * (its name, heap, thread count, stop()).
  */
 export function useFastBackend(opts: FastOptions = {}): FastBackend {
-  if (current) current.stop();
   const fb = createFastBackend(opts);
-  setGemm(fb.gemm, fb.threads > 1 ? `wasm-simd×${fb.threads}` : "wasm-simd");
-  setF32Allocator((n) => fb.heap.allocF32(n) ?? new Float32Array(n));
-  setGateKernels(opts.fusedGates === false ? null : fb.gates);
-  current = fb;
+  const b: Backend = opts.fusedGates === false ? { ...fb, gates: null } : fb;
+  fastOf.set(b, fb);
+  installBackend(b);
   return fb;
 }
 
-/** Back to the plain TypeScript GEMM and ordinary Float32Arrays. */
-export function useReferenceBackend(): void {
-  if (current) { current.stop(); current = null; }
-  setGemm(gemmReference, "reference");
-  setF32Allocator((n) => new Float32Array(n));
-  setGateKernels(null);
-}
+/** Back to the plain TypeScript GEMM and ordinary Float32Arrays (installBackend(referenceBackend)). */
+export function useReferenceBackend(): void { installBackend(referenceBackend); }
 
 /** The installed fast backend, if any. */
-export function fastBackend(): FastBackend | null { return current; }
+export function fastBackend(): FastBackend | null { return fastOf.get(installedBackend()) ?? null; }

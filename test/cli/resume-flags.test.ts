@@ -58,17 +58,33 @@ test("a flag that repeats the saved value is accepted and changes nothing", asyn
   assert.match(r.stderr, /changed on resume: --epochs 1 → 2\n/);
 });
 
-test("a checkpoint records the kernels that trained it; a resume on the other ones warns that its bits will differ", async () => {
+test("a checkpoint records the backend that trained it; a resume on other kernels warns in one line, saying which used FMA", async () => {
   const d = join(dir, "kernels");
-  assert.equal((await cli([...base, "--epochs", "1", "--out", d])).code, 0);
+  assert.equal((await cli([...base, "--epochs", "1", "--backend", "fma", "--out", d])).code, 0);
+  assert.equal(config(d).training.backend, "wasm-relaxed-simd");
+  const r = await cli(["train", "--resume", d, "--epochs", "2", "--backend", "simd"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /changed on resume: --backend "fma" → "simd", --epochs 1 → 2\n/);
+  const warnings = r.stderr.split("\n").filter((l) => l.includes("warning"));
+  assert.equal(warnings.length, 1, r.stderr);
+  assert.match(warnings[0], /^ {2}warning: trained on the wasm-relaxed-simd kernels \(relaxed SIMD, FMA\), resumed on wasm-simd \(SIMD, no FMA\): they round differently/);
   assert.equal(config(d).training.backend, "wasm-simd");
-  // The in-process CLI keeps the backend it installed first; the warning compares labels, so a
-  // saved label of the other kernels stands in for a run trained on them.
-  const c = config(d); c.training.backend = "reference";
+  // A label saved with threads compares by its kernels: threads change no bits.
+  const c = config(d); c.training.backend = "wasm-simd ×2 threads";
   writeFileSync(join(d, "config.json"), JSON.stringify(c));
   rmSync(join(d, "checkpoint.json")); rmSync(join(d, "checkpoints"), { recursive: true });   // the edited top-level files are the checkpoint now
-  const r = await cli(["train", "--resume", d, "--epochs", "2"]);
+  const same = await cli(["train", "--resume", d, "--epochs", "3"]);
+  assert.equal(same.code, 0, same.stderr);
+  assert.doesNotMatch(same.stderr, /warning/);
+});
+
+test("--backend fma: a run stopped and resumed ends with the bits of one never stopped", async () => {
+  const full = join(dir, "fma-full"), part = join(dir, "fma-part");
+  assert.equal((await cli([...base, "--epochs", "2", "--backend", "fma", "--out", full])).code, 0);
+  assert.equal((await cli([...base, "--epochs", "1", "--backend", "fma", "--out", part])).code, 0);
+  const r = await cli(["train", "--resume", part, "--epochs", "2"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /warning: trained on the reference kernels, resumed on wasm-simd: they round differently/);
-  assert.equal(config(d).training.backend, "wasm-simd");
+  assert.doesNotMatch(r.stderr, /warning/);
+  assert.equal(config(part).training.backend, "wasm-relaxed-simd");
+  assert.ok(weights(full).equals(weights(part)));
 });

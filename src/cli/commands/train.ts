@@ -45,6 +45,7 @@ export function register(program: Command): void {
     .option("--eval-every <n>", "also validate every n updates (default: once per epoch)", int("--eval-every", 0))
     .option("--min-evaluations <n>", "validate often enough for at least n evaluations in the run, so short runs draw a curve (default 10; 0: per epoch and --eval-every only)", int("--min-evaluations", 0))
     .option("--threads <n>", "GEMM threads (0: one per core)", int("--threads", 0))
+    .option("--backend <kind>", "auto|fma|simd|reference: the kernels (default auto: WebAssembly with fused multiply-add where this Node runs relaxed SIMD, else plain SIMD; a resume on other kernels warns)")
     .option("--text <file>", "charlm, wordlm: the training text (split 90/10 unless --valid-text)")
     .option("--valid-text <file>", "wordlm, charlm: a separate validation text (PTB's ptb.valid.txt)")
     .option("--test-text <file>", "a separate test text (PTB's ptb.test.txt)")
@@ -75,7 +76,8 @@ Examples:
   npx recurrent train --task classify --sequences seqs.csv --labels labels.csv --out runs/indoor
   npx recurrent train --task adding --length 50 --out runs/adding
   npx recurrent train --task adding --length 50 --cell elman --log-gradients --out runs/adding-elman
-  npx recurrent train --resume runs/shakespeare --epochs 20`)
+  npx recurrent train --resume runs/shakespeare --epochs 20
+  npx recurrent train --task adding --length 50 --backend simd --out runs/adding-simd`)
     .action(async (flags: Flags) => {
       const { out, resume, config, json, length, ...rest } = flags;
       if (length !== undefined) rest.seq = length;

@@ -21,8 +21,9 @@ export interface TrainingState extends FitState {
   options: TrainOptions;
   /** --log-gradients: (norm before clipping, clipped 0/1) of the updates since the last evaluation. */
   gradLog?: Array<[number, number]> | null;
-  /** The kernels that trained it ("wasm-simd", "reference"): they round differently, so a
-   *  resume on the other one cannot end with the bits of an uninterrupted run. */
+  /** The backend that trained it last, as src/tensor/backend.ts labels it ("wasm-relaxed-simd
+   *  ×2 threads", "wasm-simd", "reference"): the kernels round differently, so a resume on
+   *  other ones cannot end with the bits of an uninterrupted run (threads change no bits). */
   backend?: string;
   /** Options changed by each resume that changed any ("--lr 0.003 → 0.001"), with the step it resumed at. */
   resumes?: Array<{ step: number; changes: string[] }>;

@@ -26,6 +26,7 @@ import { resumeOptions, type TrainOptions } from "./options.ts";
 import type { TrainProblem } from "./problem.ts";
 import { loadCarry, readBest, saveCheckpoint, type TrainingState } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";
+import { backendArithmetic, backendLabel } from "../../tensor/backend.ts";
 import { parseScheduleFlag } from "./schedule-flag.ts";
 import { lmProblem } from "./lm.ts";
 import { forecastProblem } from "./forecast.ts";
@@ -69,7 +70,7 @@ const MAX_ROLLBACKS = 3;
 
 export async function runTraining(o: TrainOptions, dir: string, resume: boolean, hooks: RunHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? ((s: string) => process.stderr.write(`${s}\n`));
-  const backend = installBackend(o.threads);
+  const installed = installBackend(o.threads, o.backend), backend = backendLabel(installed);
   // Everything that can fail on bad input happens before the first write to `dir`.
   const problem = buildProblem(o);
   let model: Sequence, optimizer: Optimizer, st: TrainingState, resumeChanges: string[] = [];
@@ -130,11 +131,11 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
       `${o.epochs ? `${o.epochs} epochs of ${n} batches` : "no epoch limit"}${o.timeLimit ? `, time limit ${o.timeLimit} s` : ""}, seed ${o.seed}, ${backend}`);
     if (resume) log(`  from epoch ${st.epoch}, batch ${st.batch}/${n}, step ${st.step}, ${st.seconds.toFixed(1)} s trained`);
     if (resumeChanges.length) log(`  changed on resume: ${resumeChanges.join(", ")}`);
-    const kernels = backend.startsWith("wasm-simd") ? "wasm-simd" : backend;   // threads change no bits
-    if (resume && st.backend && st.backend !== kernels) {
-      log(`  warning: trained on the ${st.backend} kernels, resumed on ${kernels}: they round differently, so this run will not end with the bits of one never stopped`);
+    const saved = st.backend?.split(" ")[0];   // the kernels' name: threads change no bits
+    if (resume && saved && saved !== installed.name) {
+      log(`  warning: trained on the ${saved} kernels (${backendArithmetic(saved)}), resumed on ${installed.name} (${backendArithmetic(installed.name)}): they round differently, so this run will not end with the bits of one never stopped`);
     }
-    st.backend = kernels;
+    st.backend = backend;
 
     const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - st.seconds) : undefined, unit: problem.unit, tty: hooks.tty });
     const t0 = performance.now();

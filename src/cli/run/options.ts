@@ -11,6 +11,7 @@ import { OPTIMIZER_NAMES, type OptimizerName } from "../../train/optim/index.ts"
 import { TASK_NAMES } from "../../data/tasks/index.ts";
 import { FILL_POLICIES, type FillPolicy } from "../../data/series.ts";
 import { parseScheduleFlag } from "./schedule-flag.ts";
+import { BACKEND_CHOICES, type BackendChoice } from "../../tensor/default-backend.ts";
 
 export const DATA_TASKS = ["charlm", "wordlm", "forecast", "classify"] as const;
 export type DataTask = (typeof DATA_TASKS)[number];
@@ -54,6 +55,8 @@ export interface TrainOptions {
   minEvaluations: number;
   /** GEMM threads (0 = one per core). */
   threads: number;
+  /** The kernels: auto (FMA where this Node runs relaxed SIMD), fma, simd (no FMA) or reference. */
+  backend: BackendChoice;
   // Inputs.
   text?: string;
   validText?: string;
@@ -85,12 +88,12 @@ export interface TrainOptions {
 
 /** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
 const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "dropout", "bidirectional", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "onNonfinite", "clip",
-  "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
+  "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "backend", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
   "horizon", "window", "season", "fill", "sequences", "labels", "labelColumn", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
 
 /** Task-specific defaults: sizes that train well in minutes on a laptop CPU. */
 export function defaultsFor(task: string): Omit<TrainOptions, "task"> {
-  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, onNonfinite: "stop" as const, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1, dropout: 0, bidirectional: false };
+  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, backend: "auto" as BackendChoice, onNonfinite: "stop" as const, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1, dropout: 0, bidirectional: false };
   switch (task) {
     case "charlm": return { ...common, hidden: 128, seq: 64, batch: 32, epochs: 10, lr: 2e-3, clip: 5, patience: 3 };
     // Zaremba et al.'s small configuration sizes (2 × 200, 35 steps, batch 20), trained with Adam.
@@ -130,6 +133,7 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   checkOneOf(o.optimizer, OPTIMIZER_NAMES, "--optimizer");
   checkOneOf(o.init, INIT_SCHEMES, "--init");
   checkOneOf(o.onNonfinite, ["stop", "rollback"] as const, "--on-nonfinite");
+  checkOneOf(o.backend, BACKEND_CHOICES, "--backend");
   checkInt(o.hidden, "--hidden"); checkInt(o.layers, "--layers"); checkInt(o.batch, "--batch");
   checkInt(o.seq, "--seq", 0); checkInt(o.epochs, "--epochs", 0); checkInt(o.seed, "--seed", 0);
   checkInt(o.patience, "--patience", 0); checkInt(o.evalEvery, "--eval-every", 0); checkInt(o.minEvaluations, "--min-evaluations", 0); checkInt(o.threads, "--threads", 0);
@@ -170,7 +174,7 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
 
 /** Options a resumed run may change: they steer the rest of the run without making its past
  *  (weights, optimiser state, data order) mean something else. Everything else is fixed. */
-export const RESUMABLE_OPTIONS = ["lr", "lrSchedule", "onNonfinite", "epochs", "timeLimit", "clip", "evalEvery", "minEvaluations", "patience", "threads"] as const;
+export const RESUMABLE_OPTIONS = ["lr", "lrSchedule", "onNonfinite", "epochs", "timeLimit", "clip", "evalEvery", "minEvaluations", "patience", "threads", "backend"] as const;
 
 /**
  * The options of a resumed run: the saved ones, then a config file's, then the flags'.
