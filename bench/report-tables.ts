@@ -177,7 +177,9 @@ export function qualityComparisons(rows: QualityRow[]): Array<{ budget: number; 
 }
 
 export function qualityTable(rows: QualityRow[]): string {
-  const sorted = [...rows].sort((a, b) => a.budget_s - b.budget_s || (a.tool === "recurrent" ? -1 : b.tool === "recurrent" ? 1 : 0));
+  // Per budget: ours with the CLI's defaults, ours' ablations, then PyTorch as measured.
+  const rank = (r: QualityRow) => (r.tool !== "recurrent" ? 2 : (r.variant ?? "defaults") === "defaults" ? 0 : 1);
+  const sorted = [...rows].sort((a, b) => a.budget_s - b.budget_s || rank(a) - rank(b));
   const bestBy = new Map(qualityComparisons(rows).map((q) => [q.budget, q.torchRow]));
   const body = sorted.map((r) => [String(r.budget_s), r.tool + (bestBy.get(r.budget_s) === r ? " (best)" : ""),
     r.tool === "recurrent" ? `CLI ${r.variant ?? "defaults"}, ${r.backend ?? ""}` : variantLabel(r.variant), String(r.threads), String(r.updates), fmtRate(r.tokens_per_s),

@@ -34,7 +34,7 @@ const program = new Command("bench")
   .option("--runs <n>", "processes per measurement, keeping the fastest (every tool alike)", "1")
   .option("--thread-split <how>", "ours with threads: auto (time loops by batch rows where they fit) or columns (each step's GEMMs only)", "auto")
   .option("--json", "one JSON object per line instead of the table")
-  .option("--rows <file>", "append one JSON line per measurement here (none: nowhere)", "docs/performance/{smoke-}bench-<start time>.jsonl")
+  .option("--rows <file>", "append one JSON line per measurement here (none: nowhere; under node --test the default is none)", "docs/performance/{smoke-}bench-<start time>.jsonl")
   .option("--smoke", "a short check of the tooling: rows are marked smoke and their file named smoke-…")
   .option("--quality", "time-to-quality instead: our CLI's character LSTM against the same in PyTorch, for fixed training budgets")
   .option("--budgets <list>", "--quality: training seconds, comma-separated", "60,90")
@@ -62,7 +62,11 @@ const compare = o.compare === "none" ? [] : list(o.compare);
 let variants;
 try { variants = parseVariants(list(o.torchVariants)); } catch (e) { console.error((e as Error).message); process.exit(1); }
 const meta = runMeta(Boolean(o.smoke));
-const rowsFile = o.rows === "none" ? null : o.rows.includes("<start time>") ? defaultRowsFile(o.quality ? "quality" : "bench", meta) : o.rows;
+// A bench started by a test (node --test sets NODE_TEST_CONTEXT, and its children inherit it)
+// writes no rows unless told where: the suite must not add files to docs/.
+const rowsDefault = o.rows.includes("<start time>");
+const rowsFile = o.rows === "none" || (rowsDefault && process.env.NODE_TEST_CONTEXT) ? null
+  : rowsDefault ? defaultRowsFile(o.quality ? "quality" : "bench", meta) : o.rows;
 const rows = new RowWriter(rowsFile, meta);
 
 if (o.quality) {
