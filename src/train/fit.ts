@@ -22,7 +22,7 @@ import { check, checkInt, DivergenceError, RecurrentError } from "../errors.ts";
 import { Rng } from "../rand.ts";
 import type { Network } from "../model/network.ts";
 import type { Vec } from "../tensor/types.ts";
-import { Trainer, type StepResult } from "./trainer.ts";
+import { Trainer, type LossReduction, type StepResult } from "./trainer.ts";
 import type { Batch, TrainData } from "../data/batch.ts";
 import { lossForActivation, type LossKind } from "./loss.ts";
 import type { BatchEvaluator } from "./batch-loss.ts";
@@ -153,6 +153,9 @@ export interface FitOptions {
   clipValue?: number;
   /** Truncated BPTT within each batch: an update every k1 steps, back k2 steps. */
   tbptt?: { k1: number; k2: number };
+  /** The gradient of the mean loss (default), or of the per-step means summed over time
+   *  ("sum-over-time", Zaremba et al.'s language models); see TrainerOptions.lossReduction. */
+  lossReduction?: LossReduction;
   /** The loss (default from the model's output: softmax → "ce", sigmoid → "bce", linear → "mse"). */
   loss?: LossKind;
   /** Validation after every epoch (and every evalEvery updates); none: no evaluations. */
@@ -220,6 +223,7 @@ export async function fit(model: Network, data: TrainData, options: FitOptions =
   const trainer = new Trainer(model, {
     loss: o.loss ?? defaultLoss(model), manyToOne: Boolean(data.manyToOne), optimizer,
     clipNorm: o.clipNorm || undefined, clipValue: o.clipValue || undefined, tbptt: o.tbptt ?? null,
+    lossReduction: o.lossReduction,
     lr: (u) => lrOverride ?? (schedule ? lrAt(schedule, u) : undefined),   // undefined: the optimiser's own
     rng,   // dropout masks come from the run's Rng
   });

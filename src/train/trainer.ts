@@ -30,10 +30,18 @@ export interface TrainerOptions extends LossSpec {
   tbptt?: { k1: number; k2: number } | null;
   /** Learning rate at a given update number (0-based); absent = the optimiser's own. */
   lr?: (update: number) => number | undefined;
+  /** What the gradient is of: "mean" (default) the mean loss over every counted (t, b);
+   *  "sum-over-time" the per-step batch means summed over the counted steps, as Zaremba et
+   *  al.'s language models do (so the gradient, and what clipping sees, is T times the mean's).
+   *  The reported loss is the mean either way (perplexity reads it). Many-to-many only. */
+  lossReduction?: LossReduction;
   /** Where a model with dropout draws its masks in trainStep (fit passes the run's Rng, so a
    *  resumed run draws the same masks); absent: a new Rng(1). Evaluation never drops. */
   rng?: RandomSource;
 }
+
+export type LossReduction = "mean" | "sum-over-time";
+export const LOSS_REDUCTIONS: readonly LossReduction[] = ["mean", "sum-over-time"];
 
 export interface StepResult {
   /** Mean loss over the counted rows of the batch (averaged over updates for TBPTT). */
@@ -62,6 +70,10 @@ export class Trainer implements BatchEvaluator {
       if (model.config.bidirectional) throw new RecurrentError("tbptt: a bidirectional model reads each sequence whole (its reverse direction starts at the last step); train it with full BPTT");
     }
     this.random = model.config.dropout > 0 ? opts.rng ?? new Rng(1) : null;
+    const reduction = opts.lossReduction ?? "mean";
+    check(LOSS_REDUCTIONS.includes(reduction), "lossReduction", LOSS_REDUCTIONS.join(" or "), reduction);
+    // A many-to-one loss has one step per sequence: there is no sum over time to take.
+    if (reduction === "sum-over-time" && opts.manyToOne) throw new RecurrentError("lossReduction: \"sum-over-time\" needs a loss at every step (many-to-many), not many-to-one");
   }
 
   /** Loss and, when `grad`, gradients (added into model.grads) over one batch from state0. */
@@ -74,6 +86,12 @@ export class Trainer implements BatchEvaluator {
       return { loss: r.loss, state: detach(r.state) };
     }
     const state = detach(r.state);
+    // Σ_t mean_b = (counted steps) × the mean over every counted (t, b), when no step is padded.
+    if (grad && this.opts.lossReduction === "sum-over-time") {
+      if (batch.mask) throw new RecurrentError("lossReduction: \"sum-over-time\" is defined for unpadded batches (language-model chunks); this batch has a mask");
+      const steps = batch.T - countFrom, dOut = r.dOut!;
+      for (let k = 0; k < dOut.length; k++) dOut[k] *= steps;
+    }
     if (grad) m.backward(r.dOut!, null, { inputGrad: false });
     return { loss: r.loss, state };
   }
