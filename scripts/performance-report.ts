@@ -1,0 +1,71 @@
+// Regenerates the measured parts of docs/performance.md from the raw rows that `npm run bench`
+// and `npm run bench -- --quality` append under docs/performance/ (bench/rows.ts): the tables,
+// the targets and every sentence that states a measured number. Prose outside the markers
+// (bench/report-doc.ts) states none, so no figure in the document is typed by hand.
+//
+//   node --import tsx scripts/performance-report.ts                 # the newest full runs
+//   node --import tsx scripts/performance-report.ts --bench docs/performance/bench-….jsonl --quality docs/performance/quality-….jsonl
+//   node --import tsx scripts/performance-report.ts --check         # exit 1 if the document is stale
+//
+// Without --bench/--quality it takes the newest bench-*.jsonl and quality-*.jsonl, or, when
+// there is no full run yet, the newest smoke-* files (the document then says SMOKE in bold).
+import { Command } from "commander";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { ROOT, ROWS_DIR } from "../bench/rows.ts";
+import { fillSections, parseRows, unfilled } from "../bench/report-doc.ts";
+import {
+  fullTable, FULL_TABLE_NOTES, provenance, pytorchVariantsTable, qualitySentences, qualityTable, summaryTable, targetsTable,
+  type QualityRow, type Row, type SpeedRow,
+} from "../bench/report-tables.ts";
+
+const o = new Command("performance-report")
+  .option("--bench <file>", "rows of one `npm run bench` run")
+  .option("--quality <file>", "rows of one `npm run bench -- --quality` run")
+  .option("--doc <file>", "the document to fill", join(ROOT, "docs", "performance.md"))
+  .option("--check", "write nothing; exit 1 if the document differs from what the rows give")
+  .parse().opts();
+
+function newest(kind: "bench" | "quality"): string | null {
+  const files = readdirSync(ROWS_DIR).filter((f) => f.endsWith(".jsonl")).sort();
+  const full = files.filter((f) => f.startsWith(`${kind}-`)), smoke = files.filter((f) => f.startsWith(`smoke-${kind}-`));
+  const pick = full.at(-1) ?? smoke.at(-1);
+  return pick ? join(ROWS_DIR, pick) : null;
+}
+
+function read(file: string | null, kind: string): Row[] {
+  if (!file) { console.error(`performance-report: no ${kind} rows under ${relative(ROOT, ROWS_DIR)}/ (run \`npm run bench${kind === "quality" ? " -- --quality" : ""}\` first)`); process.exit(1); }
+  const rows = parseRows(readFileSync(file, "utf8"), relative(ROOT, file)) as unknown as Row[];
+  const runs = new Set(rows.map((r) => r.run));
+  if (runs.size !== 1) { console.error(`performance-report: ${relative(ROOT, file)}: expected the rows of one run, got ${runs.size} (${[...runs].join(", ")})`); process.exit(1); }
+  return rows;
+}
+
+const benchFile = o.bench ?? newest("bench"), qualityFile = o.quality ?? newest("quality");
+const bench = read(benchFile, "bench"), quality = read(qualityFile, "quality");
+const speed = bench.filter((r) => r.kind === "speed") as unknown as SpeedRow[];
+const q = quality.filter((r) => r.kind === "quality") as unknown as QualityRow[];
+const text = q[0]?.text;
+const from = (file: string) => `Rows: [\`${relative(join(ROOT, "docs"), file)}\`](${relative(join(ROOT, "docs"), file)}).`;
+
+const sections: Record<string, string> = {
+  "bench-run": `${provenance(bench)} ${from(benchFile!)}`,
+  summary: summaryTable(speed),
+  pytorch: pytorchVariantsTable(speed),
+  targets: targetsTable(speed, q),
+  full: `${fullTable(speed)}\n\n${FULL_TABLE_NOTES.split("\n").map((l) => l.trim()).join(" ")}`,
+  "quality-run": `${provenance(quality)} ${text ? `Text: the first ${text.bytes.toLocaleString("en-US")} bytes of \`${text.file}\` (md5 ${text.md5}). ` : ""}${from(qualityFile!)}`,
+  quality: `${qualityTable(q)}\n\n${qualitySentences(q)}`,
+};
+
+const before = readFileSync(o.doc, "utf8");
+const after = fillSections(before, sections);
+const missing = unfilled(after, sections);
+if (missing.length) { console.error(`performance-report: ${o.doc}: markers with no section: ${missing.join(", ")}`); process.exit(1); }
+if (o.check) {
+  if (after !== before) { console.error(`performance-report: ${relative(ROOT, o.doc)} is stale: regenerate it with node --import tsx scripts/performance-report.ts`); process.exit(1); }
+  console.log(`${relative(ROOT, o.doc)} matches ${relative(ROOT, benchFile!)} and ${relative(ROOT, qualityFile!)}`);
+} else {
+  writeFileSync(o.doc, after);
+  console.log(`wrote ${relative(ROOT, o.doc)} from ${relative(ROOT, benchFile!)} and ${relative(ROOT, qualityFile!)}`);
+}
