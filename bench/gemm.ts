@@ -1,12 +1,15 @@
 // GEMM micro-benchmark: GFLOP/s of the plain TypeScript reference, the wasm SIMD kernel
 // on one thread, and split over worker threads, at the shapes the C1 and C3 LSTM actually
 // call (per step, hoisted over time, weight gradients), plus a sweep that finds where the
-// thread hand-off starts to pay.
+// thread hand-off starts to pay. --fma compares the two builds of the kernels on one thread,
+// plain SIMD (mul + add) against relaxed SIMD (fused multiply-add), paired in one process:
+// rounds alternate between them, so a busy machine slows both alike, and the table gives
+// each one's median and the ratio of the medians.
 //
-//   node --import tsx bench/gemm.ts [--sweep | --ablation] [--no-reference]
+//   node --import tsx bench/gemm.ts [--sweep | --ablation | --fma [--rounds N]] [--no-reference]
 import { createFastBackend, type FastBackend } from "../src/tensor/fast.ts";
 import { gemmReference, type Gemm } from "../src/tensor/gemm.ts";
-import { spawnNode, threadsReady } from "../src/node/threads.ts";
+import { allowRelaxedSimd, spawnNode, threadsReady } from "../src/node/threads.ts";
 
 interface Shape { name: string; tA: boolean; tB: boolean; M: number; N: number; K: number }
 const B = 32, T = 64, H = 256, I = 65, B3 = 64, T3 = 100, H3 = 512;
@@ -46,11 +49,32 @@ function gflops(g: Gemm, fb: FastBackend, s: Shape, seconds = 0.3, cpu = true): 
 }
 
 const args = process.argv.slice(2);
-const fb1 = createFastBackend();
-const fb2 = createFastBackend({ threads: 2, spawn: spawnNode, threadMinFlops: 0 });
+allowRelaxedSimd();   // Node 20: before any module is compiled
+const fb1 = createFastBackend({ fma: false });
+const fb2 = createFastBackend({ fma: false, threads: 2, spawn: spawnNode, threadMinFlops: 0 });
 await threadsReady(fb2);
 
-if (args.includes("--ablation")) {
+if (args.includes("--fma")) {
+  const fma = createFastBackend({ fma: true });
+  const at = args.indexOf("--rounds"), rounds = at >= 0 ? Number(args[at + 1]) : 7;
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  console.log("| shape | M×N×K | SIMD GFLOP/s | FMA GFLOP/s | FMA ÷ SIMD |\n|---|---|---|---|---|");
+  const ratios: number[] = [];
+  for (const s of SHAPES) {
+    const plain: number[] = [], fused: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      // Alternate which goes first, so neither always follows the other's warm caches.
+      if (r & 1) { fused.push(gflops(fma.gemm, fma, s, 0.1)); plain.push(gflops(fb1.gemm, fb1, s, 0.1)); }
+      else { plain.push(gflops(fb1.gemm, fb1, s, 0.1)); fused.push(gflops(fma.gemm, fma, s, 0.1)); }
+    }
+    const p = median(plain), f = median(fused);
+    ratios.push(f / p);
+    console.log(`| ${s.name} | ${s.M}×${s.N}×${s.K} | ${p.toFixed(1)} | ${f.toFixed(1)} | ${(f / p).toFixed(2)}× |`);
+  }
+  const geo = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
+  console.log(`\nOne thread, CPU time, medians of ${rounds} alternating rounds of 0.1 s each; geometric mean of FMA ÷ SIMD ${geo.toFixed(2)}× (${fma.name} against ${fb1.name}).`);
+  fma.stop();
+} else if (args.includes("--ablation")) {
   // DESIGN §4.1 and §4.3 at C1 LSTM sizes: T per-step GEMMs against one GEMM over all steps.
   const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
   const timeIt = (f: () => void) => { f(); const r: number[] = []; for (let i = 0; i < 7; i++) { const t = cpuMs(); f(); r.push(cpuMs() - t); } return r.sort((a, b) => a - b)[3]; };
