@@ -11,8 +11,7 @@ import { Sequence } from "../../train/sequence.ts";
 import { textData, type TextDatasets } from "../../data/datasets.ts";
 import { initialize } from "../../model/initialize.ts";
 import { Rng } from "../../rand.ts";
-import { useFastBackend } from "../../tensor/fast.ts";
-import { compileWasmEagerly } from "../../node/threads.ts";
+import { installBackend } from "../run/backend.ts";
 import { gemmName } from "../../tensor/gemm.ts";
 import { cellSpec } from "../../cells/registry.ts";
 import { reads } from "../../cells/spec.ts";
@@ -34,10 +33,10 @@ export function register(program: Command): void {
     .option("--seed <n>", "random seed", int("--seed", 0), 1)
     .option("--cells <list>", "comma-separated cells", "elman,jordan,lstm,gru")
     .option("--text <file>", "a text file to learn", DEFAULT_TEXT)
-    .option("--reference", "use the plain TypeScript GEMM instead of WebAssembly SIMD")
+    .option("--reference", "use the plain TypeScript kernels instead of WebAssembly SIMD")
     .addHelpText("after", "\nExample:\n  npx recurrent tour --seconds 10 --cells lstm,gru\n")
     .action(async (o: TourOptions) => {
-      if (!o.reference) { compileWasmEagerly(); useFastBackend(); }
+      installBackend(1, o.reference ? "reference" : "auto");
       const cells = o.cells.split(",").map((c) => c.trim()) as CellKind[];
       for (const c of cells) if (!(CELLS as readonly string[]).includes(c)) throw new Error(`--cells: expected names from ${CELLS.join(",")}, got ${JSON.stringify(c)}`);
       const text = readFileSync(o.text, "utf8");
