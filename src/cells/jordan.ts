@@ -17,6 +17,7 @@ import { gemm } from "../tensor/gemm.ts";
 import { activate, activateBackward, addBias, addBiasBackward, copyRow, softmaxRows, softmaxRowsBackwardAdd, type Activation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import { noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import type { CellSpec } from "./spec.ts";
 import { Workspace } from "./workspace.ts";
 
 /** σ_y: a head's activation (linear, softmax, sigmoid: model/config.ts OutputActivation), or for a
@@ -217,3 +218,35 @@ export class JordanLayer implements Layer {
   }
 }
 
+// ---- The cell's description (./spec.ts): what the rest of the toolkit knows of Jordan ----
+
+/** Jordan: h(s + d_in + 1) + d_out(h + 1) + s(s + d_out + 1). */
+export const jordanCount = (I: number, H: number, S: number, O: number): number => H * (S + I + 1) + O * (H + 1) + S * (S + O + 1);
+
+export const jordanCell: CellSpec = {
+  name: "jordan",
+  title: "Jordan",
+  tensors: {
+    weight_ih: { role: "input" }, weight_sh: { role: "input" }, bias_h: { role: "bias" },
+    weight_ho: { role: "head" }, bias_o: { role: "bias" },
+    weight_ss: { role: "recurrent", blocks: ["ss"] }, weight_so: { role: "input" }, bias_s: { role: "bias" },
+  },
+  gates: [],
+  states: ["s", "y"],
+  options: ["hiddenActivation", "state"],
+  feedsBackOutput: true,
+  // A stacked Jordan network is a stack of whole Jordan networks: each lower layer's output y
+  // (size H, activation σ_h) is the next layer's input; the top emits logits.
+  build: ({ input, top, config: c }, dtype) => new JordanLayer({
+    input, hidden: c.hidden, state: top ? c.state : c.hidden, output: top ? c.output : c.hidden,
+    hiddenActivation: c.hiddenActivation, stateActivation: c.stateActivation,
+    outputActivation: top ? c.outputActivation : c.hiddenActivation,
+    feedback: top ? c.feedback : "output", emit: top ? "logits" : "output",
+  }, dtype),
+  outputSize: ({ top, config: c }) => (top ? c.output : c.hidden),
+  count: ({ input, top, config: c }) => (top ? jordanCount(input, c.hidden, c.state, c.output) : jordanCount(input, c.hidden, c.hidden, c.hidden)),
+  formula: (s) => `h(s + d_in + 1) + d_out(h + 1) + s(s + d_out + 1) with h=${s.H}, s=${s.S}, d_in=${s.I}, d_out=${s.O}${s.L > 1 ? ` (top layer; ${s.L - 1} lower Jordan layers with s = d_out = h)` : ""}`,
+  perStep: (c) => 2 * (2 * c.hidden + 2 * Math.max(c.state, c.output)),
+  torchInit: "linear",
+  onnx: { graph: "scan" },   // no ONNX operator: a Scan loop per layer
+};

@@ -23,7 +23,8 @@ export interface ForwardOptions {
 }
 
 export interface Layer {
-  readonly kind: "elman" | "jordan" | "lstm" | "gru";
+  /** The cell's name in the registry (./registry.ts): "elman", "jordan", "lstm", "gru" or a registered one. */
+  readonly kind: string;
   /** I: input size. */
   readonly inputSize: number;
   /** Size of what the layer emits per step (H; a Jordan layer emits its output, O). */
