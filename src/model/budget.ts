@@ -10,6 +10,7 @@
 // (src/node/memory.ts: 3/4 of os.totalmem(), half of V8's heap limit). The figures are
 // estimates of the largest buffers only, never an exact account: what they refuse cannot fit.
 import { RecurrentError } from "../errors.ts";
+import { cellSpec } from "../cells/registry.ts";
 import type { ModelConfig } from "./config.ts";
 import { paramCount } from "./count.ts";
 
@@ -61,15 +62,9 @@ export function checkModelMemory(c: Required<ModelConfig>, where: string, bytesP
 }
 
 /** Values one step of one sequence keeps per layer for backpropagation (the cache and its
- *  gradient), per cell: gates, pre-activations, states and their tanh. */
+ *  gradient): the cell's own figure (../cells/*.ts, `perStep`). */
 function perStep(c: Required<ModelConfig>): number {
-  const H = c.hidden;
-  switch (c.cell) {
-    case "lstm": return 2 * 7 * H;
-    case "gru": return 2 * 6 * H;
-    case "elman": return 2 * 2 * H;
-    case "jordan": return 2 * (2 * H + 2 * Math.max(c.state, c.output));
-  }
+  return cellSpec(c.cell).perStep(c);
 }
 
 export interface TrainingShape {

@@ -1,36 +1,43 @@
 // Initial weights for a whole model, by scheme. Every scheme draws from the one seeded Rng,
 // tensor by tensor in layout order, so the same seed gives the same weights bit for bit.
+// Which tensor gets what follows its role in the cell's description (../cells/spec.ts); the
+// initialisers themselves, which know shapes and not cells, are in ./init.ts.
 //   pytorch  PyTorch's defaults: every RNN/LSTM/GRU tensor U(−1/√H, 1/√H); the head and
-//            Jordan's tensors as nn.Linear, U(−1/√fan_in, 1/√fan_in).
+//            Jordan's tensors as nn.Linear, U(−1/√fan_in, 1/√fan_in) (the cell's `torchInit`).
 //   glorot   Glorot-uniform input and output weights, orthogonal recurrent matrices (each
-//            gate block), zero biases, and an LSTM forget-gate bias of 1 (Jozefowicz 2015).
+//            gate block), zero biases, and an LSTM forget-gate bias of 1 (Jozefowicz 2015;
+//            the cell's `gateBias`).
 import { checkOneOf } from "../errors.ts";
 import type { Rng } from "../rand.ts";
 import type { Network, TensorEntry } from "./network.ts";
-import { glorotUniform, lstmForgetGateBias, orthogonal, perBlock, pytorchRnnDefault, uniform } from "./init.ts";
+import { constant, glorotUniform, orthogonal, perBlock, pytorchRnnDefault, uniform } from "./init.ts";
 
 export const INIT_SCHEMES = ["pytorch", "glorot"] as const;
 export type InitScheme = (typeof INIT_SCHEMES)[number];
 
 export function initialize(model: Network, rng: Rng, scheme: InitScheme = "pytorch"): void {
   checkOneOf(scheme, INIT_SCHEMES, "init");
-  const H = model.config.hidden, cell = model.config.cell;
+  const H = model.config.hidden, cell = model.cell;
   for (const t of model.tensors) {
     const v = model.get(t.name);
-    const isRnn = (cell === "lstm" || cell === "gru" || cell === "elman") && !t.name.startsWith("head.");
     if (scheme === "pytorch") {
-      if (isRnn) { pytorchRnnDefault(v, H, rng); continue; }
+      // nn.RNN/LSTM/GRU's rule covers the whole model but its nn.Linear head (the embedding too).
+      if (cell.torchInit === "rnn" && !t.name.startsWith("head.")) { pytorchRnnDefault(v, H, rng); continue; }
       const bound = 1 / Math.sqrt(t.shape.length === 2 ? t.shape[1] : rowsFanIn(model, t));
       uniform(v, -bound, bound, rng);
       continue;
     }
-    if (t.shape.length === 1) {
+    if (t.role === "bias") {
       v.fill(0);
-      if (cell === "lstm" && t.name.startsWith("bias_ih")) lstmForgetGateBias(v, H, 1);
+      const start = cell.tensors[t.base]?.gateBias ?? {};
+      for (const [gate, value] of Object.entries(start)) {
+        const k = cell.gates.indexOf(gate);
+        constant(v.subarray(k * H, (k + 1) * H), value);
+      }
       continue;
     }
     const [rows, cols] = t.shape;
-    if (isRecurrent(t.name)) {
+    if (t.role === "recurrent") {
       // One orthogonal (cols × cols) block per gate.
       perBlock(v, rows, cols, rows / cols, (block, r, c) => orthogonal(block, r, c, rng));
     } else {
@@ -39,14 +46,9 @@ export function initialize(model: Network, rng: Rng, scheme: InitScheme = "pytor
   }
 }
 
-function isRecurrent(name: string): boolean {
-  return /^weight_(hh|ss)_l\d+(_reverse)?$/.test(name);
-}
-
 /** fan_in of a bias: the columns of the weight it sits beside (the tensor before it). */
 function rowsFanIn(model: Network, t: TensorEntry): number {
   const i = model.tensors.indexOf(t);
   for (let k = i - 1; k >= 0; k--) if (model.tensors[k].shape.length === 2) return model.tensors[k].shape[1];
   return 1;
 }
-

@@ -12,11 +12,9 @@
 // when forward is handed a random source (./dropout.ts).
 import { check, RecurrentError } from "../errors.ts";
 import { BidirectionalLayer } from "../cells/bidirectional.ts";
-import { ElmanLayer } from "../cells/elman.ts";
-import { GruLayer } from "../cells/gru.ts";
-import { JordanLayer } from "../cells/jordan.ts";
 import type { Layer } from "../cells/layer.ts";
-import { LstmLayer } from "../cells/lstm.ts";
+import { cellSpec } from "../cells/registry.ts";
+import { reads, type CellSpec, type TensorRole } from "../cells/spec.ts";
 import { Workspace } from "../cells/workspace.ts";
 import { zeros, type DType, type Vec } from "../tensor/types.ts";
 import { normaliseConfig, type ModelConfig } from "./config.ts";
@@ -25,8 +23,14 @@ import { dropoutBackward, dropoutForward, dropoutMask, type RandomSource } from 
 import { LinearHead } from "./head.ts";
 import { summary } from "./summary.ts";
 
-/** A parameter tensor's place in the flat array. */
-export interface TensorEntry { name: string; shape: number[]; offset: number; size: number }
+/** A parameter tensor's place in the flat array, and what it is. */
+export interface TensorEntry {
+  name: string; shape: number[]; offset: number; size: number;
+  /** From the cell's description (../cells/spec.ts): input, recurrent, bias, head or embedding. */
+  role: TensorRole;
+  /** The name inside its layer ("weight_hh" for weight_hh_l1_reverse); the embedding's and head's full name. */
+  base: string;
+}
 
 export interface SequenceForwardOptions {
   /** Initial states: per layer, one (B, size) array per state (see Layer.stateSizes). */
@@ -43,6 +47,8 @@ export interface SequenceForwardOptions {
 
 export class Network {
   readonly config: Required<ModelConfig>;
+  /** The cell's description, from the registry (../cells/registry.ts). */
+  readonly cell: CellSpec;
   readonly layers: Layer[];
   readonly head: LinearHead | null;
   readonly tensors: TensorEntry[];
@@ -63,47 +69,36 @@ export class Network {
     const c = normaliseConfig(config);
     if (dtype === "float64") checkModelMemory(c, "config", 8);
     this.config = c;
+    const cell = this.cell = cellSpec(c.cell);
     this.layers = [];
     for (let l = 0; l < c.layers; l++) {
-      const inSize = l === 0 ? (c.embedding > 0 ? c.embedding : c.input) : this.layers[l - 1].outputSize;
-      const top = l === c.layers - 1;
-      const make = (): Layer => {
-        switch (c.cell) {
-          case "elman": return new ElmanLayer(inSize, c.hidden, c.hiddenActivation, dtype);
-          case "lstm": return new LstmLayer(inSize, c.hidden, dtype, c.gateActivation);
-          case "gru": return new GruLayer(inSize, c.hidden, dtype, c.gateActivation, c.resetAfter);
-          case "jordan":
-            // A stacked Jordan network is a stack of whole Jordan networks: each lower layer's
-            // output y (size H, activation σ_h) is the next layer's input; the top emits logits.
-            return new JordanLayer({
-              input: inSize, hidden: c.hidden, state: top ? c.state : c.hidden, output: top ? c.output : c.hidden,
-              hiddenActivation: c.hiddenActivation, stateActivation: c.stateActivation,
-              outputActivation: top ? c.outputActivation : c.hiddenActivation,
-              feedback: top ? c.feedback : "output", emit: top ? "logits" : "output",
-            }, dtype);
-        }
-      };
+      const input = l === 0 ? (c.embedding > 0 ? c.embedding : c.input) : this.layers[l - 1].outputSize;
+      const make = (): Layer => cell.build({ input, top: l === c.layers - 1, config: c }, dtype);
       // Bidirectional: a forward and a reverse layer, 2H per step into the next layer and the head.
       this.layers.push(c.bidirectional ? new BidirectionalLayer(make(), make(), dtype) : make());
     }
-    this.head = c.cell !== "jordan" && c.output > 0 ? new LinearHead(this.layers[c.layers - 1].outputSize, c.output, dtype) : null;
+    // A cell that feeds its output back computes it itself: no head.
+    this.head = !cell.feedsBackOutput && c.output > 0 ? new LinearHead(this.layers[c.layers - 1].outputSize, c.output, dtype) : null;
     // Lay out every tensor in one flat array: layer 0, layer 1, ..., head.
     this.tensors = [];
     let offset = 0;
-    const add = (name: string, shape: number[]) => {
+    const add = (name: string, shape: number[], role: TensorRole, base = name) => {
       const size = shape.reduce((a, b) => a * b, 1);
-      this.tensors.push({ name, shape, offset, size });
+      this.tensors.push({ name, shape, offset, size, role, base });
       offset += size;
     };
-    if (c.embedding > 0) add("embedding.weight", [c.input, c.embedding]);
+    if (c.embedding > 0) add("embedding.weight", [c.input, c.embedding], "embedding");
     const blocks: Array<[number, number]> = [];
     this.layers.forEach((layer, l) => {
       const start = offset;
-      for (const t of layer.tensors) add(`${t.name}_l${l}${t.suffix ?? ""}`, t.shape);
+      for (const t of layer.tensors) {
+        const role = cell.tensors[t.name]?.role ?? fail(`model: cell ${cell.name}: tensor "${t.name}" has no role in the cell's description (its \`tensors\`)`);
+        add(`${t.name}_l${l}${t.suffix ?? ""}`, t.shape, role, t.name);
+      }
       blocks.push([start, offset]);
     });
     const headStart = offset;
-    if (this.head) for (const t of this.head.tensors) add(`head.${t.name}`, t.shape);
+    if (this.head) for (const t of this.head.tensors) add(`head.${t.name}`, t.shape, t.shape.length === 1 ? "bias" : "head");
     this.params = zeros(offset, dtype);
     this.grads = zeros(offset, dtype);
     this.embedded = zeros(0, dtype);
@@ -114,6 +109,9 @@ export class Network {
     });
     this.head?.bind(this.params.subarray(headStart), this.grads.subarray(headStart));
   }
+
+  /** A cell that feeds its output back (Jordan), trained on the targets instead (config.feedback "teacher"). */
+  get teacherForced(): boolean { return Boolean(this.cell.feedsBackOutput) && this.config.feedback === "teacher"; }
 
   /** Total number of parameters. */
   get paramCount(): number { return this.params.length; }
@@ -173,7 +171,7 @@ export class Network {
    * classifier or window forecaster reads (src/train/readout.ts); state as forward's.
    */
   forwardSummary(x: Vec, T: number, B: number, opts: SequenceForwardOptions = {}): { out: Vec; state: Vec[][] } {
-    if (this.config.cell === "jordan") throw new RecurrentError("forwardSummary: a Jordan network emits its output at every step; read its last step instead");
+    if (this.cell.feedsBackOutput) throw new RecurrentError(`forwardSummary: a ${this.cell.title} network emits its output at every step; read its last step instead`);
     const { state, drop } = this.layersForward(x, T, B, opts, true);
     const L = this.layers.length, H = this.config.hidden, D = this.config.bidirectional ? 2 : 1;
     const top = state[L - 1], K = top.length / D;   // states per direction; h is the first of each
@@ -309,7 +307,7 @@ export class Network {
     const B = this.stepB;
     check(x.length === B * this.inputWidth, "step x", `length B·I = ${B * this.inputWidth}`, x.length);
     let teacher: Vec | null = null;
-    if (this.config.cell === "jordan" && this.config.feedback === "teacher") {
+    if (this.teacherForced) {
       // The fed-back output of this step is the previous target: it replaces the state's y.
       // Without one (after the first step) the run would silently reuse a stale target.
       const top = this.stepState![this.layers.length - 1];
@@ -334,7 +332,7 @@ export class Network {
    * "output" and the same weights; every other model is returned as it is.
    */
   freeRunning(): this {
-    if (this.config.cell !== "jordan" || this.config.feedback !== "teacher") return this;
+    if (!this.teacherForced) return this;
     // The same class as this one (a Sequence stays a Sequence, with its fit/predict methods).
     const Same = this.constructor as new (config: Partial<ModelConfig>, dtype: DType) => this;
     const free = new Same({ ...this.config, feedback: "output" }, this.dtype);
@@ -348,8 +346,8 @@ export class Network {
   /** One line: `LSTM(65 => 128 ×2) => 65  # 216,641 parameters` (Flux style). */
   toString(): string {
     const c = this.config;
-    const name = c.cell === "lstm" || c.cell === "gru" ? c.cell.toUpperCase() : c.cell[0].toUpperCase() + c.cell.slice(1);
-    const extra = c.cell === "jordan" ? `, s=${c.state}` : "";
+    const name = this.cell.title;
+    const extra = reads(this.cell, "state") ? `, s=${c.state}` : "";
     const layers = c.layers > 1 ? ` ×${c.layers}` : "";
     const flags = [c.bidirectional ? "bidirectional" : "", c.dropout > 0 ? `dropout ${c.dropout}` : ""].filter(Boolean).map((f) => `, ${f}`).join("");
     const out = c.output > 0 ? ` => ${c.output} ${c.outputActivation}` : "";
@@ -357,3 +355,5 @@ export class Network {
     return `${name}(${input} => ${c.hidden}${layers}${extra}${flags})${out}  # ${this.paramCount.toLocaleString("en-US")} parameters`;
   }
 }
+
+function fail(message: string): never { throw new RecurrentError(message); }

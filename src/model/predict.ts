@@ -13,8 +13,7 @@ import { zeros, type Vec } from "../tensor/types.ts";
 
 /** Names of the carried states per cell, as PyTorch calls them (Jordan: s and the fed-back y). */
 export function stateNames(model: Network): string[] {
-  const cell = model.config.cell;
-  return cell === "lstm" ? ["h", "c"] : cell === "jordan" ? ["s", "y"] : ["h"];
+  return [...model.cell.states];
 }
 
 export interface Prediction {
@@ -48,7 +47,7 @@ export function predictBatchFirst(model: Network, x: ArrayLike<number>, B: numbe
   const O = model.outputSize;
   const y = Float64Array.from(out); // (T, B, O) logits (or h)
   // The head (or a Jordan network's top layer, which holds its own output layer) emits logits.
-  const act = model.head || model.config.cell === "jordan" ? model.config.outputActivation : "linear";
+  const act = model.head || model.cell.feedsBackOutput ? model.config.outputActivation : "linear";
   if (act === "softmax") softmaxRows(y, y, 0, T * B, O);
   if (act === "sigmoid") for (let i = 0; i < y.length; i++) y[i] = sigmoid(y[i]!);
   const output = new Float64Array(B * T * O);

@@ -1,6 +1,8 @@
 // A model's summary: every parameter tensor (name, shape, count), the total and the lecture's
 // formula for it, as a Keras-style table (`model.summary()`, `recurrent params`) or as JSON.
-// The formula text is shown beside the count the layout gives; ./count.ts computes it.
+// The formula text (each cell's, ../cells/*.ts) is shown beside the count the layout gives;
+// ./count.ts computes its value.
+import { cellSpec } from "../cells/registry.ts";
 import type { ModelConfig } from "./config.ts";
 import type { Network } from "./network.ts";
 
@@ -26,17 +28,12 @@ export function summary(m: Network): string {
     line(["total", "", m.paramCount.toLocaleString("en-US")]), "", `formula: ${formulaText(m.config)}`].join("\n");
 }
 
-/** The lecture's parameter formula for this configuration, with its numbers. */
+/** The lecture's parameter formula for this configuration, with its numbers (the cell's text, ../cells/*.ts). */
 export function formulaText(c: Required<ModelConfig>): string {
   const { hidden: H, output: O, state: S, layers: L } = c;
   const I = c.embedding > 0 ? c.embedding : c.input;   // the first layer's d_in
   // Bidirectional: each layer twice (forward and reverse); later layers and the head read 2h.
   const bi = c.bidirectional, dh = bi ? "2h" : "h", per = bi ? " per layer and direction" : " per layer";
   const layers = (L > 1 ? ` (first layer; ${L - 1} more with d_in = ${dh})` : "") + (c.embedding > 0 ? `, plus the embedding V·E = ${c.input}·${c.embedding}` : "");
-  switch (c.cell) {
-    case "elman": return `${bi ? "2·" : ""}h(h + d_in + 1) + d_out(${dh} + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
-    case "jordan": return `h(s + d_in + 1) + d_out(h + 1) + s(s + d_out + 1) with h=${H}, s=${S}, d_in=${I}, d_out=${O}${L > 1 ? ` (top layer; ${L - 1} lower Jordan layers with s = d_out = h)` : ""}`;
-    case "lstm": return `4h(d_in + h + 2)${per} + d_out(${dh} + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
-    case "gru": return `3h(d_in + h + 2)${per} + d_out(${dh} + 1) with h=${H}, d_in=${I}, d_out=${O}${layers}`;
-  }
+  return cellSpec(c.cell).formula({ I, H, O, S, L, bidirectional: bi, dh, per, layers });
 }

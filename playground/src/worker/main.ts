@@ -184,7 +184,7 @@ function configFor(opened: ReturnType<typeof modelFromFiles>, now: PlaygroundCon
   const num = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) ? v : d);
   const c: PlaygroundConfig = {
     ...now, ...pg,
-    cell: m.cell, layers: m.layers, hidden: m.hidden, state: m.cell === "jordan" ? m.state : 0, feedback: m.feedback,
+    cell: m.cell as PlaygroundConfig["cell"], layers: m.layers, hidden: m.hidden, state: m.cell === "jordan" ? m.state : 0, feedback: m.feedback,
     act: m.hiddenActivation as PlaygroundConfig["act"], stateAct: m.stateActivation as PlaygroundConfig["stateAct"], init: now.init === "radius" && m.cell !== "elman" ? "pytorch" : now.init,
     seed: num(o.seed, num(pg.seed, now.seed)), batch: num(o.batch, num(pg.batch, now.batch)),
     lr: num(o.lr, num(pg.lr, now.lr)), clip: num(o.clip, num(pg.clip, now.clip)),
