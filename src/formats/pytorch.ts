@@ -11,20 +11,29 @@
 // one-hot inputs of size V and computes exactly what embedding + RNN computes; the export
 // does not split it out again. Not here: file I/O (callers read/write safetensors bytes),
 // Jordan networks (PyTorch has none). Browser-safe: no node: imports.
+import { cellSpec, cellsWhere } from "../cells/registry.ts";
+import { gateBlocks, reads, type CellSpec } from "../cells/spec.ts";
 import { RecurrentError } from "../errors.ts";
 import { Sequence } from "../train/sequence.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import type { OnnxRnnSpec } from "./onnx/rnn-graph.ts";
 
-export type TorchCell = "elman" | "lstm" | "gru";
+/** A cell with a PyTorch counterpart (its description's `torch`): elman, lstm, gru. */
+export type TorchCell = string;
 
 /** A tensor as read from a file: shape, data, and the file's dtype name (e.g. "F32"). */
 export interface InTensor { shape: number[]; data: ArrayLike<number>; dtype?: string }
 /** A tensor for a state_dict file. */
 export interface OutTensor { shape: number[]; data: Vec }
 
-const GATES: Record<TorchCell, number> = { elman: 1, lstm: 4, gru: 3 };
 function err(msg: string): never { throw new RecurrentError(msg); }
+/** "elman|lstm|gru": the registered cells with a PyTorch counterpart. */
+const torchCells = () => cellsWhere((s) => s.torch !== undefined).map((s) => s.name).join("|");
+/** The description of a cell PyTorch has, or undefined. */
+function torchSpec(cell: unknown): (CellSpec & { torch: NonNullable<CellSpec["torch"]> }) | undefined {
+  const spec = cellsWhere((s) => s.name === cell)[0];
+  return spec?.torch ? (spec as CellSpec & { torch: NonNullable<CellSpec["torch"]> }) : undefined;
+}
 const shapeStr = (s: readonly number[]) => `(${s.join(", ")})`;
 
 export interface ImportOptions {
@@ -47,8 +56,8 @@ export interface ImportOptions {
 export function importTorchStateDict(input: Record<string, InTensor>, opts: ImportOptions): Sequence {
   const src = opts.source ?? "state_dict";
   const { cell } = opts;
-  const G = GATES[cell];
-  if (G === undefined) err(`${src}: --cell: expected one of elman|lstm|gru, got ${JSON.stringify(cell)}`);
+  const spec = torchSpec(cell) ?? err(`${src}: --cell: expected one of ${torchCells()}, got ${JSON.stringify(cell)}`);
+  const G = gateBlocks(spec);
   // Strip an "rnn." prefix (a module holding `self.rnn = nn.LSTM(...)`), only from the RNN's keys.
   const t: Record<string, InTensor> = {};
   for (const [k, v] of Object.entries(input)) {
@@ -64,7 +73,7 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
   }
   const fileDtype = [...dtypes.keys()][0];
   if (fileDtype && !["F32", "F64", "F16", "BF16"].includes(fileDtype)) err(`${src}: dtype: expected F32, F64, F16 or BF16 weights, got ${fileDtype}`);
-  const w0 = t.weight_ih_l0 ?? err(`${src}: missing tensor "weight_ih_l0" (expected an nn.${cell === "elman" ? "RNN" : cell.toUpperCase()} state_dict, bare or under "rnn."); found ${Object.keys(input).slice(0, 8).join(", ") || "no tensors"}`);
+  const w0 = t.weight_ih_l0 ?? err(`${src}: missing tensor "weight_ih_l0" (expected an ${spec.torch.module} state_dict, bare or under "rnn."); found ${Object.keys(input).slice(0, 8).join(", ") || "no tensors"}`);
   if (w0.shape.length !== 2 || w0.shape[0]! % G !== 0 || w0.shape[0]! === 0) {
     err(`${src}: tensor "weight_ih_l0": expected shape (${G}·H, I) for ${cell}, got ${shapeStr(w0.shape)}`);
   }
@@ -140,9 +149,9 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
   const model = new Sequence({
     cell, input: I, hidden: H, layers: L, output: O,
     ...(O && opts.outputActivation ? { outputActivation: opts.outputActivation } : {}),
-    ...(cell === "elman" ? { hiddenActivation: opts.nonlinearity ?? "tanh" } : {}),
-    ...(cell !== "elman" && opts.gateActivation ? { gateActivation: opts.gateActivation } : {}),
-    ...(cell === "gru" && opts.resetAfter === false ? { resetAfter: false } : {}),
+    ...(reads(spec, "hiddenActivation") ? { hiddenActivation: opts.nonlinearity ?? "tanh" } : {}),
+    ...(reads(spec, "gateActivation") && opts.gateActivation ? { gateActivation: opts.gateActivation } : {}),
+    ...(reads(spec, "resetAfter") && opts.resetAfter === false ? { resetAfter: false } : {}),
     ...(bidirectional ? { bidirectional: true } : {}),
   }, dtype);
   for (let l = 0; l < L; l++) for (const sfx of dirs) {
@@ -150,8 +159,8 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
     model.get(`weight_ih${n}`).set(l === 0 ? wih0[sfx]! : t[`weight_ih${n}`]!.data);
     model.get(`weight_hh${n}`).set(t[`weight_hh${n}`]!.data);
     const bih = t[`bias_ih${n}`]!.data, bhh = t[`bias_hh${n}`]!.data;
-    if (cell === "elman") {
-      const b = model.get(`bias${n}`);
+    if (spec.torch.bias) {
+      const b = model.get(`${spec.torch.bias}${n}`);
       for (let i = 0; i < H; i++) b[i] = bih[i]! + bhh[i]!; // b_h = b_ih + b_hh
     } else {
       model.get(`bias_ih${n}`).set(bih);
@@ -167,8 +176,8 @@ export function importTorchStateDict(input: Record<string, InTensor>, opts: Impo
 
 /** The model's weights as a PyTorch state_dict (optionally under a prefix such as "rnn."). */
 export function exportTorchStateDict(model: Sequence, prefix = ""): Record<string, OutTensor> {
-  const c = model.config;
-  if (c.cell === "jordan") err("export: cell jordan: expected elman|lstm|gru (PyTorch has no Jordan network)");
+  const c = model.config, spec = cellSpec(c.cell);
+  if (!spec.torch) err(`export: cell ${c.cell}: expected ${torchCells()} (PyTorch has no ${spec.title} network)`);
   const out: Record<string, OutTensor> = {};
   const copy = (name: string) => { const e = model.entry(name); return { shape: [...e.shape], data: model.get(name).slice() }; };
   if (c.embedding > 0) out["embedding.weight"] = copy("embedding.weight");   // an nn.Embedding called `embedding`
@@ -177,8 +186,8 @@ export function exportTorchStateDict(model: Sequence, prefix = ""): Record<strin
     const n = `_l${l}${sfx}`;
     out[`${prefix}weight_ih${n}`] = copy(`weight_ih${n}`);
     out[`${prefix}weight_hh${n}`] = copy(`weight_hh${n}`);
-    if (c.cell === "elman") {
-      const b = copy(`bias${n}`);
+    if (spec.torch.bias) {
+      const b = copy(`${spec.torch.bias}${n}`);
       out[`${prefix}bias_ih${n}`] = b; // b_ih = b_h, b_hh = 0
       out[`${prefix}bias_hh${n}`] = { shape: b.shape, data: b.data.map(() => 0) };
     } else {
@@ -195,8 +204,12 @@ export function exportTorchStateDict(model: Sequence, prefix = ""): Record<strin
 
 /** Describes a model for src/formats/onnx/rnn-graph.ts; throws for what ONNX's RNN ops cannot express. */
 export function onnxSpecOf(model: Sequence, opts: { initialState?: boolean } = {}): OnnxRnnSpec {
-  const c = model.config;
-  const cell = c.cell === "jordan" ? err("export --onnx: cell jordan: ONNX has no Jordan operator; export elman|lstm|gru models") : c.cell;
+  const c = model.config, spec = cellSpec(c.cell);
+  if (spec.onnx?.graph !== "rnn") {
+    const ops = cellsWhere((s) => s.onnx?.graph === "rnn").map((s) => s.name).join("|");
+    err(`export --onnx: cell ${c.cell}: ONNX has no ${spec.title} operator; export ${ops} models`);
+  }
+  const cell = c.cell;
   const act = c.hiddenActivation;
   if (act !== "tanh" && act !== "relu" && act !== "sigmoid") err(`export --onnx: hidden activation ${act}: ONNX RNN has Tanh, Relu, Sigmoid`);
   const sd = exportTorchStateDict(model);

@@ -8,6 +8,8 @@
 // and GRU reset_after=false (resetAfter false, the reset gate before the recurrent product).
 // What the toolkit's cells cannot compute is refused with one line naming the layer.
 // Pure TS (browser-safe): the caller reads the files.
+import { cellsWhere } from "../cells/registry.ts";
+import { gateBlocks, gatePermutation, reads, type CellSpec } from "../cells/spec.ts";
 import { RecurrentError } from "../errors.ts";
 import type { Sequence } from "../train/sequence.ts";
 import { importTorchStateDict, type InTensor, type TorchCell } from "./pytorch.ts";
@@ -17,7 +19,10 @@ interface LayerJson { class_name: string; name?: string; config: Record<string, 
 interface WeightSpec { name: string; shape: number[]; dtype: string; quantization?: unknown }
 interface ManifestGroup { paths: string[]; weights: WeightSpec[] }
 
-const KINDS: Record<string, TorchCell> = { SimpleRNN: "elman", LSTM: "lstm", GRU: "gru" };
+/** The cell of a tfjs recurrent layer's class (SimpleRNN, LSTM, GRU: each cell's description's `tfjs`). */
+function cellOf(className: string): (CellSpec & { tfjs: NonNullable<CellSpec["tfjs"]> }) | undefined {
+  return cellsWhere((s) => s.tfjs?.className === className && s.torch !== undefined)[0] as (CellSpec & { tfjs: NonNullable<CellSpec["tfjs"]> }) | undefined;
+}
 const SKIPPED = new Set(["InputLayer", "Dropout", "Activation:linear"]);
 
 function err(msg: string): never { throw new RecurrentError(msg); }
@@ -147,7 +152,7 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
     return undefined;
   };
 
-  let cell: TorchCell | null = null;
+  let cell: TorchCell | null = null, spec: CellSpec | null = null;
   let units = 0, L = 0;
   let nonlinearity: "tanh" | "relu" | "sigmoid" = "tanh";
   let gate: "sigmoid" | "hard_sigmoid" | null = null;
@@ -175,51 +180,53 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
       names.push(`${cls}(${O}, ${act})`);
       continue;
     }
-    const kind = KINDS[cls] ?? err(`${where}: unsupported layer: expected SimpleRNN, LSTM, GRU, Dense (or InputLayer, Dropout), got ${describe(cls)}`);
-    if (cell && kind !== cell) err(`${where}: expected every recurrent layer to be ${cell === "elman" ? "SimpleRNN" : cell.toUpperCase()} (one cell type per model), got ${cls}`);
+    const kind = cellOf(cls) ?? err(`${where}: unsupported layer: expected ${cellsWhere((s) => s.tfjs !== undefined && s.torch !== undefined).map((s) => s.tfjs!.className).join(", ")}, Dense (or InputLayer, Dropout), got ${describe(cls)}`);
+    if (spec && kind !== spec) err(`${where}: expected every recurrent layer to be ${spec.tfjs!.className} (one cell type per model), got ${cls}`);
     const H = c.units as number;
     if (!Number.isSafeInteger(H) || H < 1) err(`${where}: units: expected an integer >= 1, got ${describe(c.units)}`);
     if (units && H !== units) err(`${where}: units: expected ${units} like the layer below (one hidden size per model), got ${H}`);
     if (c.go_backwards) err(`${where}: go_backwards: expected false (reading sequences backwards is not supported), got ${describe(c.go_backwards)}`);
     const act = text(c.activation ?? "tanh");
-    if (kind === "elman") {
+    // A cell with a hidden activation reads Keras's `activation`; the others have tanh fixed.
+    if (reads(kind, "hiddenActivation")) {
       if (!["tanh", "relu", "sigmoid"].includes(act)) err(`${where}: activation: expected tanh|relu|sigmoid, got ${describe(c.activation)}`);
       if (L > 0 && act !== nonlinearity) err(`${where}: activation: expected ${nonlinearity} like the layer below, got ${act}`);
       nonlinearity = act as typeof nonlinearity;
-    } else {
-      if (act !== "tanh") err(`${where}: activation: expected tanh (the toolkit's ${cls} cell), got ${describe(c.activation)}`);
+    } else if (act !== "tanh") err(`${where}: activation: expected tanh (the toolkit's ${cls} cell), got ${describe(c.activation)}`);
+    if (reads(kind, "gateActivation")) {
       const ra = text(c.recurrent_activation ?? "hard_sigmoid");
       if (ra !== "sigmoid" && ra !== "hard_sigmoid") err(`${where}: recurrent_activation: expected sigmoid|hard_sigmoid, got ${describe(c.recurrent_activation)}`);
       if (gate && ra !== gate) err(`${where}: recurrent_activation: expected ${gate} like the layer below (one gate activation per model), got ${ra}`);
       gate = ra;
     }
-    if (kind === "gru") {
+    if (reads(kind, "resetAfter")) {
       const after = c.reset_after === true;
       if (resetAfter !== null && after !== resetAfter) err(`${where}: reset_after: expected ${resetAfter} like the layer below, got ${after}`);
       resetAfter = after;
     }
-    const G = kind === "lstm" ? 4 : kind === "gru" ? 3 : 1;
+    const G = gateBlocks(kind);
     const k = weight(name, "kernel") ?? err(`${where}: expected a weight "${name}/kernel" in the manifest, got none`);
     const r = weight(name, "recurrent_kernel") ?? err(`${where}: expected a weight "${name}/recurrent_kernel" in the manifest, got none`);
     const I = k.shape[0]!;
     if (k.shape.length !== 2 || k.shape[1] !== G * H) err(`${where}: weight "kernel": expected shape (I, ${G * H}), got (${k.shape.join(", ")})`);
     if (r.shape.length !== 2 || r.shape[0] !== H || r.shape[1] !== G * H) err(`${where}: weight "recurrent_kernel": expected shape (${H}, ${G * H}), got (${r.shape.join(", ")})`);
-    const perm = kind === "gru" ? [1, 0, 2] : Array.from({ length: G }, (_, i) => i); // GRU z,r,h → r,z,n
+    const perm = gatePermutation(kind.tfjs.gates, kind.gates);   // Keras's gate order → PyTorch's (GRU z,r,h → r,z,n)
     const zerosB = () => new Float32Array(G * H);
     let bih = zerosB(), bhh = zerosB();
     if (c.use_bias !== false) {
       const b = weight(name, "bias") ?? err(`${where}: expected a weight "${name}/bias" in the manifest, got none`);
       // GRU reset_after=true has two biases, (2, 3H) = [b_ih; b_hh]; otherwise one, (G·H).
-      const want = kind === "gru" && resetAfter ? [2, G * H] : [G * H];
+      const twoBiases = reads(kind, "resetAfter") && resetAfter === true;
+      const want = twoBiases ? [2, G * H] : [G * H];
       if (b.shape.join() !== want.join()) err(`${where}: weight "bias": expected shape (${want.join(", ")}), got (${b.shape.join(", ")})`);
       bih = Float32Array.from(Array.from(b.data).slice(0, G * H));
-      if (kind === "gru" && resetAfter) bhh = Float32Array.from(Array.from(b.data).slice(G * H));
+      if (twoBiases) bhh = Float32Array.from(Array.from(b.data).slice(G * H));
     }
     sd[`weight_ih_l${L}`] = { shape: [G * H, I], data: blocks(transpose(k.data, I, G * H), G, perm) };
     sd[`weight_hh_l${L}`] = { shape: [G * H, H], data: blocks(transpose(r.data, H, G * H), G, perm) };
     sd[`bias_ih_l${L}`] = { shape: [G * H], data: blocks(bih, G, perm) };
     sd[`bias_hh_l${L}`] = { shape: [G * H], data: blocks(bhh, G, perm) };
-    cell = kind; units = H; L++;
+    cell = kind.name; spec = kind; units = H; L++;
     names.push(`${cls}(${H})`);
   }
   if (!cell) err(`${source}: expected at least one SimpleRNN, LSTM or GRU layer, found none`);

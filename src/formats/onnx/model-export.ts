@@ -2,6 +2,7 @@
 // the PyTorch layout of src/formats/pytorch.ts), Jordan through per-layer Scan loops
 // (jordan-graph.ts). Refuses, with one line, what ONNX cannot express. Browser-safe.
 import type { JordanLayer } from "../../cells/jordan.ts";
+import { cellsWhere } from "../../cells/registry.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import { RecurrentError } from "../../errors.ts";
 import { onnxSpecOf } from "../pytorch.ts";
@@ -14,10 +15,12 @@ export interface OnnxExportOptions {
 }
 
 export function modelToOnnx(model: Sequence, opts: OnnxExportOptions = {}): Uint8Array {
-  if (model.config.embedding > 0 && model.config.cell === "jordan") {
-    throw new RecurrentError(`export --onnx: a Jordan network with an embedding: expected feature inputs (T, B, I) for the Scan export; export an elman|lstm|gru model, or train without --embedding`);
+  // The cell's description says how ONNX expresses it; onnxSpecOf refuses a cell ONNX lacks.
+  if (model.cell.onnx?.graph !== "scan") return encodeRnnModel(onnxSpecOf(model, opts));
+  if (model.config.embedding > 0) {
+    const ops = cellsWhere((s) => s.onnx?.graph === "rnn").map((s) => s.name).join("|");
+    throw new RecurrentError(`export --onnx: a ${model.cell.title} network with an embedding: expected feature inputs (T, B, I) for the Scan export; export an ${ops} model, or train without --embedding`);
   }
-  if (model.config.cell !== "jordan") return encodeRnnModel(onnxSpecOf(model, opts));
   const layers: JordanLayerSpec[] = model.layers.map((layer, k) => {
     const o = (layer as JordanLayer).o;
     const w = (name: string) => model.get(`${name}_l${k}`);

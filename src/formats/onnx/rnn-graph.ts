@@ -1,8 +1,10 @@
 // Builds an ONNX graph for a stack of recurrent layers given in PyTorch's layout and names
 // (weight_ih_l{k} (G·H, I), weight_hh_l{k} (G·H, H), bias_ih_l{k}, bias_hh_l{k} (G·H)), with
 // an optional per-step Linear head (+ Softmax/Sigmoid).
-// Elman → ONNX RNN, LSTM → LSTM (gates i,f,g,o → i,o,f,c), GRU → GRU (r,z,n → z,r,h,
-// linear_before_reset=1). Batch and sequence length are dynamic dims "B" and "T".
+// Each cell's description (src/cells/*.ts, `onnx`) names its operator, gate order and
+// attributes: Elman → ONNX RNN, LSTM → LSTM (gates i,f,g,o → i,o,f,c), GRU → GRU (r,z,n →
+// z,r,h, linear_before_reset=1); the op's states are the cell's (h, and c for LSTM).
+// Batch and sequence length are dynamic dims "B" and "T".
 // Bidirectional layers (each layer's `reverse` weights, PyTorch's *_reverse tensors) become one
 // node with direction="bidirectional" (W, R, B stacked forward then reverse); its Y
 // (T, 2, B, H) is transposed and reshaped to (T, B, 2H) = [h→ ; h←] as PyTorch concatenates,
@@ -11,10 +13,13 @@
 // layer's final h of both directions, the per-sequence readout of Sequence.forwardSummary.
 // It knows nothing of the toolkit's model objects (src/formats/pytorch.ts maps those to this spec)
 // and does not cover Jordan networks (no ONNX op; see jordan-graph.ts). Pure TS, browser-safe.
+import { cellSpec } from "../../cells/registry.ts";
+import { gateBlocks, gatePermutation, type CellSpec, type OnnxActivation, type OnnxRnnOp } from "../../cells/spec.ts";
 import { RecurrentError } from "../../errors.ts";
 import { DataType, encodeModel, type Graph, type Node, type Tensor, type ValueInfo } from "./proto.ts";
 
-export type OnnxCell = "elman" | "lstm" | "gru";
+/** A cell exported as an ONNX recurrent operator (its description's `onnx.graph` is "rnn"): elman, lstm, gru. */
+export type OnnxCell = string;
 
 /** One layer's tensors in PyTorch's layout (row-major, gate blocks stacked along rows). */
 export interface TorchLayerWeights {
@@ -45,14 +50,14 @@ export interface OnnxRnnSpec {
   doc?: string;
 }
 
-/** Gate blocks per cell, and where ONNX's k-th block comes from in PyTorch's order. */
-const GATES: Record<OnnxCell, { g: number; fromTorch: number[]; op: string }> = {
-  elman: { g: 1, fromTorch: [0], op: "RNN" },
-  lstm: { g: 4, fromTorch: [0, 3, 1, 2], op: "LSTM" }, // ONNX i,o,f,c ← torch i,f,g,o
-  gru: { g: 3, fromTorch: [1, 0, 2], op: "GRU" }, // ONNX z,r,h ← torch r,z,n
-};
+const ONNX_ACT: Record<OnnxActivation, string> = { tanh: "Tanh", relu: "Relu", sigmoid: "Sigmoid", hard_sigmoid: "HardSigmoid" };
 
-const ONNX_ACT = { tanh: "Tanh", relu: "Relu", sigmoid: "Sigmoid" } as const;
+/** The cell's description and its ONNX operator, or a one-line error for a cell without one. */
+function onnxOp(cell: OnnxCell): { spec: CellSpec; onnx: OnnxRnnOp } {
+  const spec = cellSpec(cell, "onnx export: cell"), onnx = spec.onnx;
+  if (onnx?.graph !== "rnn") throw new RecurrentError(`onnx export: cell ${cell}: expected a cell with an ONNX recurrent operator, got ${spec.title}, which has none`);
+  return { spec, onnx };
+}
 
 /** Reorders the row blocks (each `rows`×`cols`) of a (G·rows, cols) matrix. */
 export function permuteBlocks(a: ArrayLike<number>, rows: number, cols: number, fromTorch: number[]): Float32Array {
@@ -71,7 +76,11 @@ function checkLen(a: ArrayLike<number>, n: number, what: string): void {
 /** The ONNX graph (not yet encoded) for `spec`. */
 export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
   const { cell, hiddenSize: H, layers } = spec;
-  const { g: G, fromTorch, op } = GATES[cell];
+  const { spec: cs, onnx } = onnxOp(cell);
+  // Gate blocks, and where ONNX's k-th block comes from in PyTorch's order.
+  const G = gateBlocks(cs), fromTorch = gatePermutation(cs.gates, onnx.gates), op = onnx.op;
+  // The op's states are the cell's, h first: graph inputs h0 (c0 ...), outputs h_n (c_n ...).
+  const states = cs.states;
   if (layers.length === 0) throw new RecurrentError("onnx export: layers: expected at least 1 layer, got 0");
   const L = layers.length;
   const bidirectional = layers[0]!.reverse !== undefined;
@@ -100,13 +109,9 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
   } else {
     inputs.push({ name: "x", dataType: f32, dims: ["T", "B", spec.inputSize] });
   }
-  if (spec.initialState) {
-    inputs.push({ name: "h0", dataType: f32, dims: [L * D, "B", H] });
-    if (cell === "lstm") inputs.push({ name: "c0", dataType: f32, dims: [L * D, "B", H] });
-  }
+  if (spec.initialState) for (const s of states) inputs.push({ name: `${s}0`, dataType: f32, dims: [L * D, "B", H] });
 
-  const hN: string[] = [];
-  const cN: string[] = [];
+  const finals: string[][] = states.map(() => []);   // per state, each layer's final value
   layers.forEach((lw, l) => {
     const I = l === 0 ? spec.inputSize : D * H;
     const dw = dirWeights(lw);
@@ -131,39 +136,35 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
     inits.push({ name: R, dims: [D, G * H, H], dataType: f32, data: r });
     inits.push({ name: B, dims: [D, 2 * G * H], dataType: f32, data: b });
 
-    let h0 = "", c0 = "";
+    const init = states.map(() => "");   // this layer's initial states, (D, B, H) each
     if (spec.initialState) {
       const starts = int64(`start_l${l}`, [l * D]), ends = int64(`end_l${l}`, [(l + 1) * D]);
-      h0 = `h0_l${l}`; // (D, B, H)
-      nodes.push({ opType: "Slice", inputs: ["h0", starts, ends, axes0], outputs: [h0] });
-      if (cell === "lstm") {
-        c0 = `c0_l${l}`;
-        nodes.push({ opType: "Slice", inputs: ["c0", starts, ends, axes0], outputs: [c0] });
-      }
+      states.forEach((s, k) => {
+        init[k] = `${s}0_l${l}`;
+        nodes.push({ opType: "Slice", inputs: [`${s}0`, starts, ends, axes0], outputs: [init[k]!] });
+      });
     }
     const attributes: Node["attributes"] = { hidden_size: { kind: "int", value: H } };
     if (bidirectional) attributes.direction = { kind: "string", value: "bidirectional" };
     // Activation lists name one set per direction.
     const perDir = <T,>(a: T[]): T[] => (bidirectional ? [...a, ...a] : a);
-    if (cell === "elman") attributes.activations = { kind: "strings", value: perDir([ONNX_ACT[spec.nonlinearity ?? "tanh"]]) };
-    if (cell === "gru") attributes.linear_before_reset = { kind: "int", value: spec.resetAfter === false ? 0 : 1 };
-    if (cell !== "elman" && spec.gateActivation === "hard_sigmoid") {
-      // tfjs's hard sigmoid is ONNX HardSigmoid(alpha 0.2, beta 0.5); alpha/beta are read in
-      // the order of the activations (f, g[, h]), and ignored by Tanh.
-      const n = cell === "lstm" ? 3 : 2;
-      attributes.activations = { kind: "strings", value: perDir(["HardSigmoid", ...Array<string>(n - 1).fill("Tanh")]) };
-      attributes.activation_alpha = { kind: "floats", value: perDir([0.2, ...Array<number>(n - 1).fill(0)]) };
-      attributes.activation_beta = { kind: "floats", value: perDir([0.5, ...Array<number>(n - 1).fill(0)]) };
+    for (const [k, v] of Object.entries(onnx.ints?.(spec) ?? {})) attributes[k] = { kind: "int", value: v };
+    const acts = onnx.activations(spec);
+    if (acts) {
+      attributes.activations = { kind: "strings", value: perDir(acts.map((a) => ONNX_ACT[a])) };
+      if (acts.includes("hard_sigmoid")) {
+        // tfjs's hard sigmoid is ONNX HardSigmoid(alpha 0.2, beta 0.5); alpha/beta are read in
+        // the order of the activations (f, g[, h]), and ignored by Tanh.
+        attributes.activation_alpha = { kind: "floats", value: perDir(acts.map((a) => (a === "hard_sigmoid" ? 0.2 : 0))) };
+        attributes.activation_beta = { kind: "floats", value: perDir(acts.map((a) => (a === "hard_sigmoid" ? 0.5 : 0))) };
+      }
     }
-    const rnnInputs = [x, W, R, B, "", h0];
-    if (cell === "lstm") rnnInputs.push(c0);
+    const rnnInputs = [x, W, R, B, "", ...init];
     while (rnnInputs[rnnInputs.length - 1] === "") rnnInputs.pop();
     const Y = `Y_l${l}`; // (T, D, B, H)
-    const outs = [Y, `h_n_l${l}`];
-    if (cell === "lstm") outs.push(`c_n_l${l}`);
+    const outs = [Y, ...states.map((s) => `${s}_n_l${l}`)];
     nodes.push({ opType: op, name: `${op}_l${l}`, inputs: rnnInputs, outputs: outs, attributes });
-    hN.push(`h_n_l${l}`);
-    if (cell === "lstm") cN.push(`c_n_l${l}`);
+    states.forEach((s, k) => finals[k]!.push(`${s}_n_l${l}`));
     x = `seq_l${l}`; // (T, B, D·H)
     if (bidirectional) {
       // (T, 2, B, H) → (T, B, 2, H) → (T, B, 2H): each step's [h→ ; h←], as PyTorch's output.
@@ -211,12 +212,10 @@ export function buildRnnGraph(spec: OnnxRnnSpec): Graph {
     nodes.push(names.length === 1
       ? { opType: "Identity", inputs: names, outputs: [out] }
       : { opType: "Concat", inputs: names, outputs: [out], attributes: { axis: { kind: "int", value: 0 } } });
-  stack(hN, "h_n");
-  outputs.push({ name: "h_n", dataType: f32, dims: [L * D, "B", H] });
-  if (cell === "lstm") {
-    stack(cN, "c_n");
-    outputs.push({ name: "c_n", dataType: f32, dims: [L * D, "B", H] });
-  }
+  states.forEach((s, k) => {
+    stack(finals[k]!, `${s}_n`);
+    outputs.push({ name: `${s}_n`, dataType: f32, dims: [L * D, "B", H] });
+  });
   return { name: `recurrent_${cell}`, nodes, initializers: inits, inputs, outputs, doc: spec.doc };
 }
 
