@@ -12,9 +12,10 @@
 import { check } from "../../errors.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import type { Batch } from "../../train/trainer.ts";
+import { cellSpec } from "../../cells/registry.ts";
 import { zeros, type Vec } from "../../tensor/types.ts";
 import { maxSingularValue } from "./spectral.ts";
-import { STATE_NAMES, statesOverTime } from "./state-grads.ts";
+import { statesOverTime } from "./state-grads.ts";
 
 /** Where each (layer, state) sits in the concatenated state vector. */
 export interface StateBlock { layer: number; state: string; offset: number; size: number }
@@ -23,7 +24,7 @@ export function stateLayout(model: Sequence): { N: number; blocks: StateBlock[] 
   const blocks: StateBlock[] = [];
   let N = 0;
   model.layers.forEach((layer, l) => layer.stateSizes.forEach((n, k) => {
-    blocks.push({ layer: l, state: STATE_NAMES[layer.kind][k], offset: N, size: n });
+    blocks.push({ layer: l, state: cellSpec(layer.kind).states[k], offset: N, size: n });
     N += n;
   }));
   return { N, blocks };
@@ -67,7 +68,7 @@ export function stepJacobian(model: Sequence, state: Vec[][], xt: Vec, B: number
 }
 
 function stateIndex(model: Sequence, blk: StateBlock): number {
-  return STATE_NAMES[model.layers[blk.layer].kind].indexOf(blk.state);
+  return cellSpec(model.layers[blk.layer].kind).states.indexOf(blk.state);
 }
 
 export interface JacobianNorms {

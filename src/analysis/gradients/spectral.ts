@@ -9,6 +9,7 @@
 //          pair or several of equal modulus (where plain power iteration oscillates); the error
 //          falls like 1/k (about 1e-3 relative after 2000 iterations for random 64 × 64).
 // Start vectors are fixed (not random), so results are reproducible bit for bit.
+import { cellSpec } from "../../cells/registry.ts";
 import { check } from "../../errors.ts";
 import type { Sequence } from "../../train/sequence.ts";
 
@@ -96,18 +97,15 @@ export interface MatrixSpectrum {
   maxSingular: number;
 }
 
-const BLOCKS: Record<string, { tensor: string; names: string[] }> = {
-  elman: { tensor: "weight_hh", names: ["U"] },
-  lstm: { tensor: "weight_hh", names: ["i", "f", "g", "o"] },
-  gru: { tensor: "weight_hh", names: ["r", "z", "n"] },
-  jordan: { tensor: "weight_ss", names: ["ss"] },
-};
-
 /** ρ and σ_max of every square recurrent block of every layer (each (n, n) gate block of weight_hh). */
 export function recurrentSpectra(model: Sequence, opts: { iters?: number } = {}): MatrixSpectrum[] {
   const out: MatrixSpectrum[] = [];
   model.layers.forEach((layer, l) => {
-    const spec = BLOCKS[layer.kind];
+    // The layer's recurrent matrix by its role in the cell's description, its blocks by name.
+    const cell = cellSpec(layer.kind);
+    const recurrent = Object.entries(cell.tensors).find(([, t]) => t.role === "recurrent");
+    if (!recurrent) return;
+    const spec = { tensor: recurrent[0], names: recurrent[1].blocks ?? cell.gates };
     const name = `${spec.tensor}_l${l}`;
     const e = model.entry(name), [rows, cols] = e.shape;
     const W = model.get(name);

@@ -11,6 +11,7 @@
 //
 // Not here: Jacobian products (jacobian.ts), weight spectra (spectral.ts), plotting.
 // The model's parameter gradients are left as they were found.
+import { CELL_NAMES, cellSpec } from "../../cells/registry.ts";
 import { check } from "../../errors.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import { forwardLoss, type LossSpec } from "../../train/batch-loss.ts";
@@ -20,8 +21,9 @@ import type { Vec } from "../../tensor/types.ts";
 /** How the batch's loss is formed, as the Trainer forms it. */
 export type { LossSpec };
 
-/** The names of each cell's carried states, in Layer.stateSizes order. */
-export const STATE_NAMES: Record<string, string[]> = { elman: ["h"], gru: ["h"], lstm: ["h", "c"], jordan: ["s", "y"] };
+/** The names of each built-in cell's carried states, in Layer.stateSizes order (the cells'
+ *  descriptions' `states`; a registered cell's are cellSpec(name).states). */
+export const STATE_NAMES: Record<string, string[]> = Object.fromEntries(CELL_NAMES.map((n) => [n, [...cellSpec(n).states]]));
 
 export interface StateGradientSeries {
   layer: number;
@@ -90,7 +92,7 @@ export function stateGradients(model: Sequence, batch: Batch, spec: LossSpec,
     }
     const series: StateGradientSeries[] = [];
     model.layers.forEach((layer, l) => {
-      const names = STATE_NAMES[layer.kind];
+      const names = cellSpec(layer.kind).states;
       layer.stateSizes.forEach((_, k) => {
         series.push({ layer: l, cell: layer.kind, state: names[k], norms: Array.from({ length: T }, (_, t) => norm(grads[t][l][k])) });
       });

@@ -64,7 +64,8 @@ export async function runFirms(opts: Opts, commandLine = "recurrent firms ..."):
   const seed = int(opts.seed, "--seed", 0);
   const rnnEmbedding = opts.rnnEmbedding;
   check(rnnEmbedding === "trajectory" || rnnEmbedding === "mean", "--rnn-embedding", "trajectory|mean", rnnEmbedding);
-  check(opts.rnnCell === "gru" || opts.rnnCell === "lstm", "--rnn-cell", "gru|lstm", opts.rnnCell);
+  // The study's choice of cells (src/analysis/firms/rnn.ts), not a cell's behaviour.
+  check(["gru", "lstm"].includes(opts.rnnCell), "--rnn-cell", "gru|lstm", opts.rnnCell);
   const run: RunOptions = {
     permutations, seed, k: int(opts.k, "--k", 1),
     window: int(opts.window, "--window", 3), step: int(opts.step, "--step", 1), rollingEnabled: opts.rolling,

@@ -7,6 +7,8 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { RecurrentError, checkOneOf } from "../../errors.ts";
+import { cellSpec, cellsWhere } from "../../cells/registry.ts";
+import { reads } from "../../cells/spec.ts";
 import { saveModel } from "../../node/model-dir.ts";
 import { importTorchStateDict, type InTensor } from "../../formats/pytorch.ts";
 import { readSafetensors, tensorAsFloat } from "../../formats/safetensors.ts";
@@ -56,10 +58,10 @@ export function runImport(opts: Opts): Sequence {
 }
 
 function importPytorch(opts: Opts, task: Task): { model: Sequence; summary: string } {
-  const cell = checkOneOf(opts.cell, ["elman", "lstm", "gru"] as const, "import --cell");
+  const cell = checkOneOf(opts.cell, cellsWhere((s) => s.torch !== undefined).map((s) => s.name), "import --cell");
   if (!opts.weights) throw new RecurrentError("import --weights: expected a .safetensors file holding the state_dict, got nothing");
   const nonlinearity = checkOneOf(opts.nonlinearity, ["tanh", "relu"] as const, "import --nonlinearity");
-  if (cell !== "elman" && opts.nonlinearity !== "tanh") throw new RecurrentError(`import --nonlinearity: expected no value for ${cell} (fixed activations), got ${JSON.stringify(opts.nonlinearity)}`);
+  if (!reads(cellSpec(cell), "hiddenActivation") && opts.nonlinearity !== "tanh") throw new RecurrentError(`import --nonlinearity: expected no value for ${cell} (fixed activations), got ${JSON.stringify(opts.nonlinearity)}`);
   const outputActivation = checkOneOf(opts.outputActivation, ["linear", "softmax", "sigmoid"] as const, "import --output-activation");
   const dtype = opts.dtype === undefined ? undefined : checkOneOf(opts.dtype, ["float32", "float64"] as const, "import --dtype");
   task.update(0, `reading ${opts.weights}`);

@@ -11,6 +11,8 @@ import { DATA_TASKS, readConfigFile, resolveOptions, resumeOptions, type TrainOp
 import { runTraining } from "../run/loop.ts";
 import { int, jsonLine, list, num } from "../flags.ts";
 import { normaliseConfig } from "../../model/config.ts";
+import { cellSpec } from "../../cells/registry.ts";
+import { reads } from "../../cells/spec.ts";
 import { checkHeapList, checkTrainingMemory } from "../../model/budget.ts";
 
 interface Flags extends Partial<TrainOptions> { out?: string; resume?: string; config?: string; json?: boolean; length?: number }
@@ -115,7 +117,7 @@ const OPTIMIZER_SLOTS: Record<string, number> = { sgd: 1, adam: 2, adamw: 2, rms
  */
 export function checkTrainingSize(o: TrainOptions): void {
   const c = normaliseConfig({ cell: o.cell, input: 1, hidden: o.hidden, layers: o.layers, output: 1, embedding: o.embedding ?? 0, bidirectional: o.bidirectional,
-    ...(o.cell === "jordan" && o.state ? { state: o.state } : {}) }, "train", "lower bound");
+    ...(reads(cellSpec(o.cell), "state") && o.state ? { state: o.state } : {}) }, "train", "lower bound");
   const synthetic = !(DATA_TASKS as readonly string[]).includes(o.task);
   const steps = o.seq > 0 ? o.seq : synthetic ? defaultLength(getTask(o.task)) : o.window ?? 1;
   checkTrainingMemory(c, { batch: o.batch, steps, optimizerSlots: OPTIMIZER_SLOTS[o.optimizer] ?? 2 }, "train");

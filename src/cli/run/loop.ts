@@ -20,7 +20,8 @@ import { MetricsLog, type MetricsRecord } from "./metrics-log.ts";
 import { Progress } from "./progress.ts";
 import { lossCurveSpec } from "../../plot/loss.ts";
 import { trainingGradientsSpec, type TrainingGradientPoint } from "../../analysis/gradients/training-chart.ts";
-import { STATE_NAMES } from "../../analysis/gradients/state-grads.ts";
+import { cellSpec } from "../../cells/registry.ts";
+import { reads } from "../../cells/spec.ts";
 import { writeChart } from "../../plot/chart.ts";
 import { resumeOptions, type TrainOptions } from "./options.ts";
 import type { TrainProblem } from "./problem.ts";
@@ -101,7 +102,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     if (existsSync(join(dir, "config.json"))) throw new RecurrentError(`--out ${dir}: expected a new directory, got one that holds a model (continue it with --resume ${dir}, or pick another --out)`);
     model = new Sequence({
       cell: o.cell, input: problem.model.input, hidden: o.hidden, layers: o.layers, output: problem.model.output,
-      outputActivation: problem.model.outputActivation, ...(o.cell === "jordan" && o.state ? { state: o.state } : {}),
+      outputActivation: problem.model.outputActivation, ...(reads(cellSpec(o.cell), "state") && o.state ? { state: o.state } : {}),
       ...(problem.model.embedding ? { embedding: problem.model.embedding } : {}),
       ...(o.dropout ? { dropout: o.dropout } : {}), ...(o.bidirectional ? { bidirectional: true } : {}),
     });
@@ -206,7 +207,7 @@ export async function runTraining(o: TrainOptions, dir: string, resume: boolean,
     const title = `${problem.task}: ${model.toString().split("  #")[0]}`;
     await writeChart(dir, "loss", lossCurveSpec(records, { title, yTitle: problem.loss === "ce" ? "cross-entropy (nats)" : problem.loss === "mse" ? "MSE (scaled)" : "binary cross-entropy" }));
     if (grads) {
-      const state = STATE_NAMES[model.layers[model.layers.length - 1].kind][0];
+      const state = model.cell.states[0];
       await writeChart(dir, "gradients", trainingGradientsSpec(records as unknown as TrainingGradientPoint[], { title, state, clip: o.clip }));
     }
     if (stop === "aborted") throw new RecurrentError(`interrupted by ${signal}: checkpoint saved at step ${st.step} in ${dir} (continue with --resume ${dir})`);

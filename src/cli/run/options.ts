@@ -5,6 +5,8 @@
 // Not here: parsing argv (commander, in commands/train.ts) or running anything.
 import { readFileSync } from "node:fs";
 import { RecurrentError, brief, check, checkInt, checkOneOf } from "../../errors.ts";
+import { cellSpec, cellsWhere } from "../../cells/registry.ts";
+import { reads } from "../../cells/spec.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
 import { INIT_SCHEMES, type InitScheme } from "../../model/initialize.ts";
 import { OPTIMIZER_NAMES, type OptimizerName } from "../../train/optim/index.ts";
@@ -140,11 +142,12 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   checkInt(o.stepsPerEpoch, "--steps-per-epoch");
   check(typeof o.logGradients === "boolean", "--log-gradients", "true or false", o.logGradients);
   checkInt(o.logGradientsEvery, "--log-gradients-every");
-  if (o.state !== undefined) { checkInt(o.state, "--state"); check(o.cell === "jordan", "--state", "only with --cell jordan", o.state); }
+  if (o.state !== undefined) { checkInt(o.state, "--state"); check(reads(cellSpec(o.cell), "state"), "--state", `only with --cell ${cellsWhere((s) => reads(s, "state")).map((s) => s.name).join("|")}`, o.state); }
   check(typeof o.dropout === "number" && o.dropout >= 0 && o.dropout < 1, "--dropout", "a probability in [0, 1)", o.dropout);
   check(typeof o.bidirectional === "boolean", "--bidirectional", "true or false", o.bidirectional);
   if (o.bidirectional) {
-    check(o.cell !== "jordan", "--bidirectional", "--cell elman|lstm|gru (a Jordan network feeds its own output back in time)", "--cell jordan");
+    const spec = cellSpec(o.cell);
+    check(!spec.feedsBackOutput, "--bidirectional", `--cell ${cellsWhere((s) => !s.feedsBackOutput).map((s) => s.name).join("|")} (a ${spec.title} network feeds its own output back in time)`, `--cell ${o.cell}`);
     // A next-symbol predictor's target is its next input, which the reverse direction reads.
     check(!["charlm", "wordlm", "reber"].includes(task), "--bidirectional", "a task whose targets are not its next inputs (the reverse direction would read the next token it predicts)", `--task ${task}`);
     check(!o.logGradients, "--bidirectional", "no --log-gradients (its per-step gradients run the model one step at a time)", "--log-gradients");
