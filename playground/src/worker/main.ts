@@ -34,7 +34,7 @@ async function ensureBackend(asked: number): Promise<void> {
     // The threads start asynchronously; a model is built once they run (or after 5 s without them,
     // when the kernels simply do the work on this thread).
     for (const until = performance.now() + 5000; fb.readyThreads() < threads && performance.now() < until;) await new Promise((r) => setTimeout(r, 5));
-    post({ type: "backend", name: threads > 1 ? `wasm-simd ×${threads}` : "wasm-simd", threads, isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, note });
+    post({ type: "backend", name: threads > 1 ? `${fb.name} ×${threads}` : fb.name, threads, isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, note });
   } catch (e) {
     useReferenceBackend();
     post({ type: "backend", name: "reference", threads: 1, isolated: false, note: `plain TypeScript kernels: WebAssembly SIMD is unavailable here (${(e as Error).message})` });
