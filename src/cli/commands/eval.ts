@@ -15,8 +15,7 @@ import { encodeWords, splitWords } from "../../data/word-tokenizer.ts";
 import { windowsIn } from "../../data/windows.ts";
 import { getTask } from "../../data/tasks/index.ts";
 import { Rng } from "../../rand.ts";
-import { Trainer } from "../../train/trainer.ts";
-import { makeOptimizer } from "../../train/optim/index.ts";
+import { evaluator, type BatchEvaluator } from "../../train/batch-loss.ts";
 import { trainingFor } from "../../data/tasks/as-batch.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import type { ForecastComparison } from "../../baselines/forecast-eval.ts";
@@ -24,7 +23,7 @@ import { openTrained } from "../run/saved.ts";
 import { loadText, lmEvaluation, streamLoss, type LmRecord } from "../run/lm.ts";
 import { loadSeries, scorePart, type ForecastRecord } from "../run/forecast.ts";
 import { classifyScores, loadClassify, type ClassifyRecord, type ClassScores } from "../run/classify.ts";
-import { taskEvaluation, type SyntheticRecord } from "../run/synthetic.ts";
+import { taskEvaluation } from "../run/synthetic.ts";
 import { int, jsonLine } from "../flags.ts";
 import { withTask } from "../../node/progress-task.ts";
 
@@ -47,25 +46,21 @@ export function register(program: Command): void {
     .action((o: Opts) => { process.stdout.write(runEval(o)); });
 }
 
-type Kind = "charlm" | "wordlm" | "forecast" | "classify" | "synthetic";
-
 export function runEval(o: Opts): string {
   if (o.split !== undefined && !["val", "test", "all"].includes(o.split)) throw new RecurrentError(`--split: expected one of val|test|all, got ${JSON.stringify(o.split)}`);
   const t = openTrained(o.model, ["charlm", "wordlm", "forecast", "classify", "synthetic"], "eval", o.last);
-  const kind = t.task.kind as Kind;
+  const rec = t.task, kind = rec.kind;
   const need = (flag: keyof Opts, name: string) => { if (!o[flag]) throw new RecurrentError(`--${name}: expected a file for a ${kind} model, got none`); };
-  const trainer = new Trainer(t.model, { loss: kind === "forecast" ? "mse" : "ce", manyToOne: kind === "forecast" || kind === "classify", optimizer: makeOptimizer("sgd") });
   const head = { model: o.model, task: kind, weights: t.best ? "best" : "last", network: t.model.toString() };
+  // Scoring needs the training loss alone (evaluator): no optimiser, no Trainer.
   let result: Record<string, unknown>;
-  if (kind === "charlm" || kind === "wordlm") { need("text", "text"); result = evalText(t.model, trainer, t.task as unknown as LmRecord, o); }
-  else if (kind === "forecast") { need("csv", "csv"); result = evalForecast(t.model, t.task as unknown as ForecastRecord, o); }
-  else if (kind === "classify") { need("sequences", "sequences"); need("labels", "labels"); result = evalClassify(t.model, trainer, t.task as unknown as ClassifyRecord, o); }
-  else {
-    const rec = t.task as unknown as SyntheticRecord, task = getTask(rec.name);
-    const tr = new Trainer(t.model, { ...trainingFor(task.targetKind), optimizer: makeOptimizer("sgd") });
-    const ev = taskEvaluation(t.model, tr, task, task.generate({ length: rec.length, batch: 1000, rng: new Rng(o.seed ?? 12345) }));
+  if (rec.kind === "forecast") { need("csv", "csv"); result = evalForecast(t.model, rec, o); }
+  else if (rec.kind === "classify") { need("sequences", "sequences"); need("labels", "labels"); result = evalClassify(t.model, evaluator(t.model, { loss: "ce", manyToOne: true }), rec, o); }
+  else if (rec.kind === "synthetic") {
+    const task = getTask(rec.name);
+    const ev = taskEvaluation(t.model, evaluator(t.model, trainingFor(task.targetKind)), task, task.generate({ length: rec.length, batch: 1000, rng: new Rng(o.seed ?? 12345) }));
     result = { parts: { fresh: { sequences: 1000, loss: ev.loss, ...ev.metrics } } };
-  }
+  } else { need("text", "text"); result = evalText(t.model, evaluator(t.model, { loss: "ce" }), rec, o); }
   const out = { ...head, ...result };
   return o.json ? jsonLine(out) : formatEval(out);
 }
@@ -75,14 +70,14 @@ function parts(split: string | undefined, hasTest: boolean): Array<"val" | "test
   return hasTest ? ["val", "test"] : ["val"];
 }
 
-function evalText(model: Sequence, trainer: Trainer, rec: LmRecord, o: Opts): Record<string, unknown> {
+function evalText(model: Sequence, scorer: BatchEvaluator, rec: LmRecord, o: Opts): Record<string, unknown> {
   const vocab = Vocab.fromJSON(rec.vocab, "model vocabulary");
   const V = vocab.size, out: Record<string, unknown> = {};
   if (o.split === "all" || (rec.separate && o.split === undefined)) {
     const text = readTextFile(o.text!, "--text");
     const ids = vocab.kind === "char" ? encodeChars(vocab, text, { unknown: "skip", where: "--text" }) : encodeWords(vocab, splitWords(text));
     const skipped = vocab.kind === "char" ? Array.from(text).length - ids.length : 0;
-    const ev = lmEvaluation(scoreStream(model, trainer, ids, V, rec.seq, basename(o.text!)), ids.length);
+    const ev = lmEvaluation(scoreStream(model, scorer, ids, V, rec.seq, basename(o.text!)), ids.length);
     out[basename(o.text!)] = { nats: ev.loss, ...ev.metrics, ...(skipped ? { skipped_unknown: skipped } : {}) };
     return { parts: out };
   }
@@ -91,16 +86,16 @@ function evalText(model: Sequence, trainer: Trainer, rec: LmRecord, o: Opts): Re
   for (const p of parts(o.split, data.test.length > 0)) {
     const ids = p === "val" ? data.val : data.test;
     if (ids.length < 2) throw new RecurrentError(`--split ${p}: expected a ${p === "val" ? "validation" : "test"} part of at least 2 tokens, got ${ids.length}`);
-    const ev = lmEvaluation(scoreStream(model, trainer, ids, V, rec.seq, p), ids.length);
+    const ev = lmEvaluation(scoreStream(model, scorer, ids, V, rec.seq, p), ids.length);
     out[p] = { nats: ev.loss, ...ev.metrics };
   }
   return { parts: out };
 }
 
 /** streamLoss with a progress display counting tokens (PTB's test set: about 35 s). */
-function scoreStream(model: Sequence, trainer: Trainer, ids: Int32Array, V: number, seq: number, name: string): number {
+function scoreStream(model: Sequence, scorer: BatchEvaluator, ids: Int32Array, V: number, seq: number, name: string): number {
   return withTask({ label: `eval ${name}`, unit: "tokens", total: ids.length },
-    (task) => streamLoss(model, trainer, ids, V, seq, 16, (done, chunks) => task.update(Math.round((ids.length * done) / chunks))));
+    (task) => streamLoss(model, scorer, ids, V, seq, 16, (done, chunks) => task.update(Math.round((ids.length * done) / chunks))));
 }
 
 function evalForecast(model: Sequence, rec: ForecastRecord, o: Opts): Record<string, unknown> {
@@ -122,10 +117,10 @@ function evalForecast(model: Sequence, rec: ForecastRecord, o: Opts): Record<str
   return { horizon: rec.config.horizon, window: rec.config.window, parts: out };
 }
 
-function evalClassify(model: Sequence, trainer: Trainer, rec: ClassifyRecord, o: Opts): Record<string, unknown> {
+function evalClassify(model: Sequence, scorer: BatchEvaluator, rec: ClassifyRecord, o: Opts): Record<string, unknown> {
   const data = loadClassify({ sequences: o.sequences, labels: o.labels, seed: rec.seed, labelColumn: o.labelColumn }, rec);
   const out: Record<string, ClassScores> = {};
-  const score = (name: string, items: number[]) => withTask({ label: `eval ${name}`, unit: "sequences" }, (task) => classifyScores(model, trainer, data, items, task.reporter()));
+  const score = (name: string, items: number[]) => withTask({ label: `eval ${name}`, unit: "sequences" }, (task) => classifyScores(model, scorer, data, items, task.reporter()));
   if (o.split === "all") out.all = score("all", data.sequences.map((_, i) => i));
   else for (const p of parts(o.split, data.split.test.length > 0)) out[p] = score(p, p === "val" ? data.split.val : data.split.test);
   return { classes: rec.labels, parts: out };
@@ -144,7 +139,7 @@ function formatEval(r: Record<string, unknown>): string {
         if (s) lines.push(`  ${(k === "seasonal_naive" ? `seasonal naive (m=${v.season})` : k).padEnd(22)}${s.mae.toFixed(4).padStart(12)}${s.rmse.toFixed(4).padStart(12)}${s.mase.toFixed(4).padStart(10)}`);
       }
     } else if (r.task === "classify") {
-      const c = v as unknown as ClassScores;
+      const c = (r.parts as Record<string, ClassScores>)[name];
       lines.push(`${name}: ${c.count} sequences, accuracy ${c.accuracy.toFixed(4)} (majority class ${c.majority.toFixed(4)}), loss ${c.loss.toFixed(4)}`);
       const classes = r.classes as string[];
       lines.push(`  confusion (rows actual, columns predicted): ${classes.join(" | ")}`);

@@ -15,7 +15,6 @@ import { forecastSpec } from "../../plot/loss.ts";
 import { writeChart } from "../../plot/chart.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import { openTrained } from "../run/saved.ts";
-import type { ForecastRecord } from "../run/forecast.ts";
 import { futureLabels } from "../run/future-dates.ts";
 import { int } from "../flags.ts";
 import { Task } from "../../node/progress-task.ts";
@@ -49,7 +48,7 @@ export const PLOT_STEPS = 10_000;
  */
 export async function runForecast(o: Opts, write: (text: string) => void): Promise<void> {
   const t = openTrained(o.model, ["forecast"], "forecast", o.last);
-  const rec = t.task as unknown as ForecastRecord, c = rec.config;
+  const rec = t.task, c = rec.config;
   if (o.out !== undefined && extname(o.out).toLowerCase() !== ".csv") throw new RecurrentError(`--out: expected a file name ending in .csv, got ${JSON.stringify(o.out)}`);
   const series = selectSeries(readCsvFile(o.csv, "--csv"), { target: c.target, features: c.features, date: c.date, fill: o.fill ?? rec.fill });
   const scaler = StandardScaler.fromJSON(rec.scaler, "model scaler");

@@ -17,7 +17,7 @@ import { nest3, parsePredictInput, predictBatchFirst } from "../../model/predict
 import { readCsvFile } from "../../node/csv-file.ts";
 import { checkLabelled, parseLabels, parseSequenceSteps } from "../../data/sequences.ts";
 import { openTrained } from "../run/saved.ts";
-import { predictClasses, type ClassifyRecord } from "../run/classify.ts";
+import { predictClasses } from "../run/classify.ts";
 import { jsonLine } from "../flags.ts";
 import { withTask } from "../../node/progress-task.ts";
 
@@ -65,7 +65,7 @@ export function runPredict(opts: Opts): string {
 function predictSequences(opts: Opts): string {
   if (opts.labelColumn && !opts.labels) throw new RecurrentError(`--label-column: expected --labels FILE to read it from, got no --labels`);
   const t = openTrained(opts.model, ["classify"], "predict --sequences", opts.last);
-  const rec = t.task as unknown as ClassifyRecord;
+  const rec = t.task;
   const seqTable = readCsvFile(opts.sequences!, "--sequences");
   const steps = parseSequenceSteps(seqTable, { features: rec.features });
   let actual: Map<string, string> | null = null;

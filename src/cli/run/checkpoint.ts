@@ -39,7 +39,7 @@ export function saveCheckpoint(dir: string, model: Sequence, optimizer: Optimize
   }
   if (best) files["best.safetensors"] = best;
   const rngJson = (r: Array<number | null> | null) => r && r.map((v) => (v === null || Number.isNaN(v) ? null : v));
-  saveModel(dir, model, { task, optimizer, files, step: state.step, training: { ...state, rng: rngJson(state.rng), rngEpoch: rngJson(state.rngEpoch) } as unknown as Record<string, unknown> });
+  saveModel(dir, model, { task, optimizer, files, step: state.step, training: { ...state, rng: rngJson(state.rng), rngEpoch: rngJson(state.rngEpoch) } });
 }
 
 /** The carried state saved with a mid-epoch checkpoint, checked against the model's state sizes. */

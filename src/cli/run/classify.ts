@@ -10,7 +10,7 @@ import { LabelMap } from "../../data/label-map.ts";
 import { classifyBatch, epochOrder, sliceBatches } from "../../data/batches.ts";
 import { accuracy, argmaxRows, confusionMatrix } from "../../baselines/metrics.ts";
 import { sequenceOutputs } from "../../train/readout.ts";
-import type { Trainer } from "../../train/trainer.ts";
+import type { BatchEvaluator } from "../../train/batch-loss.ts";
 import { zeros } from "../../tensor/types.ts";
 import { softmaxRows } from "../../tensor/ops.ts";
 import { padBatch } from "../../data/padding.ts";
@@ -22,7 +22,7 @@ import type { TrainOptions } from "./options.ts";
 
 /** What a classifier's config.json keeps of its task; `labelColumn` only when training read
  * the classes from a column not called "label". */
-export interface ClassifyRecord { kind: "classify"; features: string[]; labels: string[]; val: number; test: number; seed: number; labelColumn?: string }
+export type ClassifyRecord = { kind: "classify"; features: string[]; labels: string[]; val: number; test: number; seed: number; labelColumn?: string };
 
 /** The class column of the labels file (--label-column): given, else the model's, else "label". */
 export interface LabelColumnOption { labelColumn?: string }
@@ -44,7 +44,7 @@ export interface ClassScores { loss: number; accuracy: number; confusion: number
 
 /** Loss, accuracy and confusion matrix over the sequences `items` (batches of 64);
  * `onBatch(done, items)` after each batch with the sequences scored so far. */
-export function classifyScores(model: Network, trainer: Trainer, data: ClassifyData, items: number[], onBatch?: (done: number, of: number) => void): ClassScores {
+export function classifyScores(model: Network, scorer: BatchEvaluator, data: ClassifyData, items: number[], onBatch?: (done: number, of: number) => void): ClassScores {
   checkWith(items.length > 0, "evaluation", "at least one sequence", "none");
   const K = data.labels.size, pred: number[] = [], actual: number[] = [];
   let total = 0;
@@ -52,7 +52,7 @@ export function classifyScores(model: Network, trainer: Trainer, data: ClassifyD
     const b = classifyBatch(data, items.slice(i0, i0 + 64), model.dtype);
     const last = sequenceOutputs(model, b.x, b.T, b.B, { mask: b.mask, lengths: b.lengths });
     pred.push(...argmaxRows(last, K)); actual.push(...b.labels);
-    total += trainer.evaluate(b).loss * b.B;
+    total += scorer.evaluate(b).loss * b.B;
     onBatch?.(Math.min(i0 + 64, items.length), items.length);
   }
   const counts = new Array<number>(K).fill(0);
@@ -95,10 +95,10 @@ export function classifyProblem(o: TrainOptions): TrainProblem {
     startEpoch: (rng: Rng) => { batches = sliceBatches(epochOrder(train.length, rng), o.batch); },
     batch: (i) => classifyBatch(data, Array.from(batches[i], (k) => train[k])),
     units: (b) => b.B,
-    validate: (model, trainer, onProgress) => {
-      const s = classifyScores(model, trainer, data, data.split.val, onProgress);
+    validate: (model, scorer, onProgress) => {
+      const s = classifyScores(model, scorer, data, data.split.val, onProgress);
       return { loss: s.loss, metrics: { accuracy: s.accuracy } };
     },
-    record: record as unknown as Record<string, unknown>,
+    record,
   };
 }

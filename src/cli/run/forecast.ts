@@ -17,7 +17,7 @@ import type { Rng } from "../../rand.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
 
-export interface ForecastRecord { kind: "forecast"; config: ForecastConfig; scaler: ReturnType<StandardScaler["toJSON"]>; fill: FillPolicy }
+export type ForecastRecord = { kind: "forecast"; config: ForecastConfig; scaler: ReturnType<StandardScaler["toJSON"]>; fill: FillPolicy };
 
 /** Reads a CSV for training (options) or for a saved model (its record: same columns, split, scaler). */
 export function loadSeries(csv: string, o: Partial<TrainOptions>, saved?: ForecastRecord): ForecastData {
@@ -67,6 +67,6 @@ export function forecastProblem(o: TrainOptions): TrainProblem {
     batch: (i) => forecastBatch(data.scaled, n, data.train, batches[i]),
     units: (bt) => bt.B,
     validate: (model, _, onProgress) => forecastEvaluation(model, data, data.val, onProgress),
-    record: record as unknown as Record<string, unknown>,
+    record,
   };
 }

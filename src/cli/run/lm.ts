@@ -11,14 +11,14 @@ import { LmBatches } from "../../data/lm-batches.ts";
 import { chunkBatch } from "../../data/batches.ts";
 import { Vocab } from "../../data/vocab.ts";
 import { lmScores } from "../../baselines/metrics.ts";
-import { Trainer } from "../../train/trainer.ts";
+import type { BatchEvaluator } from "../../train/batch-loss.ts";
 import type { Vec } from "../../tensor/types.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
 import { basename } from "node:path";
 import { checkWith } from "../../data/problem.ts";
 
-export interface LmRecord { kind: "charlm" | "wordlm"; vocab: ReturnType<Vocab["toJSON"]>; seq: number; separate: boolean; val: number; test: number }
+export type LmRecord = { kind: "charlm" | "wordlm"; vocab: ReturnType<Vocab["toJSON"]>; seq: number; separate: boolean; val: number; test: number };
 
 /** Reads and splits the text of a language-model run (vocabulary reused when given). */
 export function loadText(o: Pick<TrainOptions, "task" | "text" | "validText" | "testText" | "val" | "test" | "maxVocab">, vocab?: Vocab): TextData {
@@ -36,13 +36,13 @@ export function loadText(o: Pick<TrainOptions, "task" | "text" | "validText" | "
  * chunks of T with the state carried: every token but each stream's last is predicted once.
  * `onChunk(done, chunks)` is called after each chunk (a progress display).
  */
-export function streamLoss(model: Network, trainer: Trainer, ids: Int32Array, V: number, T: number, maxB = 16, onChunk?: (done: number, chunks: number) => void): number {
+export function streamLoss(model: Network, scorer: BatchEvaluator, ids: Int32Array, V: number, T: number, maxB = 16, onChunk?: (done: number, chunks: number) => void): number {
   const B = Math.max(1, Math.min(maxB, Math.floor(ids.length / (T + 1))));
   const Tuse = ids.length >= B * (T + 1) ? T : Math.max(1, Math.floor(ids.length / B) - 1);
   const batches = new LmBatches(ids, B, Tuse, { where: "evaluation text" });
   let state: Vec[][] | null = null, total = 0, count = 0, done = 0;
   for (const chunk of batches) {
-    const r = trainer.evaluate(chunkBatch(chunk, V, model.config.embedding > 0, model.dtype), state);
+    const r = scorer.evaluate(chunkBatch(chunk, V, model.config.embedding > 0, model.dtype), state);
     total += r.loss * chunk.T * chunk.B; count += chunk.T * chunk.B;
     state = r.state;
     onChunk?.(++done, batches.length);
@@ -75,7 +75,7 @@ export function lmProblem(o: TrainOptions, saved?: Vocab): TrainProblem {
     startEpoch: () => { /* streams are read in order: the carried state needs it */ },
     batch: (i) => chunkBatch(batches.chunk(i), V, (o.embedding ?? 0) > 0, "float32"),
     units: (b) => b.T * b.B,
-    validate: (model, trainer, onProgress) => lmEvaluation(streamLoss(model, trainer, data.val, V, o.seq, 16, onProgress), data.val.length),
-    record: record as unknown as Record<string, unknown>,
+    validate: (model, scorer, onProgress) => lmEvaluation(streamLoss(model, scorer, data.val, V, o.seq, 16, onProgress), data.val.length),
+    record,
   };
 }

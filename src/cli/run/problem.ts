@@ -6,10 +6,19 @@ import type { Rng } from "../../rand.ts";
 import type { Network } from "../../model/network.ts";
 import type { OutputActivation } from "../../model/config.ts";
 import type { LossKind } from "../../train/loss.ts";
-import type { Batch, Trainer } from "../../train/trainer.ts";
+import type { Batch } from "../../train/trainer.ts";
+import type { BatchEvaluator } from "../../train/batch-loss.ts";
 import type { Evaluation, TrainData } from "../../train/fit.ts";
+import type { LmRecord } from "./lm.ts";
+import type { ForecastRecord } from "./forecast.ts";
+import type { ClassifyRecord } from "./classify.ts";
+import type { SyntheticRecord } from "./synthetic.ts";
 
 export type { Evaluation } from "../../train/fit.ts";
+
+/** What config.json's "task" holds for each kind of task, told apart by `kind`. Each is a type
+ *  alias, not an interface: only an alias is a Record<string, unknown>, what the writer takes. */
+export type TaskRecord = LmRecord | ForecastRecord | ClassifyRecord | SyntheticRecord;
 
 /** A TrainData (what fit() trains on) with what the command line adds around it. */
 export interface TrainProblem extends TrainData {
@@ -30,8 +39,9 @@ export interface TrainProblem extends TrainData {
   units(b: Batch): number;
   /** The state carries from batch to batch within an epoch (language-model streams). */
   carry: boolean;
-  /** The validation loss and figures of the model as it is now. */
-  validate(model: Network, trainer: Trainer, onProgress?: (done: number, of: number) => void): Evaluation;
+  /** The validation loss and figures of the model as it is now, the loss scored by `scorer`
+   *  (training's Trainer, or evaluator(model, spec) when nothing trains). */
+  validate(model: Network, scorer: BatchEvaluator, onProgress?: (done: number, of: number) => void): Evaluation;
   /** What config.json's "task" holds, so eval, generate and forecast can rebuild the task. */
-  record: Record<string, unknown>;
+  record: TaskRecord;
 }

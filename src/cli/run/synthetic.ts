@@ -6,19 +6,19 @@ import type { Network } from "../../model/network.ts";
 import { getTask, type Task, type TaskBatch } from "../../data/tasks/index.ts";
 import { asTrainerBatch, predictionsFrom, trainingFor } from "../../data/tasks/as-batch.ts";
 import { Rng } from "../../rand.ts";
-import type { Trainer } from "../../train/trainer.ts";
+import type { BatchEvaluator } from "../../train/batch-loss.ts";
 import { sequenceOutputs } from "../../train/readout.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
 import type { TrainOptions } from "./options.ts";
 
-export interface SyntheticRecord { kind: "synthetic"; name: string; length: number }
+export type SyntheticRecord = { kind: "synthetic"; name: string; length: number };
 
 /** The sequence length a task trains on by default. */
 export function defaultLength(task: Task): number { return Math.max(task.minLength, 30); }
 
-export function taskEvaluation(model: Network, trainer: Trainer, task: Task, batch: TaskBatch): Evaluation {
+export function taskEvaluation(model: Network, scorer: BatchEvaluator, task: Task, batch: TaskBatch): Evaluation {
   const tb = asTrainerBatch(batch);
-  const loss = trainer.evaluate(tb).loss;
+  const loss = scorer.evaluate(tb).loss;
   // A bidirectional model answers a last-step task from both directions' summary (as it trains).
   const summary = model.config.bidirectional && trainingFor(task.targetKind).manyToOne;
   const pred = summary ? Float64Array.from(sequenceOutputs(model, tb.x, tb.T, tb.B, { mask: tb.mask })) : predictionsFrom(batch, model.forward(tb.x, tb.T, tb.B, { mask: tb.mask }).out);
@@ -42,7 +42,7 @@ export function syntheticProblem(o: TrainOptions): TrainProblem {
     startEpoch: (rng) => { seeds = Array.from({ length: o.stepsPerEpoch }, () => rng.int(2 ** 31)); },
     batch: (i) => asTrainerBatch(task.generate({ length, batch: o.batch, rng: new Rng(seeds[i]) })),
     units: (b) => b.B,
-    validate: (model, trainer) => taskEvaluation(model, trainer, task, val),
-    record: record as unknown as Record<string, unknown>,
+    validate: (model, scorer) => taskEvaluation(model, scorer, task, val),
+    record,
   };
 }
