@@ -1,6 +1,7 @@
 // General matrix multiply, the one heavy primitive. Reference implementation in plain
-// TypeScript; a fast backend (WebAssembly SIMD, threads) can replace it through
-// `setGemm`, and must agree with this one within float32 rounding.
+// TypeScript; a fast backend (WebAssembly SIMD, threads) replaces it when installed
+// (backend.ts's installBackend, through `setGemm`), and must agree with this one within
+// float32 rounding.
 //
 //   C[M,N] (+)= op(A)[M,K] · op(B)[K,N]
 //   A is stored (M,K) row-major, or (K,M) when transA; B is stored (K,N), or (N,K) when
@@ -69,5 +70,6 @@ let activeName = "reference";
 export const gemm: Gemm = (tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc) =>
   active(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc);
 
+/** The hook backend.ts's installBackend sets (benchmarks may wrap the GEMM through it). */
 export function setGemm(impl: Gemm, name: string): void { active = impl; activeName = name; }
 export function gemmName(): string { return activeName; }

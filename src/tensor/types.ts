@@ -26,7 +26,8 @@ export function zerosLike(like: Vec, n = like.length): Vec {
 }
 
 // Float32 buffers come from a replaceable allocator, so that a fast backend can place
-// them in WebAssembly memory and hand pointers to its kernels without copying.
+// them in WebAssembly memory and hand pointers to its kernels without copying (set by
+// backend.ts's installBackend).
 let f32Allocator: (n: number) => Float32Array = (n) => new Float32Array(n);
 export function allocF32(n: number): Float32Array { return f32Allocator(n); }
 export function setF32Allocator(fn: (n: number) => Float32Array): void { f32Allocator = fn; }
