@@ -92,7 +92,7 @@ export class Network {
     this.layers.forEach((layer, l) => {
       const start = offset;
       for (const t of layer.tensors) {
-        const role = cell.tensors[t.name]?.role ?? fail(`model: cell ${cell.name}: tensor "${t.name}" has no role in the cell's description (its \`tensors\`)`);
+        const role = cell.tensors[t.name]?.role ?? fail(`model: cell ${cell.name}: tensor "${t.name}": expected a role in the cell's description (its tensors: ${Object.keys(cell.tensors).join(", ")}), got none`);
         add(`${t.name}_l${l}${t.suffix ?? ""}`, t.shape, role, t.name);
       }
       blocks.push([start, offset]);

@@ -162,6 +162,11 @@ test("a toy cell builds into a model whose parameter count is the cell's formula
   assert.match(m.summary(), /^formula: 2h\(d_in \+ h \+ 1\) per layer \+ d_out\(h \+ 1\) with h=4, d_in=3, d_out=2 \(first layer; 1 more with d_in = h\)$/m);
 });
 
+test("a description that gives a layer's tensor no role is refused when the model is built", () => {
+  registerCell({ ...toyCell, name: "toy-unroled", tensors: { weight_ih: { role: "input" }, weight_hh: { role: "recurrent" } } });
+  assert.throws(() => new Sequence({ ...config, cell: "toy-unroled" }), /^RecurrentError: model: cell toy-unroled: tensor "bias": expected a role in the cell's description \(its tensors: weight_ih, weight_hh\), got none$/);
+});
+
 test("a toy cell's configuration refuses the options it does not read, naming the cell", () => {
   assert.throws(() => new Sequence({ ...config, hiddenActivation: "relu" }), /config\.hiddenActivation: expected tanh \(Toy gates have fixed activations\), got "relu"/);
   assert.throws(() => new Sequence({ ...config, state: 3 }), /config\.state: expected no state size \(only Jordan has a state s\), got 3/);
