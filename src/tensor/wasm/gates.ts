@@ -1,18 +1,14 @@
 // The WebAssembly side of the fused gate kernels: wraps an instance of assembly/gates.ts on the
 // wasm heap's memory, turning (array, element offset) pairs into the byte pointers it takes,
 // and decides where a whole-sequence job runs (the caller, or row ranges over the threads).
+// Which build of the module (plain or relaxed SIMD) is loaded: ./modules.ts.
 import type { GateKernels, KernelActivation, SequenceJob, SequenceJobName } from "../gate-kernels.ts";
 import { SEQ_ARGS, type GemmPool } from "../threads.ts";
 import type { Vec } from "../types.ts";
-import { GATES_WASM_BASE64 } from "./gates-wasm.ts";
-import { compileBase64 } from "./compile.ts";
 import type { WasmHeap } from "./heap.ts";
-import type { WasmExports, WasmModule } from "./host.ts";
+import type { WasmExports } from "./host.ts";
 
 type Fn = (...args: number[]) => void;
-
-/** The compiled gates module (imports env.memory and env.gemm). */
-export const gatesModule = (): WasmModule => compileBase64(GATES_WASM_BASE64);
 
 const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 
