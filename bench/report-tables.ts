@@ -199,6 +199,20 @@ export function qualitySentences(rows: QualityRow[]): string {
 
 // ---- provenance ----
 
+/** How long a run took, from its closing row ("run" rows), or null if it did not finish. */
+export function runMinutes(rows: Row[]): number | null {
+  const end = rows.find((r) => r.kind === "run") as (RunRow & Meta) | undefined;
+  return end ? end.seconds / 60 : null;
+}
+
+/** One sentence: how long the runs behind this document took. */
+export function durationSentence(bench: Row[], quality: Row[]): string {
+  const b = runMinutes(bench), q = runMinutes(quality);
+  const part = (m: number | null, what: string) => `${what} ${m === null ? "did not finish" : `took ${m.toFixed(1)} min`}`;
+  const smoke = bench[0]?.smoke || quality[0]?.smoke ? " (at least one of them a smoke run: a part of the full run, on a busy machine)" : "";
+  return `The runs behind this document: ${part(b, "the speed run")}, ${part(q, "the time-to-quality run")}${smoke}.`;
+}
+
 /** What run the rows came from: when, how long, which commit, how loaded the machine was. */
 export function provenance(rows: Row[]): string {
   if (!rows.length) return "No rows.";

@@ -15,7 +15,7 @@ import { join, relative } from "node:path";
 import { ROOT, ROWS_DIR } from "../bench/rows.ts";
 import { fillSections, parseRows, unfilled } from "../bench/report-doc.ts";
 import {
-  fullTable, FULL_TABLE_NOTES, provenance, pytorchVariantsTable, qualitySentences, qualityTable, summaryTable, targetsTable,
+  durationSentence, fullTable, FULL_TABLE_NOTES, provenance, pytorchVariantsTable, qualitySentences, qualityTable, summaryTable, targetsTable,
   type QualityRow, type Row, type SpeedRow,
 } from "../bench/report-tables.ts";
 
@@ -49,6 +49,7 @@ const text = q[0]?.text;
 const from = (file: string) => `Rows: [\`${relative(join(ROOT, "docs"), file)}\`](${relative(join(ROOT, "docs"), file)}).`;
 
 const sections: Record<string, string> = {
+  durations: durationSentence(bench, quality),
   "bench-run": `${provenance(bench)} ${from(benchFile!)}`,
   summary: summaryTable(speed),
   pytorch: pytorchVariantsTable(speed),
