@@ -19,6 +19,16 @@ export function unfilled(doc: string, sections: Record<string, string>): string[
   return [...doc.matchAll(/<!-- BEGIN generated: ([\w-]+) -->/g)].map((m) => m[1]).filter((n) => !(n in sections));
 }
 
+/** The rows file a generated section cites ("Rows: [`performance/x.jsonl`](…)"), relative to
+ *  the document's folder, or null. `--check` re-derives the document from these, not from the
+ *  newest files, so a later local run does not make a committed document look stale. */
+export function citedRows(doc: string, section: string): string | null {
+  const begin = doc.indexOf(`<!-- BEGIN generated: ${section} -->`), end = doc.indexOf(`<!-- END generated: ${section} -->`);
+  if (begin < 0 || end < begin) return null;
+  const m = /Rows: \[`([^`]+\.jsonl)`\]/.exec(doc.slice(begin, end));
+  return m ? m[1] : null;
+}
+
 /** JSON lines → objects; a line that is not JSON fails with its number. */
 export function parseRows(text: string, where: string): Record<string, unknown>[] {
   return text.split("\n").flatMap((line, i) => {

@@ -8,12 +8,14 @@
 //   node --import tsx scripts/performance-report.ts --check         # exit 1 if the document is stale
 //
 // Without --bench/--quality it takes the newest bench-*.jsonl and quality-*.jsonl, or, when
-// there is no full run yet, the newest smoke-* files (the document then says SMOKE in bold).
+// there is no full run yet, the newest smoke-* files (the document then says SMOKE in bold);
+// --check takes the files the document cites, so it asks only "do these sections follow from
+// their rows?" (test/docs/performance-report.test.ts).
 import { Command } from "commander";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { ROOT, ROWS_DIR } from "../bench/rows.ts";
-import { fillSections, parseRows, unfilled } from "../bench/report-doc.ts";
+import { citedRows, fillSections, parseRows, unfilled } from "../bench/report-doc.ts";
 import {
   durationSentence, fullTable, FULL_TABLE_NOTES, provenance, pytorchVariantsTable, qualitySentences, qualityTable, summaryTable, targetsTable,
   type QualityRow, type Row, type SpeedRow,
@@ -35,18 +37,23 @@ function newest(kind: "bench" | "quality"): string | null {
 
 function read(file: string | null, kind: string): Row[] {
   if (!file) { console.error(`performance-report: no ${kind} rows under ${relative(ROOT, ROWS_DIR)}/ (run \`npm run bench${kind === "quality" ? " -- --quality" : ""}\` first)`); process.exit(1); }
-  const rows = parseRows(readFileSync(file, "utf8"), relative(ROOT, file)) as unknown as Row[];
+  let rows: Row[];
+  try { rows = parseRows(readFileSync(file, "utf8"), relative(ROOT, file)) as unknown as Row[]; }
+  catch (e) { console.error((e as Error).message.startsWith("performance-report") ? (e as Error).message : `performance-report: ${relative(ROOT, file)}: ${(e as Error).message}`); process.exit(1); }
   const runs = new Set(rows.map((r) => r.run));
   if (runs.size !== 1) { console.error(`performance-report: ${relative(ROOT, file)}: expected the rows of one run, got ${runs.size} (${[...runs].join(", ")})`); process.exit(1); }
   return rows;
 }
 
-const benchFile = o.bench ?? newest("bench"), qualityFile = o.quality ?? newest("quality");
+const before = readFileSync(o.doc, "utf8");
+const cited = (section: string) => { const f = citedRows(before, section); return f ? join(dirname(o.doc), f) : null; };
+const benchFile = o.bench ?? (o.check ? cited("bench-run") : null) ?? newest("bench");
+const qualityFile = o.quality ?? (o.check ? cited("quality-run") : null) ?? newest("quality");
 const bench = read(benchFile, "bench"), quality = read(qualityFile, "quality");
 const speed = bench.filter((r) => r.kind === "speed") as unknown as SpeedRow[];
 const q = quality.filter((r) => r.kind === "quality") as unknown as QualityRow[];
 const text = q[0]?.text;
-const from = (file: string) => `Rows: [\`${relative(join(ROOT, "docs"), file)}\`](${relative(join(ROOT, "docs"), file)}).`;
+const from = (file: string) => `Rows: [\`${relative(dirname(o.doc), file)}\`](${relative(dirname(o.doc), file)}).`;
 
 const sections: Record<string, string> = {
   durations: durationSentence(bench, quality),
@@ -59,8 +66,8 @@ const sections: Record<string, string> = {
   quality: `${qualityTable(q)}\n\n${qualitySentences(q)}`,
 };
 
-const before = readFileSync(o.doc, "utf8");
-const after = fillSections(before, sections);
+let after: string;
+try { after = fillSections(before, sections); } catch (e) { console.error((e as Error).message); process.exit(1); }
 const missing = unfilled(after, sections);
 if (missing.length) { console.error(`performance-report: ${o.doc}: markers with no section: ${missing.join(", ")}`); process.exit(1); }
 if (o.check) {
