@@ -29,6 +29,11 @@ export interface TrainingState extends FitState {
   resumes?: Array<{ step: number; changes: string[] }>;
 }
 
+/** config.json's "training" object is a training checkpoint's (a model saved otherwise has none). */
+export function isTrainingState(x: unknown): x is TrainingState {
+  return typeof x === "object" && x !== null && "step" in x && typeof x.step === "number" && "rng" in x && Array.isArray(x.rng);
+}
+
 /** Saves everything a resume needs, as one checkpoint. `best`: the best weights' bytes so far. */
 export function saveCheckpoint(dir: string, model: Sequence, optimizer: Optimizer, task: Record<string, unknown>, state: TrainingState, carry: Vec[][] | null, best: Uint8Array | null): void {
   const files: Record<string, Uint8Array> = {};

@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../../node/files.ts";
 import { checkWith } from "../../data/problem.ts";
+import type { TrainingGradientPoint } from "../../analysis/gradients/training-chart.ts";
 
 export interface MetricsRecord {
   /** Optimiser steps done when the evaluation ran. */
@@ -19,7 +20,9 @@ export interface MetricsRecord {
   seconds: number;
   train_loss?: number;
   val_loss?: number;
-  /** Nested objects too, e.g. "gradients" (--log-gradients). */
+  /** --log-gradients: the gradient-flow figures of this evaluation (./gradient-log.ts). */
+  gradients?: TrainingGradientPoint["gradients"];
+  /** Nested objects too. */
   [key: string]: number | string | boolean | null | undefined | object;
 }
 
