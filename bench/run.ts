@@ -104,6 +104,8 @@ function record(a: ChildArgs): void {
   }
   if (!r || "error" in r) { const e = r?.error ?? "no result"; notes.push(e); if (!o.json) console.error(`  ! ${e}`); return; }
   results.push(r);
+  if (r.tool === "pytorch" && r.blas && !r.blas.startsWith("openblas") && !notes.some((n) => n.startsWith("PyTorch ran on")))
+    notes.push(`PyTorch ran on ${r.blas}, not OpenBLAS: not PyTorch at its best (apt-get install -y libopenblas0-pthread)`);
   const row = rows.write({ kind: "speed", ...r });
   if (o.json) console.log(JSON.stringify(row));
   else console.error(`  ${(r.tool + (r.variant ? ` ${r.variant}` : "")).padEnd(18)} ${r.config} ${r.cell.padEnd(5)} ${r.mode.padEnd(5)} ×${r.threads}  ${fmtRate(r.tokens_per_s)} tokens/s${r.blas ? `  (${r.blas})` : ""}`);
