@@ -42,7 +42,7 @@ export function brief(text: string, max = 120): string {
 
 function show(x: unknown): string {
   if (typeof x === "string") return JSON.stringify(x.length > 200 ? `${x.slice(0, 200)}…` : x);
-  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`;
+  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${"length" in x ? x.length : undefined})`;   // a typed array's length (a DataView has none)
   // Never stringify untrusted structures recursively: a deeply nested value would overflow.
   if (Array.isArray(x)) {
     const flat = x.every((v) => v === null || typeof v !== "object");

@@ -99,7 +99,7 @@ export function checkSafe(cond: boolean, where: string, expected: string, got: u
 /** A short, non-recursive description of any value. */
 export function describeValue(x: unknown): string {
   if (typeof x === "string") return JSON.stringify(x.length > 60 ? `${x.slice(0, 60)}…` : x);
-  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`;
+  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${"length" in x ? x.length : undefined})`;   // a typed array's length (a DataView has none)
   if (Array.isArray(x)) return x.length <= 8 && x.every((v) => typeof v === "number") ? `[${x.join(",")}]` : `an array of ${x.length} items`;
   if (typeof x === "object" && x !== null) return "an object";
   return String(x);

@@ -50,7 +50,7 @@ export function heatmapSpec(title: string, N: number, pngUrl: string, blocks: Ar
       },
     ],
     padding: { right: 170, left: 10, top: 10, bottom: 10 },
-  } as unknown as ChartSpec;
+  };
 }
 
 /** The dendrogram of an average-linkage tree; leaves are ticks coloured by sector. */
@@ -88,7 +88,7 @@ export function dendrogramSpec(title: string, merges: Merge[], N: number, sector
         },
       },
     ],
-  } as unknown as ChartSpec;
+  };
 }
 
 export interface RollingRow { panel: string; series: string; end: string; value: number }
@@ -118,5 +118,5 @@ export function rollingSpec(title: string, rows: RollingRow[], panels: string[])
       ],
     })),
     resolve: { scale: { color: "shared" } },
-  } as unknown as ChartSpec;
+  };
 }
