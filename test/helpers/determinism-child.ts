@@ -12,7 +12,7 @@ import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { Rng } from "../../src/rand.ts";
 import { zeros, type Vec } from "../../src/tensor/types.ts";
 import { useFastBackend } from "../../src/tensor/fast.ts";
-import { compileWasmEagerly, threadsReady, useFastBackendNode } from "../../src/node/threads.ts";
+import { allowRelaxedSimd, compileWasmEagerly, threadsReady, useFastBackendNode } from "../../src/node/threads.ts";
 
 const threads = Number(process.argv[2]);
 const collect = process.argv[3] === "gc";
@@ -20,6 +20,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (collect && !gc) throw new Error("run with --expose-gc");
 
 compileWasmEagerly();
+allowRelaxedSimd();   // the same kernels (FMA where this Node runs relaxed SIMD) with 1 thread as with 2
 const fb = threads > 1 ? useFastBackendNode({ threads }) : useFastBackend();
 if (threads > 1) await threadsReady(fb);
 
