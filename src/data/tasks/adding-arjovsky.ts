@@ -6,7 +6,8 @@
 // Var(U1 + U2) = 2/12 ≈ 0.167. Correct: the paper reports MSE only; we count a sequence
 // correct when |error| < 0.04, the criterion of the original adding problem.
 import type { Task, TaskBatch, GenerateOptions } from "./types.ts";
-import { checkGenerate, checkPredictions } from "./types.ts";
+import { checkGenerate } from "./types.ts";
+import { scoreAdding } from "./adding.ts";
 import { zeros } from "../../tensor/types.ts";
 
 export const addingArjovsky: Task = {
@@ -28,11 +29,6 @@ export const addingArjovsky: Task = {
     }
     return { task: "adding-arjovsky", T, B, I: 2, O: 1, x, target, targetKind: "regression-last" };
   },
-  score(pred, batch) {
-    checkPredictions(pred, batch);
-    let correct = 0;
-    for (let b = 0; b < batch.B; b++) if (Math.abs(pred[b] - batch.target[b]) < 0.04) correct++;
-    return { correct, total: batch.B, accuracy: correct / batch.B };
-  },
+  score: scoreAdding,
   baseline: () => ({ loss: 2 / 12, lossName: "mse", predictor: "1" }),
 };

@@ -7,13 +7,22 @@
 // |output - target| < 0.04.
 // Deviation, for fixed-size batches: every sequence has exactly T steps (the paper draws
 // the length from [T, T + T/10]). The marker ranges are clipped for small T.
-import type { Task, TaskBatch, GenerateOptions } from "./types.ts";
+import type { Task, TaskBatch, TaskScore, GenerateOptions } from "./types.ts";
 import { checkGenerate, checkPredictions } from "./types.ts";
-import { zeros } from "../../tensor/types.ts";
+import { zeros, type Vec } from "../../tensor/types.ts";
 
 /** The two marked positions' ranges for length T: first in [0, n1), second in [0, n2). */
 export function addingMarkerRanges(T: number): [number, number] {
   return [Math.min(10, T - 1), Math.max(2, Math.floor(T / 2) - 1)];
+}
+
+/** The adding problem's criterion, every variant's: a sequence is correct when its output is
+ *  within 0.04 of the target (Hochreiter & Schmidhuber 1997, Experiment 4). */
+export function scoreAdding(pred: Vec, batch: TaskBatch): TaskScore {
+  checkPredictions(pred, batch);
+  let correct = 0;
+  for (let b = 0; b < batch.B; b++) if (Math.abs(pred[b] - batch.target[b]) < 0.04) correct++;
+  return { correct, total: batch.B, accuracy: correct / batch.B };
 }
 
 export const adding: Task = {
@@ -44,12 +53,7 @@ export const adding: Task = {
     }
     return { task: "adding", T, B, I: 2, O: 1, x, target, targetKind: "regression-last" };
   },
-  score(pred, batch) {
-    checkPredictions(pred, batch);
-    let correct = 0;
-    for (let b = 0; b < batch.B; b++) if (Math.abs(pred[b] - batch.target[b]) < 0.04) correct++;
-    return { correct, total: batch.B, accuracy: correct / batch.B };
-  },
+  score: scoreAdding,
   // Constant 0.5: MSE = E[(X1 + X2)^2] / 16 = (2 - p0) / 48, where p0 is the chance that
   // step 0 is marked (its value is then 0); about 1/24 ≈ 0.042 less a little (0.039 at T = 100).
   baseline: (length) => {
