@@ -4,7 +4,7 @@
 import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { resolveOptions } from "./options.ts";
-import { checkLoadedState, checkStep, copyBuffers, type Optimizer, type OptimizerState } from "./types.ts";
+import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
 
 export interface AdagradOptions {
   [k: string]: number | boolean;
@@ -53,7 +53,7 @@ export class Adagrad implements Optimizer {
   }
 
   state(): OptimizerState {
-    return { name: this.name, options: { ...this.options }, scalars: { step: this.t }, tensors: copyBuffers({ sum: this.sum }) };
+    return stateOf(this, this.t, { sum: this.sum });
   }
 
   loadState(s: OptimizerState): void {

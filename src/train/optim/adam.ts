@@ -5,7 +5,7 @@
 import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { resolveOptions, type Range } from "./options.ts";
-import { checkLoadedState, checkStep, copyBuffers, type Optimizer, type OptimizerName, type OptimizerState } from "./types.ts";
+import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerName, type OptimizerState } from "./types.ts";
 
 export interface AdamOptions {
   [k: string]: number | boolean;
@@ -72,10 +72,7 @@ export class Adam implements Optimizer {
   }
 
   state(): OptimizerState {
-    return {
-      name: this.name, options: { ...this.options }, scalars: { step: this.t },
-      tensors: copyBuffers({ m: this.m, v: this.v, vmax: this.vmax }),
-    };
+    return stateOf(this, this.t, { m: this.m, v: this.v, vmax: this.vmax });
   }
 
   loadState(s: OptimizerState): void {

@@ -4,7 +4,7 @@
 import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { resolveOptions } from "./options.ts";
-import { checkLoadedState, checkStep, copyBuffers, type Optimizer, type OptimizerState } from "./types.ts";
+import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
 
 export interface RmsPropOptions {
   [k: string]: number | boolean;
@@ -62,10 +62,7 @@ export class RmsProp implements Optimizer {
   }
 
   state(): OptimizerState {
-    return {
-      name: this.name, options: { ...this.options }, scalars: { step: this.t },
-      tensors: copyBuffers({ v: this.v, gAvg: this.gAvg, momentum: this.buf }),
-    };
+    return stateOf(this, this.t, { v: this.v, gAvg: this.gAvg, momentum: this.buf });
   }
 
   loadState(s: OptimizerState): void {

@@ -5,7 +5,7 @@ import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { check } from "../../errors.ts";
 import { resolveOptions } from "./options.ts";
-import { checkLoadedState, checkStep, copyBuffers, type Optimizer, type OptimizerState } from "./types.ts";
+import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
 
 export interface SgdOptions {
   [k: string]: number | boolean;
@@ -61,7 +61,7 @@ export class Sgd implements Optimizer {
   }
 
   state(): OptimizerState {
-    return { name: this.name, options: { ...this.options }, scalars: { step: this.t }, tensors: copyBuffers({ momentum: this.buf }) };
+    return stateOf(this, this.t, { momentum: this.buf });
   }
 
   loadState(s: OptimizerState): void {

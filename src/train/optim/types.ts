@@ -81,6 +81,12 @@ export function checkLoadedState(where: string, s: OptimizerState, name: Optimiz
   return { t, buffers, p };
 }
 
+/** What state() returns, laid out once: the name, a copy of the options, the step count t and
+ *  copies of the buffers made so far. */
+export function stateOf(o: Pick<Optimizer, "name" | "options">, t: number, buffers: Record<string, Vec | null>): OptimizerState {
+  return { name: o.name, options: { ...o.options }, scalars: { step: t }, tensors: copyBuffers(buffers) };
+}
+
 /** Copies buffers for state(). */
 export function copyBuffers(b: Record<string, Vec | null>): Record<string, Vec> {
   const out: Record<string, Vec> = {};
