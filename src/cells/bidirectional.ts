@@ -54,7 +54,8 @@ export class BidirectionalLayer implements Layer {
   /** x: (T, B, I) → out (T, B, 2H) = [h→ ; h←]; state0/state: the forward direction's states, then the reverse's. */
   forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {
     const I = this.inputSize, H = this.fwd.outputSize, D = 2 * H, n = this.fwd.stateSizes.length, mask = opts.mask ?? null;
-    const f = this.fwd.forward(x, T, B, state0 ? state0.slice(0, n) : null, { mask });
+    const inference = opts.inference ?? false;
+    const f = this.fwd.forward(x, T, B, state0 ? state0.slice(0, n) : null, { mask, inference });
     // The reverse direction reads a reversed copy (its cache keeps it until the backward).
     const xr = this.ws.get("xr", T * B * I);         // (T, B, I), step t = x_{T−1−t}
     reverseTime(x, xr, T, B * I);
@@ -64,7 +65,7 @@ export class BidirectionalLayer implements Layer {
       reverseTime(mask, this.maskR, T, B);
       mr = this.maskR;
     }
-    const r = this.rev.forward(xr, T, B, state0 ? state0.slice(n) : null, { mask: mr });
+    const r = this.rev.forward(xr, T, B, state0 ? state0.slice(n) : null, { mask: mr, inference });
     const out = this.ws.get("out", T * B * D);       // (T, B, 2H)
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
@@ -73,7 +74,7 @@ export class BidirectionalLayer implements Layer {
         out.set(r.out.subarray(((T - 1 - t) * B + b) * H, ((T - 1 - t) * B + b + 1) * H), o + H);
       }
     }
-    this.cache = { T, B };
+    this.cache = inference ? null : { T, B };
     return { out, state: [...f.state, ...r.state] };
   }
 

@@ -79,7 +79,8 @@ export class ElmanLayer implements Layer {
       elmanStep(act, this.U, hs, t * B * H, (t + 1) * B * H, B, H);
       if (mask) copyPadded(mask, t, B, H, hs, t * B * H, hs, (t + 1) * B * H);
     }
-    this.cache = { x, T, B, mask };
+    // hs is the output itself: an inference pass only keeps no cache (the backward throws).
+    this.cache = opts.inference ? null : { x, T, B, mask };
     const out = hs.subarray(B * H);                           // (T, B, H)
     const state = [hs.slice(T * B * H, (T + 1) * B * H)];
     return { out, state };

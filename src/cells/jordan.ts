@@ -174,7 +174,9 @@ export class JordanLayer implements Layer {
         copyRow(fb, yp + b * O, fb, yc + b * O, O);
       }
     }
-    this.cache = { x, T, B, mask, teacher: teacher !== null };
+    // An inference pass keeps no cache (the backward throws); its (T, B, ·) buffers stay, as
+    // the loop reads them by step (a Jordan cell's sizes are small).
+    this.cache = opts.inference ? null : { x, T, B, mask, teacher: teacher !== null };
     return {
       out: this.o.emit === "logits" ? zs : ys,
       state: [ss.slice(T * B * S, (T + 1) * B * S), fb.slice(T * B * O, (T + 1) * B * O)],

@@ -20,7 +20,16 @@ export interface ForwardOptions {
   mask?: Uint8Array | null;
   /** (T, B, O) targets fed back instead of the layer's own outputs (Jordan teacher forcing). */
   teacher?: Vec | null;
+  /** Inference: the same outputs and states, bit for bit, but no cache for a backward (which
+   *  then throws), so that a layer may hold only (B, ·) per-step values instead of (T, B, ·)
+   *  ones: LSTM and GRU keep the gates of INFERENCE_STEPS steps at a time and one c pair. */
+  inference?: boolean;
 }
+
+/** Steps whose input projection an inference pass computes in one GEMM: a block big enough for
+ *  the GEMM to run well, small against a long sequence. A row's bits do not depend on how many
+ *  rows a GEMM has (tensor/gemm.ts), so any block size gives the training pass's bits. */
+export const INFERENCE_STEPS = 16;
 
 export interface Layer {
   /** The cell's name in the registry (./registry.ts): "elman", "jordan", "lstm", "gru" or a registered one. */

@@ -12,9 +12,9 @@
 import { gemm } from "../tensor/gemm.ts";
 import { addBias, addBiasBackward, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
-import { gatedTensors, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
+import { gatedTensors, INFERENCE_STEPS, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { headedFormula, type CellSpec } from "./spec.ts";
-import { lstmBackwardFast, lstmForwardFast } from "./lstm-fast.ts";
+import { lstmBackwardFast, lstmForwardFast, lstmStepFast } from "./lstm-fast.ts";
 import { copyPadded, recurrentBackward } from "./padding.ts";
 import { Workspace } from "./workspace.ts";
 
@@ -23,10 +23,11 @@ import { Workspace } from "./workspace.ts";
  *   [i f g o] = [σ σ tanh σ](W_ih x_t + b_ih + b_hh + W_hh h_{t-1})
  *   c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
  * gates (·, B, 4H) at go: W_ih x_t + b_ih + b_hh in, the activated gates out (kept for the
- * backward). hs, cs (·, B, H): h_{t-1}, c_{t-1} at prev; h_t, c_t written at cur. Whh (4H, H).
+ * backward). hs (·, B, H): h_{t-1} at prev, h_t written at cur; cs (·, B, H) likewise c at
+ * cPrev and cCur (the same offsets in training; a pair of rows in an inference pass). Whh (4H, H).
  */
-export function lstmStep(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Vec, cs: Vec,
-  prev: number, cur: number, B: number, H: number): void {
+export function lstmStep(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Vec, prev: number, cur: number,
+  cs: Vec, cPrev: number, cCur: number, B: number, H: number): void {
   const G = 4 * H;
   gemm(false, true, B, G, H, hs, prev, Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
   for (let b = 0; b < B; b++) {
@@ -37,10 +38,10 @@ export function lstmStep(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Ve
       const g = Math.tanh(gates[gr + 2 * H + j]);
       const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
       gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
-      cs[cur + hr + j] = f * cs[prev + hr + j] + i * g;
+      cs[cCur + hr + j] = f * cs[cPrev + hr + j] + i * g;
       // tanh of c_t as stored (rounded to the dtype), so the backward can recompute it
       // from cs instead of caching a (T, B, H) array of it.
-      hs[cur + hr + j] = o * Math.tanh(cs[cur + hr + j]);
+      hs[cur + hr + j] = o * Math.tanh(cs[cCur + hr + j]);
     }
   }
 }
@@ -101,6 +102,7 @@ export class LstmLayer implements Layer {
   }
 
   forward(x: Vec, T: number, B: number, state0: Vec[] | null, opts: ForwardOptions = {}): { out: Vec; state: Vec[] } {
+    if (opts.inference) return this.infer(x, T, B, state0, opts.mask ?? null);
     const I = this.inputSize, H = this.hidden, G = 4 * H, mask = opts.mask ?? null;
     const gates = this.ws.get("gates", T * B * G);   // (T, B, 4H) activated gates i|f|g|o
     const hs = this.ws.get("hs", (T + 1) * B * H);   // (T+1, B, H), hs[0] = h_0
@@ -114,7 +116,7 @@ export class LstmLayer implements Layer {
     const fast = lstmForwardFast(this.Whh, this.hard, gates, hs, cs, T, B, H, mask);   // WebAssembly when installed
     for (let t = 0; t < T && !fast; t++) {
       const prev = t * B * H, cur = (t + 1) * B * H;
-      lstmStep(this.Whh, this.hard, gates, t * B * G, hs, cs, prev, cur, B, H);
+      lstmStep(this.Whh, this.hard, gates, t * B * G, hs, prev, cur, cs, prev, cur, B, H);
       if (mask) {
         copyPadded(mask, t, B, H, hs, prev, hs, cur);
         copyPadded(mask, t, B, H, cs, prev, cs, cur);
@@ -125,6 +127,37 @@ export class LstmLayer implements Layer {
       out: hs.subarray(B * H),
       state: [hs.slice(T * B * H, (T + 1) * B * H), cs.slice(T * B * H, (T + 1) * B * H)],
     };
+  }
+
+  /**
+   * forward's outputs and states, bit for bit, without its cache: the gates of INFERENCE_STEPS
+   * steps at a time (Tc, B, 4H) and c as a pair of rows (2, B, H), instead of (T, B, 4H) and
+   * (T+1, B, H). Step t reads c from row t mod 2 and writes row (t+1) mod 2.
+   */
+  private infer(x: Vec, T: number, B: number, state0: Vec[] | null, mask: Uint8Array | null): { out: Vec; state: Vec[] } {
+    const I = this.inputSize, H = this.hidden, G = 4 * H, Tc = Math.min(T, INFERENCE_STEPS), hard = this.hard;
+    const gates = this.ws.get("inferGates", Tc * B * G);   // (Tc, B, 4H)
+    const hs = this.ws.get("hs", (T + 1) * B * H);         // (T+1, B, H) as forward's: the output
+    const cs = this.ws.get("inferC", 2 * B * H);           // (2, B, H) c_{t-1} and c_t
+    if (state0) { hs.set(state0[0].subarray(0, B * H)); cs.set(state0[1].subarray(0, B * H)); }
+    else { hs.fill(0, 0, B * H); cs.fill(0, 0, B * H); }
+    for (let t0 = 0; t0 < T; t0 += Tc) {
+      const n = Math.min(Tc, T - t0);
+      gemm(false, true, n * B, G, I, x, t0 * B * I, this.Wih, 0, gates, 0, false);
+      addBias(gates, 0, n * B, this.bih, G);
+      addBias(gates, 0, n * B, this.bhh, G);
+      for (let t = t0; t < t0 + n; t++) {
+        const go = (t - t0) * B * G, prev = t * B * H, cur = (t + 1) * B * H, cp = (t % 2) * B * H, cc = B * H - cp;
+        if (!lstmStepFast(this.Whh, hard, gates, go, hs, prev, cur, cs, cp, cc, B, H)) lstmStep(this.Whh, hard, gates, go, hs, prev, cur, cs, cp, cc, B, H);
+        if (mask) {
+          copyPadded(mask, t, B, H, hs, prev, hs, cur);
+          copyPadded(mask, t, B, H, cs, cp, cs, cc);
+        }
+      }
+    }
+    this.cache = null;
+    const cT = (T % 2) * B * H;
+    return { out: hs.subarray(B * H), state: [hs.slice(T * B * H, (T + 1) * B * H), cs.slice(cT, cT + B * H)] };
   }
 
   backward(dOut: Vec, dStateT: Vec[] | null, needDx = true): { dx: Vec; dState0: Vec[] } {

@@ -43,6 +43,10 @@ export interface SequenceForwardOptions {
    *  run's Rng); absent or null = inference, nothing dropped. The same source state gives the
    *  same masks (a gradient check re-seeds it for a fixed mask). */
   dropout?: RandomSource | null;
+  /** Prediction only: the same outputs and states, bit for bit, with no cache kept for a
+   *  backward (which then throws), so that LSTM and GRU layers hold per-step values instead of
+   *  (T, B, ·) ones (cells/layer.ts ForwardOptions.inference). */
+  inference?: boolean;
 }
 
 export class Network {
@@ -222,11 +226,11 @@ export class Network {
       if (l > 0) h = drop(l, h);
       const s0 = opts.state0?.[l] ?? null;
       if (s0) layer.stateSizes.forEach((n, k) => check(s0[k]?.length === B * n, `forward state0[${l}][${k}]`, `length B·${n} = ${B * n}`, s0[k]?.length));
-      const r = layer.forward(h, T, B, s0, { mask: opts.mask, teacher: opts.teacher });
+      const r = layer.forward(h, T, B, s0, { mask: opts.mask, teacher: opts.teacher, inference: opts.inference });
       state.push(r.state);
       h = r.out;
     });
-    this.lastForward = { T, B, ids: this.config.embedding > 0 ? x : null, masks, summary };
+    this.lastForward = opts.inference ? null : { T, B, ids: this.config.embedding > 0 ? x : null, masks, summary };
     return { h, state, drop };
   }
 
@@ -319,7 +323,7 @@ export class Network {
       }
       teacher = top[1];   // forward feeds teacher[0] onward; the next step replaces it again
     }
-    const r = this.forward(x, 1, B, { state0: this.stepState, teacher });
+    const r = this.forward(x, 1, B, { state0: this.stepState, teacher, inference: true });
     this.stepState = r.state;
     this.steps++;
     return r.out.slice();

@@ -43,7 +43,7 @@ export function predictBatchFirst(model: Network, x: ArrayLike<number>, B: numbe
     if (src) for (let i = 0; i < B * n; i++) v[i] = src[row * B * n + i]!;
     return v;
   }));
-  const { out, state } = model.forward(xt, T, B, { state0: s0 });
+  const { out, state } = model.forward(xt, T, B, { state0: s0, inference: true });
   const O = model.outputSize;
   const y = Float64Array.from(out); // (T, B, O) logits (or h)
   // The head (or a Jordan network's top layer, which holds its own output layer) emits logits.

@@ -44,14 +44,15 @@ export interface ForwardLossOptions {
 export function forwardLoss(model: Network, batch: Batch, spec: LossSpec, opts: ForwardLossOptions = {}): ForwardLoss {
   const { T, B } = batch, O = model.outputSize, grad = opts.grad ?? false, countFrom = opts.countFrom ?? 0;
   const state0 = opts.state0 ?? null, dropout = opts.dropout ?? null;
+  const inference = !grad;   // nothing to backpropagate: keep no cache (the same bits)
   const lengths = spec.manyToOne ? manyToOneLengths(batch) : null;
   if (spec.manyToOne && model.config.bidirectional) {
     // Both directions' whole reading of each sequence (./readout.ts).
-    const { out, state } = model.forwardSummary(batch.x, T, B, { state0, mask: batch.mask, dropout });
+    const { out, state } = model.forwardSummary(batch.x, T, B, { state0, mask: batch.mask, dropout, inference });
     const dOut = grad ? zeros(B * O, model.dtype) : null;
     return { loss: lossAndGrad(spec.loss, out, B, O, batch.targets, null, dOut), state, dOut, summary: true };
   }
-  const { out, state } = model.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher, dropout });
+  const { out, state } = model.forward(batch.x, T, B, { state0, mask: batch.mask, teacher: batch.teacher, dropout, inference });
   if (spec.manyToOne) {
     const last = zeros(B * O, model.dtype), dLast = grad ? zeros(B * O, model.dtype) : null;
     const loss = lossAndGrad(spec.loss, gatherLast(out, T, B, O, lengths, last), B, O, batch.targets, null, dLast);

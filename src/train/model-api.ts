@@ -76,7 +76,7 @@ export function predictModel(model: Network, sequences: SequenceArrays["x"], opt
       for (let k = 0; k < I; k++) { check(Number.isFinite(step[k]), `${where}[${t}][${k}]`, "a finite number", step[k]); x[t * I + k] = step[k]; }
     });
     if (!options.allSteps && model.config.bidirectional) { out.push(Array.from(sequenceOutputs(model, x, T, 1))); continue; }   // both directions' summary
-    const y = model.freeRunning().forward(x, T, 1).out;   // (T, 1, O)
+    const y = model.freeRunning().forward(x, T, 1, { inference: true }).out;   // (T, 1, O)
     const row = (t: number) => Array.from(y.subarray(t * O, (t + 1) * O));
     out.push(options.allSteps ? Array.from({ length: T }, (_, t) => row(t)) : row(T - 1));
   }

@@ -12,6 +12,6 @@ import { gatherLast } from "./loss.ts";
 /** out (B, outputSize), a new array. x: (T, B, I); lengths (B) or null: from the mask's last real steps is the caller's (null = T). */
 export function sequenceOutputs(model: Network, x: Vec, T: number, B: number, opts: { mask?: Uint8Array | null; lengths?: ArrayLike<number> | null } = {}): Vec {
   const O = model.outputSize;
-  if (model.config.bidirectional) return model.forwardSummary(x, T, B, { mask: opts.mask ?? null }).out.slice();
-  return gatherLast(model.forward(x, T, B, { mask: opts.mask ?? null }).out, T, B, O, opts.lengths ?? null, zeros(B * O, model.dtype));
+  if (model.config.bidirectional) return model.forwardSummary(x, T, B, { mask: opts.mask ?? null, inference: true }).out.slice();
+  return gatherLast(model.forward(x, T, B, { mask: opts.mask ?? null, inference: true }).out, T, B, O, opts.lengths ?? null, zeros(B * O, model.dtype));
 }

@@ -159,7 +159,7 @@ async function forecastFrom(model: Sequence, values: Float64Array, origin: numbe
     // The last step's output (a bidirectional model: both directions' summary, as it trained).
     // One direction: read from forward's reused output buffer, not a new heap block per forward.
     const input = model.dtype === "float64" ? Float64Array.from(x) : x;
-    const step = model.config.bidirectional ? sequenceOutputs(model, input, W, 1) : model.forward(input, W, 1).out.subarray((W - 1) * modelH, W * modelH);
+    const step = model.config.bidirectional ? sequenceOutputs(model, input, W, 1) : model.forward(input, W, 1, { inference: true }).out.subarray((W - 1) * modelH, W * modelH);
     const b0 = base(0);
     for (let h = 0; h < modelH && done < H; h++, done++) {
       const v = step[h]! + b0;
