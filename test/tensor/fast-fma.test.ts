@@ -7,6 +7,9 @@
 // equals the whole-sequence forward, threads change no bits, and two runs agree bit for bit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { relaxedSimdSupported } from "../../src/tensor/wasm/modules.ts";
 import { allowRelaxedSimd, spawnNode, threadsReady } from "../../src/node/threads.ts";
 import { createFastBackend, fastBackend, useFastBackend, useReferenceBackend, type FastBackend } from "../../src/tensor/fast.ts";
 import { installedBackend, backendLabel } from "../../src/tensor/backend.ts";
@@ -18,6 +21,7 @@ import { sigmoid } from "../../src/tensor/ops.ts";
 import { Rng } from "../../src/rand.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
 
+const relaxedOnItsOwn = relaxedSimdSupported();   // Node 22+: without V8's flag
 const relaxed = allowRelaxedSimd();   // Node 20: V8's flag, before any module is compiled
 
 test("this Node runs relaxed SIMD once allowed; fma picks the build, auto takes FMA where it validates", () => {
@@ -185,4 +189,27 @@ test("FMA backend: two threads give the same bits as one", async () => {
     const two = run(cfg, false);
     assert.deepEqual([Array.from(two.out), Array.from(two.grads), Array.from(two.dx)], [Array.from(one.out), Array.from(one.grads), Array.from(one.dx)]);
   } finally { useReferenceBackend(); }
+});
+
+/** What a fresh process's entry installs at load, under RECURRENT_BACKEND=env. */
+function atLoad(entry: string, env: string | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const e = { ...process.env };
+    if (env === undefined) delete e.RECURRENT_BACKEND; else e.RECURRENT_BACKEND = env;
+    const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e",
+      `const r = await import(${JSON.stringify(pathToFileURL(entry).href)}); process.stdout.write(r.defaultBackend().name + " " + r.installedBackend().name);`], { env: e });
+    let out = "", err = "";
+    p.stdout.on("data", (d) => { out += d; });
+    p.stderr.on("data", (d) => { err += d; });
+    p.on("close", (code) => code === 0 ? resolve(out) : reject(new Error(err)));
+  });
+}
+
+test("the package installs FMA kernels at load where the host runs them (the Node entry allows them first), plain SIMD where not, and RECURRENT_BACKEND chooses", async () => {
+  const got = await Promise.all([
+    atLoad("src/index.ts", undefined), atLoad("src/index.ts", "simd"), atLoad("src/index.ts", "reference"),
+    atLoad("src/browser.ts", undefined),   // the browser entry in Node 20: no flag set, so no relaxed SIMD
+  ]);
+  assert.deepEqual(got, ["wasm-relaxed-simd wasm-relaxed-simd", "wasm-simd wasm-simd", "reference reference",
+    relaxedOnItsOwn ? "wasm-relaxed-simd wasm-relaxed-simd" : "wasm-simd wasm-simd"]);
 });
