@@ -9,6 +9,11 @@ import { jordanCell } from "./jordan.ts";
 import { lstmCell } from "./lstm.ts";
 import type { CellSpec } from "./spec.ts";
 
+/** The cells' names as a type, so that a misspelt cell is a type error (model/config.ts's
+ *  CellKind). A module that registers a cell adds its name by augmenting this interface, as
+ *  test/cells/registry.test.ts does:  declare module "…/cells/registry.ts" { interface CellNames { mycell: true } } */
+export interface CellNames { elman: true; jordan: true; lstm: true; gru: true }
+
 const specs = new Map<string, CellSpec>();
 const names: string[] = [];
 

@@ -15,11 +15,12 @@ import { cellSpec, cellsWhere } from "../cells/registry.ts";
 import { gateBlocks, reads, type CellSpec } from "../cells/spec.ts";
 import { RecurrentError } from "../errors.ts";
 import { Sequence } from "../train/sequence.ts";
+import type { CellKind } from "../model/config.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import type { OnnxRnnSpec } from "./onnx/rnn-graph.ts";
 
 /** A cell with a PyTorch counterpart (its description's `torch`): elman, lstm, gru. */
-export type TorchCell = string;
+export type TorchCell = CellKind;
 
 /** A tensor as read from a file: shape, data, and the file's dtype name (e.g. "F32"). */
 export interface InTensor { shape: number[]; data: ArrayLike<number>; dtype?: string }

@@ -226,7 +226,7 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
     sd[`weight_hh_l${L}`] = { shape: [G * H, H], data: blocks(transpose(r.data, H, G * H), G, perm) };
     sd[`bias_ih_l${L}`] = { shape: [G * H], data: blocks(bih, G, perm) };
     sd[`bias_hh_l${L}`] = { shape: [G * H], data: blocks(bhh, G, perm) };
-    cell = kind.name; spec = kind; units = H; L++;
+    cell = kind.name as TorchCell; spec = kind; units = H; L++;
     names.push(`${cls}(${H})`);
   }
   if (!cell) err(`${source}: expected at least one SimpleRNN, LSTM or GRU layer, found none`);

@@ -1,14 +1,14 @@
 // A model's configuration: what `config.json` holds, validated with one clear error per field.
 import { check, checkInt, checkOneOf } from "../errors.ts";
 import { GATE_ACTIVATIONS, type Activation, type GateActivation } from "../tensor/ops.ts";
-import { CELL_NAMES, cellSpec, cellsWhere } from "../cells/registry.ts";
+import { CELL_NAMES, cellSpec, cellsWhere, type CellNames } from "../cells/registry.ts";
 import { reads, type CellOption } from "../cells/spec.ts";
 import { checkModelMemory } from "./budget.ts";
 
 /** The cells' names: the registry's list (../cells/registry.ts), registered cells included. */
 export const CELLS = CELL_NAMES;
-/** A cell's name: a built-in one, or one added with registerCell. */
-export type CellKind = "elman" | "jordan" | "lstm" | "gru" | (string & {});
+/** A cell's name: a built-in one, or one added with registerCell (and to the registry's CellNames). */
+export type CellKind = keyof CellNames;
 export const OUTPUT_ACTIVATIONS = ["linear", "softmax", "sigmoid"] as const;
 export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
 
@@ -50,7 +50,7 @@ export interface ModelConfig {
  *  whose float32 weights and gradients would not fit in memory is refused too (./budget.ts);
  *  `sizes: "lower bound"` says so in that message when some sizes stand for larger unknown ones. */
 export function normaliseConfig(c: Partial<ModelConfig> & { cell?: unknown }, where = "config", sizes: "exact" | "lower bound" = "exact"): Required<ModelConfig> {
-  const spec = cellSpec(c.cell, `${where}.cell`), cell = spec.name;
+  const spec = cellSpec(c.cell, `${where}.cell`), cell = spec.name as CellKind;   // registered, so named in CellNames
   const input = checkInt(c.input, `${where}.input`);
   const hidden = checkInt(c.hidden, `${where}.hidden`);
   const layers = checkInt(c.layers ?? 1, `${where}.layers`);

@@ -34,6 +34,11 @@ import { gradCheck } from "../helpers/gradcheck.ts";
 // Parameters: weight_ih (2H, I) = [W_z; W_c], weight_hh (2H, H) = [U_z; U_c], bias (2H): 2h(d_in + h + 1).
 // Padding steps (mask 0) carry h_{t-1} through, as every cell does.
 
+// The names join the CellKind type as a registering module's do (a misspelt cell stays a type error).
+declare module "../../src/cells/registry.ts" {
+  interface CellNames { toy: true; "toy-unroled": true }
+}
+
 const sigmoid = (a: number) => 1 / (1 + Math.exp(-a));
 
 class ToyLayer implements Layer {

@@ -14,6 +14,7 @@ import { importTorchStateDict, type InTensor } from "../../formats/pytorch.ts";
 import { readSafetensors, tensorAsFloat } from "../../formats/safetensors.ts";
 import { importTfjsFile, readUserFile } from "../../node/tfjs-files.ts";
 import { memoryLimits } from "../../model/budget.ts";
+import type { CellKind } from "../../model/config.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import { Task, largeFiles } from "../../node/progress-task.ts";
 
@@ -58,7 +59,7 @@ export function runImport(opts: Opts): Sequence {
 }
 
 function importPytorch(opts: Opts, task: Task): { model: Sequence; summary: string } {
-  const cell = checkOneOf(opts.cell, cellsWhere((s) => s.torch !== undefined).map((s) => s.name), "import --cell");
+  const cell = checkOneOf(opts.cell, cellsWhere((s) => s.torch !== undefined).map((s) => s.name as CellKind), "import --cell");
   if (!opts.weights) throw new RecurrentError("import --weights: expected a .safetensors file holding the state_dict, got nothing");
   const nonlinearity = checkOneOf(opts.nonlinearity, ["tanh", "relu"] as const, "import --nonlinearity");
   if (!reads(cellSpec(cell), "hiddenActivation") && opts.nonlinearity !== "tanh") throw new RecurrentError(`import --nonlinearity: expected no value for ${cell} (fixed activations), got ${JSON.stringify(opts.nonlinearity)}`);
