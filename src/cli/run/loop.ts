@@ -109,9 +109,12 @@ interface Session {
 
 type Outcome = { diverged: DivergenceError } | { diverged?: undefined; history: History; stops: StopSignals };
 
+/** The flags fit() is run with. */
+type FitFlags = Pick<TrainOptions, "epochs" | "timeLimit" | "clip" | "lr" | "lrSchedule" | "evalEvery" | "minEvaluations" | "patience" | "onNonfinite">;
+
 /** fit() with the command line's callbacks, a progress display and the signal handlers; a
  *  divergence is returned (for --on-nonfinite rollback to decide on), any other error thrown. */
-async function train(o: TrainOptions, dir: string, start: RunStart, problem: TrainProblem, s: Session): Promise<Outcome> {
+async function train(o: FitFlags, dir: string, start: RunStart, problem: TrainProblem, s: Session): Promise<Outcome> {
   const n = problem.batchesPerEpoch;
   const progress = new Progress({ total: o.epochs ? o.epochs * n : 0, epochs: o.epochs || undefined, timeLimit: o.timeLimit ? Math.max(0, o.timeLimit - start.st.seconds) : undefined, unit: problem.unit, tty: s.tty });
   const stops = new StopSignals();
@@ -137,7 +140,7 @@ async function train(o: TrainOptions, dir: string, start: RunStart, problem: Tra
 }
 
 /** The fit() settings that come from the flags alone. */
-function fitSettings(o: Pick<TrainOptions, "epochs" | "timeLimit" | "clip" | "lr" | "lrSchedule" | "evalEvery" | "minEvaluations" | "patience">, n: number): FitOptions {
+function fitSettings(o: FitFlags, n: number): FitOptions {
   return {
     epochs: o.epochs, timeLimit: o.timeLimit, clipNorm: o.clip,
     ...(o.lrSchedule ? { lrSchedule: parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs * n : null) } : {}),
