@@ -15,7 +15,7 @@ import { cellSpec, cellsWhere } from "../cells/registry.ts";
 import { gateBlocks, reads, type CellSpec } from "../cells/spec.ts";
 import { RecurrentError } from "../errors.ts";
 import { Sequence } from "../train/sequence.ts";
-import type { CellKind } from "../model/config.ts";
+import type { CellKind, OutputActivation } from "../model/config.ts";
 import type { DType, Vec } from "../tensor/types.ts";
 import type { OnnxRnnSpec } from "./onnx/rnn-graph.ts";
 
@@ -42,7 +42,7 @@ export interface ImportOptions {
   /** Elman σ_h (nn.RNN's nonlinearity); default tanh. (sigmoid: for tfjs SimpleRNN.) */
   nonlinearity?: "tanh" | "relu" | "sigmoid";
   /** σ_y applied after the head (a state_dict cannot say; default linear). */
-  outputActivation?: "linear" | "softmax" | "sigmoid";
+  outputActivation?: OutputActivation;
   /** LSTM/GRU gate activation (tfjs's default is hard_sigmoid); default sigmoid as PyTorch. */
   gateActivation?: "sigmoid" | "hard_sigmoid";
   /** GRU reset gate after (PyTorch, default) or before (tfjs's default) the recurrent product. */

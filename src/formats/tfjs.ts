@@ -14,8 +14,9 @@ import { RecurrentError } from "../errors.ts";
 import type { Sequence } from "../train/sequence.ts";
 import { importTorchStateDict, type InTensor, type TorchCell } from "./pytorch.ts";
 import { formatBytes, memoryLimits } from "../model/budget.ts";
+import { OUTPUT_ACTIVATIONS, type OutputActivation } from "../model/config.ts";
 
-interface LayerJson { class_name: string; name?: string; config: Record<string, unknown> }
+interface LayerJson { class_name: string; name?: string; config: Record<string, unknown>; /** a functional Model's: the layers it reads */ inbound_nodes?: unknown }
 interface WeightSpec { name: string; shape: number[]; dtype: string; quantization?: unknown }
 interface ManifestGroup { paths: string[]; weights: WeightSpec[] }
 
@@ -49,14 +50,14 @@ function layersOf(topology: unknown, src: string): LayerJson[] {
   if (!Array.isArray(layers)) err(`${src}: modelTopology: expected a Sequential or Model with config.layers, got ${isObject(top) && typeof top.class_name === "string" ? describe(top.class_name) : describe(topology)}`);
   let prev: string | null = null;
   layers.forEach((l: unknown, i) => {
-    if (!isObject(l) || typeof l.class_name !== "string" || !isObject(l.config)) err(`${src}: modelTopology layer ${i}: expected {class_name, config}, got ${describe(l)}`);
+    if (!isLayerJson(l)) err(`${src}: modelTopology layer ${i}: expected {class_name, config}, got ${describe(l)}`);
     const inbound = l.inbound_nodes;
     if (prev && Array.isArray(inbound) && inbound.length) {
       const first: unknown = inbound[0];
       const from = Array.isArray(first) ? first.map((n: unknown) => (Array.isArray(n) ? n[0] : n)) : [first];
-      if (from.length !== 1 || from[0] !== prev) err(`${src}: layer "${nameOf(l as unknown as LayerJson)}": expected a chain (input from "${prev}"), got inputs ${from.length <= 4 && from.every((f) => typeof f === "string") ? JSON.stringify(from) : describe(from)}`);
+      if (from.length !== 1 || from[0] !== prev) err(`${src}: layer "${nameOf(l)}": expected a chain (input from "${prev}"), got inputs ${from.length <= 4 && from.every((f) => typeof f === "string") ? JSON.stringify(from) : describe(from)}`);
     }
-    prev = nameOf(l as unknown as LayerJson);
+    prev = nameOf(l);
   });
   return layers as LayerJson[];
 }
@@ -64,6 +65,7 @@ function layersOf(topology: unknown, src: string): LayerJson[] {
 /** A string field as it is, anything else as its description (never String() of a nested value). */
 function text(x: unknown): string { return typeof x === "string" ? x : describe(x); }
 function isObject(x: unknown): x is Record<string, unknown> { return typeof x === "object" && x !== null && !Array.isArray(x); }
+function isLayerJson(l: unknown): l is LayerJson { return isObject(l) && typeof l.class_name === "string" && isObject(l.config); }
 function nameOf(l: LayerJson): string { return String(l.name ?? l.config.name).slice(0, 100); }
 /** A value from the file, worded without trusting it (no recursion, long strings cut). */
 function describe(x: unknown): string {
@@ -157,7 +159,7 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
   let nonlinearity: "tanh" | "relu" | "sigmoid" = "tanh";
   let gate: "sigmoid" | "hard_sigmoid" | null = null;
   let resetAfter: boolean | null = null;
-  let outputActivation: "linear" | "softmax" | "sigmoid" = "linear";
+  let outputActivation: OutputActivation = "linear";
   let headSeen = false;
   const sd: Record<string, InTensor> = {};
   const names: string[] = [];
@@ -169,7 +171,7 @@ export function importTfjsModel(modelJson: unknown, readWeights: (path: string, 
     if (cls === "Dense") {
       if (!cell) err(`${where}: expected a recurrent layer before the Dense head`);
       const act = text(c.activation ?? "linear");
-      if (!["linear", "softmax", "sigmoid"].includes(act)) err(`${where}: activation: expected linear|softmax|sigmoid, got ${describe(c.activation)}`);
+      if (!(OUTPUT_ACTIVATIONS as readonly string[]).includes(act)) err(`${where}: activation: expected ${OUTPUT_ACTIVATIONS.join("|")}, got ${describe(c.activation)}`);
       outputActivation = act as typeof outputActivation;
       const k = weight(name, "kernel") ?? err(`${where}: expected a weight "${name}/kernel" in the manifest, got none`);
       const [Hk, O] = k.shape as [number, number];

@@ -14,7 +14,7 @@ import { importTorchStateDict, type InTensor } from "../../formats/pytorch.ts";
 import { readSafetensors, tensorAsFloat } from "../../formats/safetensors.ts";
 import { importTfjsFile, readUserFile } from "../../node/tfjs-files.ts";
 import { memoryLimits } from "../../model/budget.ts";
-import type { CellKind } from "../../model/config.ts";
+import { OUTPUT_ACTIVATIONS, type CellKind } from "../../model/config.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import { Task, largeFiles } from "../../node/progress-task.ts";
 
@@ -63,7 +63,7 @@ function importPytorch(opts: Opts, task: Task): { model: Sequence; summary: stri
   if (!opts.weights) throw new RecurrentError("import --weights: expected a .safetensors file holding the state_dict, got nothing");
   const nonlinearity = checkOneOf(opts.nonlinearity, ["tanh", "relu"] as const, "import --nonlinearity");
   if (!reads(cellSpec(cell), "hiddenActivation") && opts.nonlinearity !== "tanh") throw new RecurrentError(`import --nonlinearity: expected no value for ${cell} (fixed activations), got ${JSON.stringify(opts.nonlinearity)}`);
-  const outputActivation = checkOneOf(opts.outputActivation, ["linear", "softmax", "sigmoid"] as const, "import --output-activation");
+  const outputActivation = checkOneOf(opts.outputActivation, OUTPUT_ACTIVATIONS, "import --output-activation");
   const dtype = opts.dtype === undefined ? undefined : checkOneOf(opts.dtype, ["float32", "float64"] as const, "import --dtype");
   task.update(0, `reading ${opts.weights}`);
   // A regular file no bigger than the memory budget (a FIFO or /dev/zero is refused), as a plain Uint8Array.

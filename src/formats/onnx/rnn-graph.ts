@@ -16,6 +16,7 @@
 import { cellSpec } from "../../cells/registry.ts";
 import { gateBlocks, gatePermutation, type CellSpec, type OnnxActivation, type OnnxRnnOp } from "../../cells/spec.ts";
 import { RecurrentError } from "../../errors.ts";
+import type { OutputActivation } from "../../model/config.ts";
 import { DataType, encodeModel, type Graph, type Node, type Tensor, type ValueInfo } from "./proto.ts";
 
 /** A cell exported as an ONNX recurrent operator (its description's `onnx.graph` is "rnn"): elman, lstm, gru. */
@@ -42,7 +43,7 @@ export interface OnnxRnnSpec {
   embedding?: { weight: ArrayLike<number>; vocab: number };
   layers: TorchLayerWeights[];
   /** nn.Linear on every step: weight (O, H) (bidirectional: (O, 2H)), bias (O). */
-  head?: { weight: ArrayLike<number>; bias: ArrayLike<number>; outputSize: number; activation?: "linear" | "softmax" | "sigmoid" };
+  head?: { weight: ArrayLike<number>; bias: ArrayLike<number>; outputSize: number; activation?: OutputActivation };
   /** Add graph inputs "h0" (L·D, B, H) (and "c0" for LSTM; D = 2 directions when
    *  bidirectional); otherwise states start at zero. */
   initialState?: boolean;
