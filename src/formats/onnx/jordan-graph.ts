@@ -8,9 +8,8 @@
 // Initial states: inputs s0_l{k} (B, S) and y0_l{k} (B, O) with `initialState`, else zeros.
 // Outputs: y (T, B, O) and per layer s_n_l{k} (B, S), y_n_l{k} (B, O). Pure TS, browser-safe.
 import { RecurrentError } from "../../errors.ts";
+import type { YActivation } from "../../cells/jordan.ts";
 import { DataType, encodeModel, type Graph, type Node, type Tensor, type ValueInfo } from "./proto.ts";
-
-export type JordanAct = "tanh" | "sigmoid" | "relu" | "linear" | "softmax";
 
 /** One Jordan layer's tensors (the toolkit's names and layout; see src/cells/jordan.ts). */
 export interface JordanLayerSpec {
@@ -18,7 +17,7 @@ export interface JordanLayerSpec {
   weight_ih: ArrayLike<number>; weight_sh: ArrayLike<number>; bias_h: ArrayLike<number>; // (H, I), (H, S), (H)
   weight_ho: ArrayLike<number>; bias_o: ArrayLike<number>; // (O, H), (O)
   weight_ss: ArrayLike<number>; weight_so: ArrayLike<number>; bias_s: ArrayLike<number>; // (S, S), (S, O), (S)
-  hiddenActivation: JordanAct; stateActivation: JordanAct; outputActivation: JordanAct;
+  hiddenActivation: YActivation; stateActivation: YActivation; outputActivation: YActivation;
 }
 
 export interface OnnxJordanSpec {
@@ -28,7 +27,7 @@ export interface OnnxJordanSpec {
   doc?: string;
 }
 
-const ACT: Record<JordanAct, string> = { tanh: "Tanh", sigmoid: "Sigmoid", relu: "Relu", linear: "Identity", softmax: "Softmax" };
+const ACT: Record<YActivation, string> = { tanh: "Tanh", sigmoid: "Sigmoid", relu: "Relu", linear: "Identity", softmax: "Softmax" };
 
 /** (rows, cols) row-major → its transpose (cols, rows). */
 function transposed(a: ArrayLike<number>, rows: number, cols: number, what: string): Float32Array {
@@ -52,7 +51,7 @@ function stepGraph(l: JordanLayerSpec, k: number): Graph {
     { name: "WhoT", dims: [H, O], dataType: f32, data: transposed(l.weight_ho, O, H, `weight_ho_l${k}`) },
     { name: "bo", dims: [O], dataType: f32, data: l.bias_o },
   ];
-  const act = (a: JordanAct, x: string, y: string): Node =>
+  const act = (a: YActivation, x: string, y: string): Node =>
     ({ opType: ACT[a], inputs: [x], outputs: [y], ...(a === "softmax" ? { attributes: { axis: { kind: "int", value: -1 } } } : {}) });
   const nodes: Node[] = [
     { opType: "MatMul", inputs: ["s_prev", "WssT"], outputs: ["ss"] },
