@@ -52,14 +52,3 @@ export function gruBackwardFast(Whh: Vec, hard: boolean, act: Vec, hn: Vec, hs: 
   }
   return true;
 }
-
-/** One step (gruStep) with the fused gate kernel, for an inference pass's own loop: false,
- *  doing nothing, when the kernels cannot address the arrays. */
-export function gruStepFast(Whh: Vec, bhh: Vec, hard: boolean, xw: Vec, go: number, hw: Vec, hn: Vec, hnOff: number, hs: Vec,
-  prev: number, cur: number, B: number, H: number): boolean {
-  const k = gateKernelsFor(xw, hn, hw, hs, bhh);
-  if (!k) return false;
-  gemm(false, true, B, 3 * H, H, hs, prev, Whh, 0, hw, 0, false);   // h_{t-1} W_hhᵀ
-  k.gruForward(xw, go, hw, 0, bhh, hs, prev, cur, hn, hnOff, B, H, hard);
-  return true;
-}

@@ -16,7 +16,7 @@
 import { gemm } from "../tensor/gemm.ts";
 import { addBias, addBiasBackward, gateSlope, hardSigmoid, sigmoid, type GateActivation } from "../tensor/ops.ts";
 import type { DType, Vec } from "../tensor/types.ts";
-import { gruBackwardFast, gruForwardFast, gruStepFast } from "./gru-fast.ts";
+import { gruBackwardFast, gruForwardFast } from "./gru-fast.ts";
 import { gatedTensors, INFERENCE_STEPS, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { headedFormula, type CellSpec } from "./spec.ts";
 import { copyPadded } from "./padding.ts";
@@ -29,10 +29,9 @@ import { Workspace } from "./workspace.ts";
  *   r = σ(xw_r + hw_r),   z = σ(xw_z + hw_z),   n = tanh(xw_n + r ⊙ hw_n)
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
  * xw (·, B, 3H) at go: in, the activated r|z|n out. hs (·, B, H): h_{t-1} at prev, h_t written
- * at cur. hn (·, B, H) at hnOff: hw_n, kept for the backward (at prev in training). hw (B, 3H):
- * scratch. Whh (3H, H).
+ * at cur. hn (·, B, H) at prev: hw_n, kept for the backward. hw (B, 3H): scratch. Whh (3H, H).
  */
-export function gruStep(Whh: Vec, bhh: Vec, hard: boolean, xw: Vec, go: number, hw: Vec, hn: Vec, hnOff: number, hs: Vec,
+export function gruStep(Whh: Vec, bhh: Vec, hard: boolean, xw: Vec, go: number, hw: Vec, hn: Vec, hs: Vec,
   prev: number, cur: number, B: number, H: number): void {
   const G = 3 * H;
   hw.fill(0);
@@ -47,7 +46,7 @@ export function gruStep(Whh: Vec, bhh: Vec, hard: boolean, xw: Vec, go: number, 
       const hnj = hw[wr + 2 * H + j];
       const n = Math.tanh(xw[gr + 2 * H + j] + r * hnj);
       xw[gr + j] = r; xw[gr + H + j] = z; xw[gr + 2 * H + j] = n;
-      hn[hnOff + hr + j] = hnj;
+      hn[prev + hr + j] = hnj;
       hs[cur + hr + j] = (1 - z) * n + z * hs[prev + hr + j];
     }
   }
@@ -84,9 +83,9 @@ export function gruStepBackward(Whh: Vec, hard: boolean, act: Vec, hn: Vec, hs: 
  * Keras/tfjs's default, ONNX linear_before_reset=0):
  *   r = σ(xw_r + W_hr h_{t-1} + b_hr),   z = σ(xw_z + W_hz h_{t-1} + b_hz)
  *   n = tanh(xw_n + W_hn (r ⊙ h_{t-1}) + b_hn),   h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
- * hn (·, B, H) at hnOff: r ⊙ h_{t-1}, kept for the backward; the rest as gruStep.
+ * hn (·, B, H) at prev: r ⊙ h_{t-1}, kept for the backward; the rest as gruStep.
  */
-export function gruStepResetBefore(Whh: Vec, bhh: Vec, hard: boolean, xw: Vec, go: number, hw: Vec, hn: Vec, hnOff: number, hs: Vec,
+export function gruStepResetBefore(Whh: Vec, bhh: Vec, hard: boolean, xw: Vec, go: number, hw: Vec, hn: Vec, hs: Vec,
   prev: number, cur: number, B: number, H: number): void {
   const G = 3 * H;
   hw.fill(0);
@@ -97,9 +96,9 @@ export function gruStepResetBefore(Whh: Vec, bhh: Vec, hard: boolean, xw: Vec, g
     const gr = go + b * G, wr = b * G, hr = b * H;
     for (let j = 0; j < H; j++) {
       const a = xw[gr + j] + hw[wr + j];
-      hn[hnOff + hr + j] = (hard ? hardSigmoid(a) : sigmoid(a)) * hs[prev + hr + j];
+      hn[prev + hr + j] = (hard ? hardSigmoid(a) : sigmoid(a)) * hs[prev + hr + j];
     }
-    gemm(false, true, 1, H, H, hn, hnOff + hr, Whh, 2 * H * H, hw, wr + 2 * H, true);
+    gemm(false, true, 1, H, H, hn, prev + hr, Whh, 2 * H * H, hw, wr + 2 * H, true);
   }
   for (let b = 0; b < B; b++) {
     const gr = go + b * G, wr = b * G, hr = b * H;
@@ -195,7 +194,7 @@ export class GruLayer implements Layer {
     const step = this.resetAfter ? gruStep : gruStepResetBefore;
     for (let t = 0; t < T && !fast; t++) {
       const prev = t * B * H, cur = (t + 1) * B * H;
-      step(this.Whh, this.bhh, hard, xw, t * B * G, hw, hn, prev, hs, prev, cur, B, H);
+      step(this.Whh, this.bhh, hard, xw, t * B * G, hw, hn, hs, prev, cur, B, H);
       if (mask) copyPadded(mask, t, B, H, hs, prev, hs, cur);
     }
     this.cache = { x, T, B, mask };
@@ -203,27 +202,29 @@ export class GruLayer implements Layer {
   }
 
   /**
-   * forward's outputs and states, bit for bit, without its cache: W_ih x + b_ih of
-   * INFERENCE_STEPS steps at a time (Tc, B, 3H) and one step's hn (B, H), instead of (T, B, 3H)
-   * and (T, B, H).
+   * forward's outputs and states, bit for bit, without its cache: the time loop runs in blocks
+   * of INFERENCE_STEPS steps, each with its own input projection, so that W_ih x + b_ih and hn
+   * are (Tc, B, 3H) and (Tc, B, H) instead of (T, B, 3H) and (T, B, H). A block is a forward
+   * from the previous block's last h (the fast paths run on it too).
    */
   private infer(x: Vec, T: number, B: number, state0: Vec[] | null, mask: Uint8Array | null): { out: Vec; state: Vec[] } {
     const I = this.inputSize, H = this.hidden, G = 3 * H, Tc = Math.min(T, INFERENCE_STEPS), hard = this.hard;
-    const xw = this.ws.get("inferXw", Tc * B * G);   // (Tc, B, 3H)
-    const hn = this.ws.get("inferHn", B * H);        // (B, H)
+    const xw = this.ws.get("inferXw", Tc * B * G);   // (Tc, B, 3H) one block's W_ih x + b_ih
+    const hn = this.ws.get("inferHn", Tc * B * H);   // (Tc, B, H) one block's hn
     const hw = this.ws.get("hw", B * G);             // (B, 3H) as forward's
     const hs = this.ws.get("hs", (T + 1) * B * H);   // (T+1, B, H) as forward's: the output
     if (state0) hs.set(state0[0].subarray(0, B * H)); else hs.fill(0, 0, B * H);
     const step = this.resetAfter ? gruStep : gruStepResetBefore;
     for (let t0 = 0; t0 < T; t0 += Tc) {
       const n = Math.min(Tc, T - t0);
+      const h = hs.subarray(t0 * B * H, (t0 + n + 1) * B * H), m = mask ? mask.subarray(t0 * B, (t0 + n) * B) : null;
       gemm(false, true, n * B, G, I, x, t0 * B * I, this.Wih, 0, xw, 0, false);
       addBias(xw, 0, n * B, this.bih, G);
-      for (let t = t0; t < t0 + n; t++) {
-        const go = (t - t0) * B * G, prev = t * B * H, cur = (t + 1) * B * H;
-        const fast = this.resetAfter && gruStepFast(this.Whh, this.bhh, hard, xw, go, hw, hn, 0, hs, prev, cur, B, H);
-        if (!fast) step(this.Whh, this.bhh, hard, xw, go, hw, hn, 0, hs, prev, cur, B, H);
-        if (mask) copyPadded(mask, t, B, H, hs, prev, hs, cur);
+      const fast = this.resetAfter && gruForwardFast(this.Whh, this.bhh, hard, xw, hw, hn, h, n, B, H, m);
+      for (let t = 0; t < n && !fast; t++) {
+        const prev = t * B * H, cur = (t + 1) * B * H;
+        step(this.Whh, this.bhh, hard, xw, t * B * G, hw, hn, h, prev, cur, B, H);
+        if (m) copyPadded(m, t, B, H, h, prev, h, cur);
       }
     }
     this.cache = null;

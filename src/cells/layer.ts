@@ -21,14 +21,15 @@ export interface ForwardOptions {
   /** (T, B, O) targets fed back instead of the layer's own outputs (Jordan teacher forcing). */
   teacher?: Vec | null;
   /** Inference: the same outputs and states, bit for bit, but no cache for a backward (which
-   *  then throws), so that a layer may hold only (B, ·) per-step values instead of (T, B, ·)
-   *  ones: LSTM and GRU keep the gates of INFERENCE_STEPS steps at a time and one c pair. */
+   *  then throws), so that a layer need not hold (T, B, ·) values beyond its output: LSTM and
+   *  GRU run in blocks of INFERENCE_STEPS steps, holding one block's gates (and c, hn). */
   inference?: boolean;
 }
 
-/** Steps whose input projection an inference pass computes in one GEMM: a block big enough for
- *  the GEMM to run well, small against a long sequence. A row's bits do not depend on how many
- *  rows a GEMM has (tensor/gemm.ts), so any block size gives the training pass's bits. */
+/** Steps an inference pass runs as one block (its input projection one GEMM, its time loop one
+ *  whole-sequence job where the fast backend has one): big enough for both to run well, small
+ *  against a long sequence. A row's bits do not depend on how many rows a GEMM has
+ *  (tensor/gemm.ts), nor a step's on where its block starts, so any size gives forward's bits. */
 export const INFERENCE_STEPS = 16;
 
 export interface Layer {

@@ -53,14 +53,3 @@ export function lstmBackwardFast(Whh: Vec, hard: boolean, gates: Vec, cs: Vec, d
   }
   return true;
 }
-
-/** One step (lstmStep) with the fused gate kernel, for an inference pass's own loop: false,
- *  doing nothing, when the kernels cannot address gates, hs and cs. */
-export function lstmStepFast(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Vec, prev: number, cur: number,
-  cs: Vec, cPrev: number, cCur: number, B: number, H: number): boolean {
-  const k = gateKernelsFor(gates, hs, cs);
-  if (!k) return false;
-  gemm(false, true, B, 4 * H, H, hs, prev, Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
-  k.lstmForward(gates, go, cs, cPrev, cCur, hs, cur, B, H, hard);
-  return true;
-}

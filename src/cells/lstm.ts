@@ -14,7 +14,7 @@ import { addBias, addBiasBackward, gateSlope, hardSigmoid, sigmoid, type GateAct
 import type { DType, Vec } from "../tensor/types.ts";
 import { gatedTensors, INFERENCE_STEPS, noCache, viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "./layer.ts";
 import { headedFormula, type CellSpec } from "./spec.ts";
-import { lstmBackwardFast, lstmForwardFast, lstmStepFast } from "./lstm-fast.ts";
+import { lstmBackwardFast, lstmForwardFast } from "./lstm-fast.ts";
 import { copyPadded, recurrentBackward } from "./padding.ts";
 import { Workspace } from "./workspace.ts";
 
@@ -23,11 +23,10 @@ import { Workspace } from "./workspace.ts";
  *   [i f g o] = [σ σ tanh σ](W_ih x_t + b_ih + b_hh + W_hh h_{t-1})
  *   c_t = f ⊙ c_{t-1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
  * gates (·, B, 4H) at go: W_ih x_t + b_ih + b_hh in, the activated gates out (kept for the
- * backward). hs (·, B, H): h_{t-1} at prev, h_t written at cur; cs (·, B, H) likewise c at
- * cPrev and cCur (the same offsets in training; a pair of rows in an inference pass). Whh (4H, H).
+ * backward). hs, cs (·, B, H): h_{t-1}, c_{t-1} at prev; h_t, c_t written at cur. Whh (4H, H).
  */
-export function lstmStep(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Vec, prev: number, cur: number,
-  cs: Vec, cPrev: number, cCur: number, B: number, H: number): void {
+export function lstmStep(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Vec, cs: Vec,
+  prev: number, cur: number, B: number, H: number): void {
   const G = 4 * H;
   gemm(false, true, B, G, H, hs, prev, Whh, 0, gates, go, true);  // + h_{t-1} W_hhᵀ
   for (let b = 0; b < B; b++) {
@@ -38,10 +37,10 @@ export function lstmStep(Whh: Vec, hard: boolean, gates: Vec, go: number, hs: Ve
       const g = Math.tanh(gates[gr + 2 * H + j]);
       const o = hard ? hardSigmoid(gates[gr + 3 * H + j]) : sigmoid(gates[gr + 3 * H + j]);
       gates[gr + j] = i; gates[gr + H + j] = f; gates[gr + 2 * H + j] = g; gates[gr + 3 * H + j] = o;
-      cs[cCur + hr + j] = f * cs[cPrev + hr + j] + i * g;
+      cs[cur + hr + j] = f * cs[prev + hr + j] + i * g;
       // tanh of c_t as stored (rounded to the dtype), so the backward can recompute it
       // from cs instead of caching a (T, B, H) array of it.
-      hs[cur + hr + j] = o * Math.tanh(cs[cCur + hr + j]);
+      hs[cur + hr + j] = o * Math.tanh(cs[cur + hr + j]);
     }
   }
 }
@@ -116,7 +115,7 @@ export class LstmLayer implements Layer {
     const fast = lstmForwardFast(this.Whh, this.hard, gates, hs, cs, T, B, H, mask);   // WebAssembly when installed
     for (let t = 0; t < T && !fast; t++) {
       const prev = t * B * H, cur = (t + 1) * B * H;
-      lstmStep(this.Whh, this.hard, gates, t * B * G, hs, prev, cur, cs, prev, cur, B, H);
+      lstmStep(this.Whh, this.hard, gates, t * B * G, hs, cs, prev, cur, B, H);
       if (mask) {
         copyPadded(mask, t, B, H, hs, prev, hs, cur);
         copyPadded(mask, t, B, H, cs, prev, cs, cur);
@@ -130,34 +129,37 @@ export class LstmLayer implements Layer {
   }
 
   /**
-   * forward's outputs and states, bit for bit, without its cache: the gates of INFERENCE_STEPS
-   * steps at a time (Tc, B, 4H) and c as a pair of rows (2, B, H), instead of (T, B, 4H) and
-   * (T+1, B, H). Step t reads c from row t mod 2 and writes row (t+1) mod 2.
+   * forward's outputs and states, bit for bit, without its cache: the time loop runs in blocks
+   * of INFERENCE_STEPS steps, each with its own input projection, so that the gates and c are
+   * (Tc, B, 4H) and (Tc+1, B, H) instead of (T, B, 4H) and (T+1, B, H). A block is a forward
+   * from the previous block's last h and c (the fast paths run on it too).
    */
   private infer(x: Vec, T: number, B: number, state0: Vec[] | null, mask: Uint8Array | null): { out: Vec; state: Vec[] } {
     const I = this.inputSize, H = this.hidden, G = 4 * H, Tc = Math.min(T, INFERENCE_STEPS), hard = this.hard;
-    const gates = this.ws.get("inferGates", Tc * B * G);   // (Tc, B, 4H)
+    const gates = this.ws.get("inferGates", Tc * B * G);   // (Tc, B, 4H) one block's gates
     const hs = this.ws.get("hs", (T + 1) * B * H);         // (T+1, B, H) as forward's: the output
-    const cs = this.ws.get("inferC", 2 * B * H);           // (2, B, H) c_{t-1} and c_t
+    const cs = this.ws.get("inferC", (Tc + 1) * B * H);    // (Tc+1, B, H) one block's c, its c_0 first
     if (state0) { hs.set(state0[0].subarray(0, B * H)); cs.set(state0[1].subarray(0, B * H)); }
     else { hs.fill(0, 0, B * H); cs.fill(0, 0, B * H); }
     for (let t0 = 0; t0 < T; t0 += Tc) {
       const n = Math.min(Tc, T - t0);
+      const h = hs.subarray(t0 * B * H, (t0 + n + 1) * B * H), m = mask ? mask.subarray(t0 * B, (t0 + n) * B) : null;
       gemm(false, true, n * B, G, I, x, t0 * B * I, this.Wih, 0, gates, 0, false);
       addBias(gates, 0, n * B, this.bih, G);
       addBias(gates, 0, n * B, this.bhh, G);
-      for (let t = t0; t < t0 + n; t++) {
-        const go = (t - t0) * B * G, prev = t * B * H, cur = (t + 1) * B * H, cp = (t % 2) * B * H, cc = B * H - cp;
-        if (!lstmStepFast(this.Whh, hard, gates, go, hs, prev, cur, cs, cp, cc, B, H)) lstmStep(this.Whh, hard, gates, go, hs, prev, cur, cs, cp, cc, B, H);
-        if (mask) {
-          copyPadded(mask, t, B, H, hs, prev, hs, cur);
-          copyPadded(mask, t, B, H, cs, cp, cs, cc);
+      const fast = lstmForwardFast(this.Whh, hard, gates, h, cs, n, B, H, m);
+      for (let t = 0; t < n && !fast; t++) {
+        const prev = t * B * H, cur = (t + 1) * B * H;
+        lstmStep(this.Whh, hard, gates, t * B * G, h, cs, prev, cur, B, H);
+        if (m) {
+          copyPadded(m, t, B, H, h, prev, h, cur);
+          copyPadded(m, t, B, H, cs, prev, cs, cur);
         }
       }
+      cs.copyWithin(0, n * B * H, (n + 1) * B * H);   // the block's last c starts the next
     }
     this.cache = null;
-    const cT = (T % 2) * B * H;
-    return { out: hs.subarray(B * H), state: [hs.slice(T * B * H, (T + 1) * B * H), cs.slice(cT, cT + B * H)] };
+    return { out: hs.subarray(B * H), state: [hs.slice(T * B * H, (T + 1) * B * H), cs.slice(0, B * H)] };
   }
 
   backward(dOut: Vec, dStateT: Vec[] | null, needDx = true): { dx: Vec; dState0: Vec[] } {

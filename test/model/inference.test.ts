@@ -1,6 +1,7 @@
 // An inference forward (SequenceForwardOptions.inference: what predict, eval, generate and
 // forecast run) gives the training forward's outputs and final states bit for bit, keeps no
-// cache for a backward, and holds LSTM and GRU gates for a block of steps instead of all T.
+// cache for a backward, and holds LSTM and GRU gates for a block of steps instead of all T
+// (the whole-sequence WebAssembly job then runs block by block).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Sequence } from "../../src/train/sequence.ts";
@@ -82,10 +83,11 @@ function allocated(make: () => Layer, T: number, B: number, inference: boolean):
 test("an inference forward holds LSTM and GRU gates for a block of steps, not (T, B, ·) caches", () => {
   const T = 8 * INFERENCE_STEPS, B = 4, I = 5, H = 16;
   const lstm = (): Layer => new LstmLayer(I, H, "float32"), gru = (): Layer => new GruLayer(I, H, "float32");
-  // Training: gates (T, B, 4H), h and c (T+1, B, H). Inference: gates (16, B, 4H), h (T+1, B, H), c (2, B, H).
+  const Tc = INFERENCE_STEPS;
+  // Training: gates (T, B, 4H), h and c (T+1, B, H). Inference: gates (Tc, B, 4H), h (T+1, B, H), c (Tc+1, B, H).
   assert.equal(allocated(lstm, T, B, false), T * B * 4 * H + 2 * (T + 1) * B * H);
-  assert.equal(allocated(lstm, T, B, true), INFERENCE_STEPS * B * 4 * H + (T + 1) * B * H + 2 * B * H);
-  // Training: W_ih x (T, B, 3H), hn (T, B, H), hw (B, 3H), h (T+1, B, H). Inference: W_ih x (16, B, 3H), hn (B, H).
+  assert.equal(allocated(lstm, T, B, true), Tc * B * 4 * H + (T + 1) * B * H + (Tc + 1) * B * H);
+  // Training: W_ih x (T, B, 3H), hn (T, B, H), hw (B, 3H), h (T+1, B, H). Inference: W_ih x (Tc, B, 3H), hn (Tc, B, H).
   assert.equal(allocated(gru, T, B, false), T * B * 3 * H + T * B * H + B * 3 * H + (T + 1) * B * H);
-  assert.equal(allocated(gru, T, B, true), INFERENCE_STEPS * B * 3 * H + B * H + B * 3 * H + (T + 1) * B * H);
+  assert.equal(allocated(gru, T, B, true), Tc * B * 3 * H + Tc * B * H + B * 3 * H + (T + 1) * B * H);
 });
