@@ -16,15 +16,15 @@
 // heap array, whatever the batch, and compute each row independently of the others.
 //
 // Threads claim chunks of C's columns, or of a batch's rows for a layer's whole time loop
-// (threads.ts, wasm/gates.ts), which changes no bits.
+// (threads.ts, wasm-gates.ts), which changes no bits.
 //
 // Not here: worker creation (the host passes `spawn`; see src/node/threads.ts).
 import { gemmReference, type Gemm } from "./gemm.ts";
-import { WasmHeap } from "./wasm/heap.ts";
+import { WasmHeap } from "./wasm-heap.ts";
 import { relaxedSimdSupported, wasmModules } from "./wasm/modules.ts";
 import { GemmPool, CTRL_INTS, SEQ_ARGS, type Spawn } from "./threads.ts";
 import type { GateKernels } from "./gate-kernels.ts";
-import { createGateKernels } from "./wasm/gates.ts";
+import { createGateKernels } from "./wasm-gates.ts";
 import { installBackend, installedBackend, referenceBackend, type Backend } from "./backend.ts";
 
 type WasmGemm = (tA: number, tB: number, M: number, N: number, K: number, a: number, b: number,
@@ -48,7 +48,7 @@ export interface FastOptions {
   fusedGates?: boolean;
   /** With threads: the largest recurrent weight matrix (bytes) for which a layer's time loop
    *  is split by batch rows rather than each step's GEMM by columns (default
-   *  SEQUENCE_SPLIT_MAX_WEIGHT_BYTES in wasm/gates.ts). */
+   *  SEQUENCE_SPLIT_MAX_WEIGHT_BYTES in wasm-gates.ts). */
   sequenceSplitMaxWeightBytes?: number;
   /** With threads: the fewest flops (2·T·B·G·H) for which a layer's time loop is split by
    *  batch rows (smaller ones run on the caller; default SEQUENCE_SPLIT_MIN_FLOPS). */

@@ -11,7 +11,7 @@ export type KernelActivation = "tanh" | "sigmoid";
 
 /**
  * A layer's whole time loop (wasm/assembly/gates.ts `sequence`) and the arrays it works on, by
- * name: each is a whole buffer (offset 0). wasm/gates.ts turns a job into the kernel's
+ * name: each is a whole buffer (offset 0). wasm-gates.ts turns a job into the kernel's
  * positional argument block, in one place. Shapes as in the cells (src/cells/*.ts):
  * gates (T, B, 4H), xw/act/dhw (T, B, 3H), hs/cs (T+1, B, H), hn/dpre/dOut (T, B, H),
  * hw (B, 3H), dh/dc (B, H). `hard`: the gates' hard sigmoid; `act`: Elman's activation.

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { WasmHeap } from "../../src/tensor/wasm/heap.ts";
+import { WasmHeap } from "../../src/tensor/wasm-heap.ts";
 import { useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
 import { zeros } from "../../src/tensor/types.ts";
 import { poisoning, setPoison } from "../../src/tensor/poison.ts";

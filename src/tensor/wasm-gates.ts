@@ -1,12 +1,12 @@
-// The WebAssembly side of the fused gate kernels: wraps an instance of assembly/gates.ts on the
+// The WebAssembly side of the fused gate kernels: wraps an instance of wasm/assembly/gates.ts on the
 // wasm heap's memory, turning (array, element offset) pairs into the byte pointers it takes,
 // and decides where a whole-sequence job runs (the caller, or row ranges over the threads).
-// Which build of the module (plain or relaxed SIMD) is loaded: ./modules.ts.
-import type { GateKernels, KernelActivation, SequenceJob, SequenceJobName } from "../gate-kernels.ts";
-import { SEQ_ARGS, type GemmPool } from "../threads.ts";
-import type { Vec } from "../types.ts";
-import type { WasmHeap } from "./heap.ts";
-import type { WasmExports } from "./host.ts";
+// Which build of the module (plain or relaxed SIMD) is loaded: wasm/modules.ts.
+import type { GateKernels, KernelActivation, SequenceJob, SequenceJobName } from "./gate-kernels.ts";
+import { SEQ_ARGS, type GemmPool } from "./threads.ts";
+import type { Vec } from "./types.ts";
+import type { WasmHeap } from "./wasm-heap.ts";
+import type { WasmExports } from "./wasm/host.ts";
 
 type Fn = (...args: number[]) => void;
 

@@ -16,8 +16,8 @@
 // cleared when it is handed out again, whether it comes from the free list or from the top.
 // With poisoning on (../poison.ts), freed blocks are filled with NaN at once, so a view that
 // outlived its block reads NaN rather than someone else's numbers.
-import { poisoning } from "../poison.ts";
-import type { WasmMemory } from "./host.ts";
+import { poisoning } from "./poison.ts";
+import type { WasmMemory } from "./wasm/host.ts";
 
 // A child view → the heap array it was cut from, so the parent (and its block) lives as
 // long as any direct subarray of it.
