@@ -14,7 +14,7 @@
 // Zero-filled means zero-filled: memory from grow() is zero, but a freed block that merges
 // back into the top of the heap is not, so everything below the high-water mark (`clean`) is
 // cleared when it is handed out again, whether it comes from the free list or from the top.
-// With poisoning on (../poison.ts), freed blocks are filled with NaN at once, so a view that
+// With poisoning on (./poison.ts), freed blocks are filled with NaN at once, so a view that
 // outlived its block reads NaN rather than someone else's numbers.
 import { poisoning } from "./poison.ts";
 import type { WasmMemory } from "./wasm/host.ts";
