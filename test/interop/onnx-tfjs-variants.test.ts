@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { importTfjsModel } from "../../src/formats/tfjs.ts";
-import { onnxSpecOf } from "../../src/formats/pytorch.ts";
+import { onnxSpecOf } from "../../src/formats/onnx/rnn-spec.ts";
 import { encodeRnnModel } from "../../src/formats/onnx/rnn-graph.ts";
 import { Rng } from "../../src/rand.ts";
 import { relError } from "./torch-fixture.ts";

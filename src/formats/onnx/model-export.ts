@@ -1,11 +1,11 @@
 // A Sequence model → .onnx bytes: Elman/LSTM/GRU through the RNN-op graph (rnn-graph.ts, via
-// the PyTorch layout of src/formats/pytorch.ts), Jordan through per-layer Scan loops
+// the PyTorch layout: rnn-spec.ts), Jordan through per-layer Scan loops
 // (jordan-graph.ts). Refuses, with one line, what ONNX cannot express. Browser-safe.
 import type { JordanLayer } from "../../cells/jordan.ts";
 import { cellsWhere } from "../../cells/registry.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import { RecurrentError } from "../../errors.ts";
-import { onnxSpecOf } from "../pytorch.ts";
+import { onnxSpecOf } from "./rnn-spec.ts";
 import { encodeJordanModel, type JordanLayerSpec } from "./jordan-graph.ts";
 import { encodeRnnModel } from "./rnn-graph.ts";
 
