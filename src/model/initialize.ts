@@ -7,19 +7,32 @@
 //   glorot   Glorot-uniform input and output weights, orthogonal recurrent matrices (each
 //            gate block), zero biases, and an LSTM forget-gate bias of 1 (Jozefowicz 2015;
 //            the cell's `gateBias`).
-import { checkOneOf } from "../errors.ts";
+//   uniform:a  every parameter, embedding and head included, U(−a, a): Zaremba et al.'s
+//            language models (a = 0.1 small, 0.05 medium, 0.04 large).
+import { check } from "../errors.ts";
 import type { Rng } from "../rand.ts";
 import type { Network, TensorEntry } from "./network.ts";
 import { constant, glorotUniform, orthogonal, perBlock, pytorchRnnDefault, uniform } from "./init.ts";
 
-export const INIT_SCHEMES = ["pytorch", "glorot"] as const;
-export type InitScheme = (typeof INIT_SCHEMES)[number];
+export type InitScheme = "pytorch" | "glorot" | `uniform:${number}`;
+
+/** Checks a scheme's name (and a uniform scheme's bound a > 0); returns the bound or null. */
+export function checkInitScheme(scheme: unknown, where = "init"): number | null {
+  if (typeof scheme === "string" && scheme.startsWith("uniform:")) {
+    const a = Number(scheme.slice("uniform:".length));
+    check(Number.isFinite(a) && a > 0, where, "uniform:a with a bound a > 0 (uniform:0.1)", scheme);
+    return a;
+  }
+  check(scheme === "pytorch" || scheme === "glorot", where, "one of pytorch|glorot|uniform:a", scheme);
+  return null;
+}
 
 export function initialize(model: Network, rng: Rng, scheme: InitScheme = "pytorch"): void {
-  checkOneOf(scheme, INIT_SCHEMES, "init");
+  const bound = checkInitScheme(scheme);
   const H = model.config.hidden, cell = model.cell;
   for (const t of model.tensors) {
     const v = model.get(t.name);
+    if (bound !== null) { uniform(v, -bound, bound, rng); continue; }
     if (scheme === "pytorch") {
       // nn.RNN/LSTM/GRU's rule covers the whole model but its nn.Linear head (the embedding too).
       if (cell.torchInit === "rnn" && !t.name.startsWith("head.")) { pytorchRnnDefault(v, H, rng); continue; }

@@ -9,7 +9,7 @@ import { normsChartSpec } from "../../analysis/gradients/chart.ts";
 import { getTask } from "../../data/tasks/index.ts";
 import { asTrainerBatch, trainingFor } from "../../data/tasks/as-batch.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
-import { initialize, INIT_SCHEMES, type InitScheme } from "../../model/initialize.ts";
+import { checkInitScheme, initialize, type InitScheme } from "../../model/initialize.ts";
 import { Sequence } from "../../train/sequence.ts";
 import { writeChart } from "../../plot/chart.ts";
 import { Rng } from "../../rand.ts";
@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option("--hidden <H>", "hidden units", int("--hidden", 1), 32)
     .option("--seed <S>", "seed of the weights and the batch", int("--seed", 0), 1)
     .option("--batch <B>", "sequences in the batch", int("--batch", 1), 32)
-    .option("--init <scheme>", "pytorch|glorot", choice("--init", INIT_SCHEMES), "pytorch")
+    .option("--init <scheme>", "pytorch|glorot|uniform:a", (v: string) => { checkInitScheme(v, "--init"); return v as InitScheme; }, "pytorch")
     .option("--out <dir>", "where the plot goes", ".")
     .option("--jacobian", "also ‖∂state_T/∂state_t‖₂ along the first sequence (a second plot)")
     .option("--json", "print every number as one JSON object")

@@ -110,7 +110,7 @@ interface Session {
 type Outcome = { diverged: DivergenceError } | { diverged?: undefined; history: History; stops: StopSignals };
 
 /** The flags fit() is run with. */
-type FitFlags = Pick<TrainOptions, "epochs" | "timeLimit" | "clip" | "lr" | "lrSchedule" | "evalEvery" | "minEvaluations" | "patience" | "onNonfinite">;
+type FitFlags = Pick<TrainOptions, "epochs" | "timeLimit" | "clip" | "lossReduction" | "lr" | "lrSchedule" | "evalEvery" | "minEvaluations" | "patience" | "onNonfinite">;
 
 /** fit() with the command line's callbacks, a progress display and the signal handlers; a
  *  divergence is returned (for --on-nonfinite rollback to decide on), any other error thrown. */
@@ -142,8 +142,8 @@ async function train(o: FitFlags, dir: string, start: RunStart, problem: TrainPr
 /** The fit() settings that come from the flags alone. */
 function fitSettings(o: FitFlags, n: number): FitOptions {
   return {
-    epochs: o.epochs, timeLimit: o.timeLimit, clipNorm: o.clip,
-    ...(o.lrSchedule ? { lrSchedule: parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs * n : null) } : {}),
+    epochs: o.epochs, timeLimit: o.timeLimit, clipNorm: o.clip, lossReduction: o.lossReduction,
+    ...(o.lrSchedule ? { lrSchedule: parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs * n : null, n) } : {}),
     evalEvery: o.evalEvery, minEvaluations: o.minEvaluations, patience: o.patience,
   };
 }

@@ -8,8 +8,9 @@ import { RecurrentError, brief, check, checkInt, checkOneOf } from "../../errors
 import { cellSpec, cellsWhere } from "../../cells/registry.ts";
 import { reads } from "../../cells/spec.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
-import { INIT_SCHEMES, type InitScheme } from "../../model/initialize.ts";
+import { checkInitScheme, type InitScheme } from "../../model/initialize.ts";
 import { OPTIMIZER_NAMES, type OptimizerName } from "../../train/optim/index.ts";
+import { LOSS_REDUCTIONS, type LossReduction } from "../../train/trainer.ts";
 import { TASK_NAMES } from "../../data/tasks/index.ts";
 import { FILL_POLICIES, type FillPolicy } from "../../data/series.ts";
 import { parseScheduleFlag } from "./schedule-flag.ts";
@@ -47,6 +48,9 @@ export interface TrainOptions {
   onNonfinite: "stop" | "rollback";
   /** Global-norm clipping (0 = off). */
   clip: number;
+  /** What the gradient is of: the mean loss, or the per-step means summed over the chunk's
+   *  steps (Zaremba et al.'s language models; charlm/wordlm only). */
+  lossReduction: LossReduction;
   seed: number;
   init: InitScheme;
   /** Evaluations without improvement before stopping (0 = never stop early). */
@@ -90,12 +94,12 @@ export interface TrainOptions {
 
 /** The keys a config file may hold: every option (camelCase, as in TrainOptions). */
 const KEYS = new Set(["task", "cell", "hidden", "layers", "state", "embedding", "dropout", "bidirectional", "seq", "batch", "epochs", "timeLimit", "optimizer", "lr", "lrSchedule", "onNonfinite", "clip",
-  "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "backend", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
+  "lossReduction", "seed", "init", "patience", "evalEvery", "minEvaluations", "threads", "backend", "text", "validText", "testText", "maxVocab", "csv", "target", "features", "date",
   "horizon", "window", "season", "fill", "sequences", "labels", "labelColumn", "val", "test", "trainSize", "stepsPerEpoch", "logGradients", "logGradientsEvery"]);
 
 /** Task-specific defaults: sizes that train well in minutes on a laptop CPU. */
 export function defaultsFor(task: string): Omit<TrainOptions, "task"> {
-  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, backend: "auto" as BackendChoice, onNonfinite: "stop" as const, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1, dropout: 0, bidirectional: false };
+  const common = { cell: "lstm" as CellKind, layers: 1, optimizer: "adam" as OptimizerName, seed: 1, init: "pytorch" as InitScheme, timeLimit: 0, evalEvery: 0, minEvaluations: 10, threads: 0, backend: "auto" as BackendChoice, onNonfinite: "stop" as const, lossReduction: "mean" as LossReduction, stepsPerEpoch: 50, logGradients: false, logGradientsEvery: 1, dropout: 0, bidirectional: false };
   switch (task) {
     case "charlm": return { ...common, hidden: 128, seq: 64, batch: 32, epochs: 10, lr: 2e-3, clip: 5, patience: 3 };
     // Zaremba et al.'s small configuration sizes (2 × 200, 35 steps, batch 20), trained with Adam.
@@ -133,8 +137,11 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
   const o = { task, ...defaultsFor(task), ...given } as TrainOptions;
   checkOneOf(o.cell, CELLS, "--cell");
   checkOneOf(o.optimizer, OPTIMIZER_NAMES, "--optimizer");
-  checkOneOf(o.init, INIT_SCHEMES, "--init");
+  checkInitScheme(o.init, "--init");
   checkOneOf(o.onNonfinite, ["stop", "rollback"] as const, "--on-nonfinite");
+  checkOneOf(o.lossReduction, LOSS_REDUCTIONS, "--loss-reduction");
+  // Summed over time is defined for a loss at every step of unpadded chunks: the language models.
+  if (o.lossReduction === "sum-over-time") check(task === "charlm" || task === "wordlm", "--loss-reduction", "sum-over-time only with --task charlm|wordlm", `--task ${task}`);
   checkOneOf(o.backend, BACKEND_CHOICES, "--backend");
   checkInt(o.hidden, "--hidden"); checkInt(o.layers, "--layers"); checkInt(o.batch, "--batch");
   checkInt(o.seq, "--seq", 0); checkInt(o.epochs, "--epochs", 0); checkInt(o.seed, "--seed", 0);
@@ -157,7 +164,7 @@ export function resolveOptions(...sources: Array<Partial<TrainOptions> | undefin
     check(typeof o[k] === "number" && Number.isFinite(o[k]) && o[k] >= 0, `--${kebab(k)}`, "a finite number >= 0", o[k]);
   }
   check(o.lr > 0, "--lr", "a number > 0", o.lr);
-  if (o.lrSchedule !== undefined) { check(typeof o.lrSchedule === "string", "--lr-schedule", "a schedule spec", o.lrSchedule); parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs : null); }
+  if (o.lrSchedule !== undefined) { check(typeof o.lrSchedule === "string", "--lr-schedule", "a schedule spec", o.lrSchedule); parseScheduleFlag(o.lrSchedule, o.lr, o.epochs > 0 ? o.epochs : null, 1); }
   check(o.epochs > 0 || o.timeLimit > 0, "--epochs", "a number of epochs > 0, or a --time-limit", o.epochs);
   for (const k of ["horizon", "window", "season", "maxVocab", "trainSize"] as const) if (o[k] !== undefined) checkInt(o[k], `--${kebab(k)}`);
   if (o.fill !== undefined) checkOneOf(o.fill, FILL_POLICIES, "--fill");
