@@ -4,7 +4,7 @@
 import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { resolveOptions } from "./options.ts";
-import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
+import { checkStep, loadedState, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
 
 export interface AdagradOptions {
   [k: string]: number | boolean;
@@ -57,8 +57,7 @@ export class Adagrad implements Optimizer {
   }
 
   loadState(s: OptimizerState): void {
-    const { t, buffers } = checkLoadedState("adagrad.loadState", s, this.name, ["sum"]);
-    this.t = t;
-    this.sum = buffers.sum ?? null;
+    const { t, buffers } = loadedState(this, s, ["sum"]);
+    this.t = t; this.sum = buffers.sum;
   }
 }

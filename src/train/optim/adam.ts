@@ -5,7 +5,7 @@
 import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { resolveOptions, type Range } from "./options.ts";
-import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerName, type OptimizerState } from "./types.ts";
+import { checkStep, loadedState, stateOf, type Optimizer, type OptimizerName, type OptimizerState } from "./types.ts";
 
 export interface AdamOptions {
   [k: string]: number | boolean;
@@ -76,10 +76,7 @@ export class Adam implements Optimizer {
   }
 
   loadState(s: OptimizerState): void {
-    const { t, buffers } = checkLoadedState(`${this.name}.loadState`, s, this.name, ["m", "v", "vmax"]);
-    this.t = t;
-    this.m = buffers.m ?? null;
-    this.v = buffers.v ?? null;
-    this.vmax = buffers.vmax ?? null;
+    const { t, buffers } = loadedState(this, s, ["m", "v", "vmax"]);
+    this.t = t; this.m = buffers.m; this.v = buffers.v; this.vmax = buffers.vmax;
   }
 }

@@ -4,7 +4,7 @@
 import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { resolveOptions } from "./options.ts";
-import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
+import { checkStep, loadedState, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
 
 export interface RmsPropOptions {
   [k: string]: number | boolean;
@@ -66,10 +66,7 @@ export class RmsProp implements Optimizer {
   }
 
   loadState(s: OptimizerState): void {
-    const { t, buffers } = checkLoadedState("rmsprop.loadState", s, this.name, ["v", "gAvg", "momentum"]);
-    this.t = t;
-    this.v = buffers.v ?? null;
-    this.gAvg = buffers.gAvg ?? null;
-    this.buf = buffers.momentum ?? null;
+    const { t, buffers } = loadedState(this, s, ["v", "gAvg", "momentum"]);
+    this.t = t; this.v = buffers.v; this.gAvg = buffers.gAvg; this.buf = buffers.momentum;
   }
 }

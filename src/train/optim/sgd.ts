@@ -5,7 +5,7 @@ import type { Vec } from "../../tensor/types.ts";
 import { zerosLike } from "../../tensor/types.ts";
 import { check } from "../../errors.ts";
 import { resolveOptions } from "./options.ts";
-import { checkLoadedState, checkStep, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
+import { checkStep, loadedState, stateOf, type Optimizer, type OptimizerState } from "./types.ts";
 
 export interface SgdOptions {
   [k: string]: number | boolean;
@@ -65,8 +65,7 @@ export class Sgd implements Optimizer {
   }
 
   loadState(s: OptimizerState): void {
-    const { t, buffers } = checkLoadedState("sgd.loadState", s, this.name, ["momentum"]);
-    this.t = t;
-    this.buf = buffers.momentum ?? null;
+    const { t, buffers } = loadedState(this, s, ["momentum"]);
+    this.t = t; this.buf = buffers.momentum;
   }
 }

@@ -81,6 +81,13 @@ export function checkLoadedState(where: string, s: OptimizerState, name: Optimiz
   return { t, buffers, p };
 }
 
+/** What loadState() restores, checked once (checkLoadedState): the step count and each named
+ *  buffer, a copy, or null when the state has none yet. */
+export function loadedState<K extends string>(o: Pick<Optimizer, "name">, s: OptimizerState, names: readonly K[]): { t: number; buffers: Record<K, Vec | null> } {
+  const { t, buffers } = checkLoadedState(`${o.name}.loadState`, s, o.name, names);
+  return { t, buffers: Object.fromEntries(names.map((k) => [k, buffers[k] ?? null])) as Record<K, Vec | null> };
+}
+
 /** What state() returns, laid out once: the name, a copy of the options, the step count t and
  *  copies of the buffers made so far. */
 export function stateOf(o: Pick<Optimizer, "name" | "options">, t: number, buffers: Record<string, Vec | null>): OptimizerState {
