@@ -10,7 +10,7 @@ budgets of wall-clock training time and scored on the validation part of the tex
   Budgets: training seconds only; the clock stops while the validation part is scored, so one
   run of 90 s also gives the 60 s figure (the model as it was at 60 s).
 
-Scoring (`stream_loss`) is src/cli/run/lm.ts's streamLoss: 16 streams of 64 steps over the
+Scoring (`stream_loss`) is src/cli/tasks/lm.ts's streamLoss: 16 streams of 64 steps over the
 whole validation part, state carried, every token but each stream's last predicted once. The
 same function scores a model of ours (`--evaluate`, a state_dict written by `recurrent export
 --pytorch ... --prefix rnn.`), so both tools are held to one yardstick.
@@ -61,7 +61,7 @@ def chunks(ids, B, T):
 
 @torch.no_grad()
 def stream_loss(model, ids, T=64, max_b=16):
-    """Mean nats per token over the whole stream (src/cli/run/lm.ts streamLoss)."""
+    """Mean nats per token over the whole stream (src/cli/tasks/lm.ts streamLoss)."""
     B = max(1, min(max_b, len(ids) // (T + 1)))
     t = T if len(ids) >= B * (T + 1) else max(1, len(ids) // B - 1)
     total, count, state = 0.0, 0, None

@@ -36,7 +36,7 @@ let order: string[] = [];
 const runsLike = (prefix: string) => order.filter((d) => d.startsWith(prefix) && existsSync(join(DOCS, d, "train.json")));
 const plot = (run: string) => `results/${run}-loss.svg`;
 
-/** The loss-curve chart of a run, as the CLI draws it (src/cli/run/loop.ts), from its metrics rows. */
+/** The loss-curve chart of a run, as the CLI draws it (src/cli/session/loop.ts), from its metrics rows. */
 export function lossChart(run: string): { title: string; yTitle: string; records: Record<string, any>[] } | null {
   const { train, metrics } = runRows(run);
   if (!train?.result || !metrics.length) return null;

@@ -12,7 +12,7 @@
 // its N-th file operation here (1-based, counted over the process); RECURRENT_TEST_ENOSPC_AT=N
 // makes the N-th operation fail as a full disk would. They let tests stop between any two
 // file operations of a checkpoint, where a signal's timing would be a race.
-// Node only. Not here: what the files hold (src/cli/run/checkpoint.ts).
+// Node only. Not here: what the files hold (src/cli/session/checkpoint.ts).
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";

@@ -1,6 +1,6 @@
 // Progress of one long piece of work outside training (eval, firms, the tour, generate,
 // import/export) on stderr, so stdout stays clean for --json and pipes. The same approach as
-// the training display (./run/progress.ts): a cli-progress bar when stderr is a terminal,
+// the training display (src/cli/session/progress.ts): a cli-progress bar when stderr is a terminal,
 // plain lines at most every `interval` seconds when it is not (logs, CI).
 //
 // Nothing shows for work that ends within `delay` seconds (2 by default: a person only waits
@@ -8,7 +8,7 @@
 // stay silent. Updates are cheap (a clock read) and safe inside synchronous loops: the bar
 // redraws on update (cli-progress's synchronous redraw), not only on its timer.
 //
-// Not here: the training loop's display (./run/progress.ts, with loss and ETA to a time
+// Not here: the training loop's display (src/cli/session/progress.ts, with loss and ETA to a time
 // limit). An edge module (Node: it writes to a stream); the numeric core never imports it.
 // End with finish() when the work is done and stop() in a `finally` (or use withTask): on a
 // terminal the bar redraws on a timer until stopped.

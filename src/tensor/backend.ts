@@ -2,7 +2,7 @@
 // GEMM, gate kernels and float32 allocator), installed in one place (installBackend). The core's
 // hooks (setGemm in gemm.ts, setGateKernels in gate-kernels.ts, setF32Allocator in types.ts)
 // are set here and nowhere else in src/; useFastBackend and useReferenceBackend (fast.ts), the
-// package entries (default-backend.ts) and the command line (src/cli/run/backend.ts) all come
+// package entries (default-backend.ts) and the command line (src/cli/session/backend.ts) all come
 // through installBackend. A checkpoint records the installed backend's name, because the
 // kernels round differently: a run resumed on other kernels does not end with the same bits.
 //

@@ -17,7 +17,7 @@
 // (Without dropout nothing draws between an epoch's start and its end: the two are equal.)
 //
 // Pure: no Node import (the browser playground runs it in a worker). Not here: files,
-// progress bars, signals (the CLI's callbacks in src/cli/run/), the data (src/data/datasets.ts).
+// progress bars, signals (the CLI's callbacks in src/cli/session/), the data (src/data/datasets.ts).
 import { check, checkInt, DivergenceError, RecurrentError } from "../errors.ts";
 import { Rng } from "../rand.ts";
 import type { Network } from "../model/network.ts";

@@ -1,6 +1,6 @@
 // A forecaster run over every window of a set: the forecasts in the file's units and the loss on
 // the scaled targets, in batches of 256. Shared by the command line's forecasting task
-// (src/cli/run/forecast.ts) and the playground's. Pure (no node: imports).
+// (src/cli/tasks/forecast.ts) and the playground's. Pure (no node: imports).
 import type { ForecastData } from "../data/prepare-forecast.ts";
 import { forecastBatch } from "../data/batches.ts";
 import { toUnits, type WindowSet } from "../data/windows.ts";

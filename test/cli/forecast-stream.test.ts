@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stepLabels } from "../../src/cli/commands/forecast.ts";
-import { futureLabels } from "../../src/cli/run/future-dates.ts";
+import { futureLabels } from "../../src/cli/tasks/future-dates.ts";
 import { cli, tempDir } from "./helpers.ts";
 
 const dir = tempDir("forecast-stream");

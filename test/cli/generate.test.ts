@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { argmax, sampleLogits, sampleTokens } from "../../src/model/sample.ts";
-import { openTrained } from "../../src/cli/run/saved.ts";
+import { openTrained } from "../../src/cli/session/saved.ts";
 import { Vocab } from "../../src/data/vocab.ts";
 import { encodeChars, decodeChars } from "../../src/data/char-tokenizer.ts";
 import { Rng } from "../../src/rand.ts";

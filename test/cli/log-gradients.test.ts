@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "./helpers.ts";
-import { parseMetrics, type MetricsRecord } from "../../src/cli/run/metrics-log.ts";
-import { TrainingGradients } from "../../src/cli/run/gradient-log.ts";
+import { parseMetrics, type MetricsRecord } from "../../src/cli/session/metrics-log.ts";
+import { TrainingGradients } from "../../src/cli/session/gradient-log.ts";
 
 const dir = tempDir("log-gradients");
 const T = 10;

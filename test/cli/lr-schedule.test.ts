@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "./helpers.ts";
-import { parseScheduleFlag } from "../../src/cli/run/schedule-flag.ts";
+import { parseScheduleFlag } from "../../src/cli/options/schedule-flag.ts";
 import { Sequence } from "../../src/train/sequence.ts";
 import { initialize } from "../../src/model/initialize.ts";
 import { Rng } from "../../src/rand.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { MetricsLog, parseMetrics } from "../../src/cli/run/metrics-log.ts";
+import { MetricsLog, parseMetrics } from "../../src/cli/session/metrics-log.ts";
 
 test("metrics log: one JSON line per record, read back in order; NaN/Infinity become null", () => {
   const dir = mkdtempSync(join(tmpdir(), "metrics-"));

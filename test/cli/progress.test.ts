@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
-import { Progress } from "../../src/cli/run/progress.ts";
+import { Progress } from "../../src/cli/session/progress.ts";
 import { formatDuration } from "../../src/node/progress-task.ts";
 
 function sink(isTTY: boolean) {

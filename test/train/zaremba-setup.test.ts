@@ -9,7 +9,7 @@ import { Rng } from "../../src/rand.ts";
 import { Trainer } from "../../src/train/trainer.ts";
 import { makeOptimizer } from "../../src/train/optim/index.ts";
 import { lrAt, type Schedule } from "../../src/train/schedule.ts";
-import { parseScheduleFlag } from "../../src/cli/run/schedule-flag.ts";
+import { parseScheduleFlag } from "../../src/cli/options/schedule-flag.ts";
 import { RecurrentError } from "../../src/errors.ts";
 
 function lm(seed: number): Network {

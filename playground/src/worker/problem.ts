@@ -1,9 +1,9 @@
 // The page's three kinds of task as what fit() trains on, built from the library's data pieces
 // the command line uses, so a model trained here is the model `recurrent train` would make
 // from the same options and seed (and its config.json "task" record is the CLI's):
-//   synthetic   src/cli/run/synthetic.ts itself (fresh batches per epoch, a fixed validation
+//   synthetic   src/cli/tasks/synthetic.ts itself (fresh batches per epoch, a fixed validation
 //               batch of 512 by the task's own criterion)
-//   forecast    a shipped CSV through prepareForecast, windows as src/cli/run/forecast.ts cuts them
+//   forecast    a shipped CSV through prepareForecast, windows as src/cli/tasks/forecast.ts cuts them
 //   charlm      textData: a text as parallel character streams, state carried between chunks
 // Each also gives the fixed batches the views read (a probe of a few sequences for gradients and
 // the unrolled network) and the task's output view. Not here: training (./session.ts).
@@ -16,10 +16,10 @@ import type { LossKind } from "../../../src/train/loss.ts";
 import type { OutputActivation } from "../../../src/model/config.ts";
 import { getTask, type Task, type TaskBatch } from "../../../src/data/tasks/index.ts";
 import { asTrainerBatch, predictionsFrom, trainingFor } from "../../../src/data/tasks/as-batch.ts";
-import { syntheticProblem } from "../../../src/cli/run/synthetic.ts";
-import type { TrainOptions } from "../../../src/cli/run/options.ts";
-import type { LmRecord } from "../../../src/cli/run/lm.ts";
-import type { ForecastRecord } from "../../../src/cli/run/forecast.ts";
+import { syntheticProblem } from "../../../src/cli/tasks/synthetic.ts";
+import type { TrainOptions } from "../../../src/cli/options/train-options.ts";
+import type { LmRecord } from "../../../src/cli/tasks/lm.ts";
+import type { ForecastRecord } from "../../../src/cli/tasks/forecast.ts";
 import { parseCsv } from "../../../src/data/csv.ts";
 import { prepareForecast, type ForecastData } from "../../../src/data/prepare-forecast.ts";
 import { forecastWindows } from "../../../src/train/forecast-windows.ts";

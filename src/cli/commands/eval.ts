@@ -19,12 +19,12 @@ import { evaluator, type BatchEvaluator } from "../../train/batch-loss.ts";
 import { trainingFor } from "../../data/tasks/as-batch.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import type { ForecastComparison } from "../../baselines/forecast-eval.ts";
-import { openTrained } from "../run/saved.ts";
-import { loadText, lmEvaluation, streamLoss, type LmRecord } from "../run/lm.ts";
-import { loadSeries, scorePart, type ForecastRecord } from "../run/forecast.ts";
-import { classifyScores, loadClassify, type ClassifyRecord, type ClassScores } from "../run/classify.ts";
-import { taskEvaluation } from "../run/synthetic.ts";
-import { int, jsonLine } from "../flags.ts";
+import { openTrained } from "../session/saved.ts";
+import { loadText, lmEvaluation, streamLoss, type LmRecord } from "../tasks/lm.ts";
+import { loadSeries, scorePart, type ForecastRecord } from "../tasks/forecast.ts";
+import { classifyScores, loadClassify, type ClassifyRecord, type ClassScores } from "../tasks/classify.ts";
+import { taskEvaluation } from "../tasks/synthetic.ts";
+import { int, jsonLine } from "../options/flags.ts";
 import { withTask } from "../../node/progress-task.ts";
 
 interface Opts { model: string; text?: string; csv?: string; sequences?: string; labels?: string; labelColumn?: string; split?: string; json?: boolean; last?: boolean; seed?: number; fill?: "error" | "ffill" | "drop" }

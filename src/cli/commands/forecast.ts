@@ -14,11 +14,11 @@ import { openAtomic } from "../../node/files.ts";
 import { forecastSpec } from "../../plot/loss.ts";
 import { writeChart } from "../../plot/chart.ts";
 import type { Sequence } from "../../train/sequence.ts";
-import { openTrained } from "../run/saved.ts";
-import { futureLabels } from "../run/future-dates.ts";
-import { int } from "../flags.ts";
+import { openTrained } from "../session/saved.ts";
+import { futureLabels } from "../tasks/future-dates.ts";
+import { int } from "../options/flags.ts";
 import { Task } from "../../node/progress-task.ts";
-import { Sink } from "../sink.ts";
+import { Sink } from "./sink.ts";
 import { sequenceOutputs } from "../../train/readout.ts";
 
 interface Opts { model: string; csv: string; horizon?: number; start?: string; out?: string; json?: boolean; last?: boolean; fill?: "error" | "ffill" | "drop" }

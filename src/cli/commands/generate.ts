@@ -8,10 +8,10 @@ import { encodeChars } from "../../data/char-tokenizer.ts";
 import { encodeWords, splitWords, EOS } from "../../data/word-tokenizer.ts";
 import { streamTokens } from "../../model/sample.ts";
 import { Rng } from "../../rand.ts";
-import { openTrained } from "../run/saved.ts";
-import { int, jsonLine, num } from "../flags.ts";
+import { openTrained } from "../session/saved.ts";
+import { int, jsonLine, num } from "../options/flags.ts";
 import { withTask } from "../../node/progress-task.ts";
-import { Sink } from "../sink.ts";
+import { Sink } from "./sink.ts";
 
 interface Opts { model: string; prompt?: string; length: number; temperature: number; topK: number; seed: number; json?: boolean; last?: boolean }
 

@@ -13,7 +13,7 @@ import { checkInitScheme, initialize, type InitScheme } from "../../model/initia
 import { Sequence } from "../../train/sequence.ts";
 import { writeChart } from "../../plot/chart.ts";
 import { Rng } from "../../rand.ts";
-import { choice, int } from "../flags.ts";
+import { choice, int } from "../options/flags.ts";
 
 interface GradientsOptions {
   cell: CellKind; task: string; length: number; hidden: number; seed: number; batch: number;

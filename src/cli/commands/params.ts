@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { CELLS, normaliseConfig, type CellKind } from "../../model/config.ts";
 import { paramCount } from "../../model/count.ts";
 import { Sequence } from "../../train/sequence.ts";
-import { choice, int } from "../flags.ts";
+import { choice, int } from "../options/flags.ts";
 import { summary, summaryJSON } from "../../model/summary.ts";
 
 interface ParamsOptions { cell: CellKind; input: number; embedding: number; hidden: number; state?: number; output: number; layers: number; bidirectional?: boolean; json?: boolean }

@@ -16,9 +16,9 @@ import { loadModel } from "../../node/model-dir.ts";
 import { nest3, parsePredictInput, predictBatchFirst } from "../../model/predict.ts";
 import { readCsvFile } from "../../node/csv-file.ts";
 import { checkLabelled, parseLabels, parseSequenceSteps } from "../../data/sequences.ts";
-import { openTrained } from "../run/saved.ts";
-import { predictClasses } from "../run/classify.ts";
-import { jsonLine } from "../flags.ts";
+import { openTrained } from "../session/saved.ts";
+import { predictClasses } from "../tasks/classify.ts";
+import { jsonLine } from "../options/flags.ts";
 import { withTask } from "../../node/progress-task.ts";
 
 interface Opts { model: string; input?: string; sequences?: string; labels?: string; labelColumn?: string; last?: boolean; json?: boolean }

@@ -11,12 +11,12 @@ import { Sequence } from "../../train/sequence.ts";
 import { textData, type TextDatasets } from "../../data/datasets.ts";
 import { initialize } from "../../model/initialize.ts";
 import { Rng } from "../../rand.ts";
-import { installBackend } from "../run/backend.ts";
+import { installBackend } from "../session/backend.ts";
 import { gemmName } from "../../tensor/gemm.ts";
 import { cellSpec } from "../../cells/registry.ts";
 import { reads } from "../../cells/spec.ts";
 import { CELLS, type CellKind } from "../../model/config.ts";
-import { int, num } from "../flags.ts";
+import { int, num } from "../options/flags.ts";
 import { Task } from "../../node/progress-task.ts";
 
 const DEFAULT_TEXT = join(dirname(fileURLToPath(import.meta.url)), "../../../data/tinyshakespeare-100k.txt");

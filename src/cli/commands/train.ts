@@ -1,15 +1,15 @@
 // `recurrent train`: one command for every task (charlm, wordlm, forecast, classify and the
 // synthetic tasks), configured by flags and/or --config FILE.json (flags win), or continued
 // with --resume DIR (the saved options, then the config file, then the flags). The loop,
-// checkpoints and plots are in ../run/; this file only turns argv into options.
+// checkpoints and plots are in ../session/ (the task problems in ../tasks/); this file only turns argv into options.
 import type { Command } from "commander";
 import { readTraining } from "../../node/model-dir.ts";
 import { RecurrentError } from "../../errors.ts";
 import { TASK_NAMES, getTask } from "../../data/tasks/index.ts";
-import { defaultLength } from "../run/synthetic.ts";
-import { DATA_TASKS, readConfigFile, resolveOptions, resumeOptions, type TrainOptions } from "../run/options.ts";
-import { runTraining } from "../run/loop.ts";
-import { int, jsonLine, list, num } from "../flags.ts";
+import { defaultLength } from "../tasks/synthetic.ts";
+import { DATA_TASKS, readConfigFile, resolveOptions, resumeOptions, type TrainOptions } from "../options/train-options.ts";
+import { runTraining } from "../session/loop.ts";
+import { int, jsonLine, list, num } from "../options/flags.ts";
 import { normaliseConfig } from "../../model/config.ts";
 import { cellSpec } from "../../cells/registry.ts";
 import { reads } from "../../cells/spec.ts";

@@ -1,9 +1,9 @@
 // The one parser of the command line's flag values: each returns the value or throws one line
 // naming the flag, what was expected and what was given. commander calls them per flag
 // (`.option("--hidden <H>", "...", int("--hidden", 1))`); every command uses these.
-// Not here: the meaning of the training options together (./run/options.ts), --lr-schedule's
-// small language (./run/schedule-flag.ts).
-import { RecurrentError } from "../errors.ts";
+// Not here: the meaning of the training options together (./train-options.ts), --lr-schedule's
+// small language (./schedule-flag.ts).
+import { RecurrentError } from "../../errors.ts";
 
 /** A whole number >= min, digits only (no sign: no flag takes a negative count). */
 export function int(flag: string, min = 0) {

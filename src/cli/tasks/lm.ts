@@ -14,7 +14,7 @@ import { lmScores } from "../../baselines/metrics.ts";
 import type { BatchEvaluator } from "../../train/batch-loss.ts";
 import type { Vec } from "../../tensor/types.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
-import type { TrainOptions } from "./options.ts";
+import type { TrainOptions } from "../options/train-options.ts";
 import { basename } from "node:path";
 import { checkWith } from "../../data/problem.ts";
 

@@ -18,7 +18,7 @@ import type { SequenceSteps } from "../../data/sequences.ts";
 import { checkWith } from "../../data/problem.ts";
 import type { Rng } from "../../rand.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
-import type { TrainOptions } from "./options.ts";
+import type { TrainOptions } from "../options/train-options.ts";
 
 /** What a classifier's config.json keeps of its task; `labelColumn` only when training read
  * the classes from a column not called "label". */

@@ -11,7 +11,7 @@ import type { Sequence } from "../../train/sequence.ts";
 import { saveCheckpoint, type TrainingState } from "./checkpoint.ts";
 import type { TrainingGradients } from "./gradient-log.ts";
 import type { MetricsLog } from "./metrics-log.ts";
-import type { TrainProblem } from "./problem.ts";
+import type { TrainProblem } from "../tasks/problem.ts";
 import type { Progress } from "./progress.ts";
 import type { StopSignals } from "./stop-signals.ts";
 

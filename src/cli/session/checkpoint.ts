@@ -12,7 +12,7 @@ import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../for
 import type { Sequence } from "../../train/sequence.ts";
 import type { Optimizer } from "../../train/optim/index.ts";
 import type { Vec } from "../../tensor/types.ts";
-import type { TrainOptions } from "./options.ts";
+import type { TrainOptions } from "../options/train-options.ts";
 import type { FitState } from "../../train/fit.ts";
 
 /** What config.json's "training" object holds: the run's FitState (src/train/fit.ts), the

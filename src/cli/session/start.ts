@@ -13,8 +13,8 @@ import { reads } from "../../cells/spec.ts";
 import { loadModel } from "../../node/model-dir.ts";
 import { makeOptimizer, optimizerFromState, type Optimizer } from "../../train/optim/index.ts";
 import { initialFitState } from "../../train/fit.ts";
-import { resumeOptions, type TrainOptions } from "./options.ts";
-import type { TaskRecord, TrainProblem } from "./problem.ts";
+import { resumeOptions, type TrainOptions } from "../options/train-options.ts";
+import type { TaskRecord, TrainProblem } from "../tasks/problem.ts";
 import { isTrainingState, type TrainingState } from "./checkpoint.ts";
 
 export interface RunStart {

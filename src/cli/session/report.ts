@@ -11,8 +11,8 @@ import type { EvaluationRecord, History } from "../../train/fit.ts";
 import type { Sequence } from "../../train/sequence.ts";
 import type { TrainingState } from "./checkpoint.ts";
 import type { MetricsRecord } from "./metrics-log.ts";
-import type { TrainOptions } from "./options.ts";
-import type { TrainProblem } from "./problem.ts";
+import type { TrainOptions } from "../options/train-options.ts";
+import type { TrainProblem } from "../tasks/problem.ts";
 
 export interface RunSummary {
   task: string; out: string; model: string; params: number; backend: string;

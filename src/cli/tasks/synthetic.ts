@@ -9,7 +9,7 @@ import { Rng } from "../../rand.ts";
 import type { BatchEvaluator } from "../../train/batch-loss.ts";
 import { sequenceOutputs } from "../../train/readout.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
-import type { TrainOptions } from "./options.ts";
+import type { TrainOptions } from "../options/train-options.ts";
 
 export type SyntheticRecord = { kind: "synthetic"; name: string; length: number };
 

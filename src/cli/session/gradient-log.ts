@@ -16,7 +16,7 @@ import type { Sequence } from "../../train/sequence.ts";
 import type { Batch, StepResult } from "../../train/trainer.ts";
 import { copyTargets } from "../../data/batch.ts";
 import type { MetricsRecord } from "./metrics-log.ts";
-import type { TrainProblem } from "./problem.ts";
+import type { TrainProblem } from "../tasks/problem.ts";
 
 /** The "gradients" object of a metrics record (no clipping figures before the first update). */
 export interface GradientsEntry extends Partial<GradientRecord> {

@@ -15,7 +15,7 @@ import { compareForecasts, type ForecastComparison } from "../../baselines/forec
 import { forecastWindows } from "../../train/forecast-windows.ts";
 import type { Rng } from "../../rand.ts";
 import type { Evaluation, TrainProblem } from "./problem.ts";
-import type { TrainOptions } from "./options.ts";
+import type { TrainOptions } from "../options/train-options.ts";
 
 export type ForecastRecord = { kind: "forecast"; config: ForecastConfig; scaler: ReturnType<StandardScaler["toJSON"]>; fill: FillPolicy };
 
