@@ -11,7 +11,7 @@
 // estimates of the largest buffers only, never an exact account: what they refuse cannot fit.
 import { RecurrentError } from "../errors.ts";
 import { cellSpec } from "../cells/registry.ts";
-import type { ModelConfig } from "./config.ts";
+import type { ModelConfig } from "./model-config.ts";
 import { paramCount } from "./count.ts";
 
 export interface MemoryLimits {

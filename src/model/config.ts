@@ -1,50 +1,14 @@
-// A model's configuration: what `config.json` holds, validated with one clear error per field.
+// A model's configuration, validated with one clear error per field (normaliseConfig). The
+// types themselves are in ./model-config.ts, which the counts and the budget read without
+// importing this file (it calls the budget).
 import { check, checkInt, checkOneOf } from "../errors.ts";
-import { GATE_ACTIVATIONS, type Activation, type GateActivation } from "../tensor/ops.ts";
-import { CELL_NAMES, cellSpec, cellsWhere, type CellNames } from "../cells/registry.ts";
+import { GATE_ACTIVATIONS } from "../tensor/ops.ts";
+import { cellSpec, cellsWhere } from "../cells/registry.ts";
+import { OUTPUT_ACTIVATIONS, type CellKind, type ModelConfig } from "./model-config.ts";
 import { reads, type CellOption } from "../cells/spec.ts";
 import { checkModelMemory } from "./budget.ts";
 
-/** The cells' names: the registry's list (../cells/registry.ts), registered cells included. */
-export const CELLS = CELL_NAMES;
-/** A cell's name: a built-in one, or one added with registerCell (and to the registry's CellNames). */
-export type CellKind = keyof CellNames;
-export const OUTPUT_ACTIVATIONS = ["linear", "softmax", "sigmoid"] as const;
-export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
-
-export interface ModelConfig {
-  cell: CellKind;
-  /** I: input features per step; with an embedding, the vocabulary size V (inputs are token ids). */
-  input: number;
-  /** E: embedding size. 0 (default) = inputs are feature vectors (T, B, I); E > 0 = inputs are
-   *  token ids (T, B) looked up in `embedding.weight` (V, E), as nn.Embedding. */
-  embedding?: number;
-  /** H: hidden units per layer. */
-  hidden: number;
-  /** Stacked recurrent layers (default 1). */
-  layers: number;
-  /** O: outputs per step of the head; 0 = no head (the model emits the top layer's h). Jordan needs O ≥ 1. */
-  output: number;
-  /** S: Jordan state size (default O). */
-  state?: number;
-  /** σ_h for Elman and Jordan (default tanh). LSTM and GRU have fixed activations. */
-  hiddenActivation?: Activation;
-  /** σ_s for Jordan (default tanh). */
-  stateActivation?: Activation;
-  /** σ_y of the head (default linear). Softmax pairs with cross-entropy, sigmoid with BCE. */
-  outputActivation?: OutputActivation;
-  /** Jordan feedback: the network's own y_{t-1} ("output", default) or the target ("teacher"). */
-  feedback?: "output" | "teacher";
-  /** LSTM/GRU gate activation: PyTorch's "sigmoid" (default) or tfjs's "hard_sigmoid". */
-  gateActivation?: GateActivation;
-  /** GRU: reset gate after the recurrent product (PyTorch, default true) or before it (Keras/tfjs). */
-  resetAfter?: boolean;
-  /** Dropout p in training on the non-recurrent connections (Zaremba et al. 2014: the embedding's
-   *  output, between layers, before the head); 0 (default) = none. Inference never drops. */
-  dropout?: number;
-  /** Every layer also reads each sequence backwards (PyTorch's bidirectional=True): 2H per step. */
-  bidirectional?: boolean;
-}
+export { CELLS, OUTPUT_ACTIVATIONS, type CellKind, type ModelConfig, type OutputActivation } from "./model-config.ts";
 
 /** Fills defaults and validates; throws a one-line error naming the field. A configuration
  *  whose float32 weights and gradients would not fit in memory is refused too (./budget.ts);

@@ -4,7 +4,7 @@
 // for a bidirectional model, and the head and embedding added.
 import { cellSpec } from "../cells/registry.ts";
 import type { LayerPlace } from "../cells/spec.ts";
-import type { ModelConfig } from "./config.ts";
+import type { ModelConfig } from "./model-config.ts";
 
 // The cells' own formulas, under the names the playground's equations read.
 export { elmanCount } from "../cells/elman.ts";

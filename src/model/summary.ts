@@ -4,7 +4,15 @@
 // ./count.ts computes its value.
 import { cellSpec } from "../cells/registry.ts";
 import type { ModelConfig } from "./config.ts";
-import type { Network } from "./network.ts";
+
+/** What a summary reads of a model (a Network has it; this file does not import the network,
+ *  which calls it for `model.summary()`). */
+export interface Summarised {
+  readonly config: Required<ModelConfig>;
+  readonly tensors: ReadonlyArray<{ name: string; shape: number[]; size: number }>;
+  readonly paramCount: number;
+  toString(): string;
+}
 
 export interface SummaryJSON {
   model: string;
@@ -14,12 +22,12 @@ export interface SummaryJSON {
   formula: string;
 }
 
-export function summaryJSON(m: Network): SummaryJSON {
+export function summaryJSON(m: Summarised): SummaryJSON {
   return { model: m.toString(), config: m.config, tensors: m.tensors.map((t) => ({ name: t.name, shape: t.shape, count: t.size })), total: m.paramCount, formula: formulaText(m.config) };
 }
 
 /** The table: one row per tensor, the total, and the formula. */
-export function summary(m: Network): string {
+export function summary(m: Summarised): string {
   const rows = m.tensors.map((t) => [t.name, `(${t.shape.join(", ")})`, t.size.toLocaleString("en-US")]);
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ["tensor", "shape", "params"][i].length));
   const line = (r: string[]) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padStart(w[2])}`;

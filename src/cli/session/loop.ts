@@ -16,6 +16,7 @@ import { MetricsLog } from "./metrics-log.ts";
 import { Progress } from "./progress.ts";
 import type { TrainOptions } from "../options/train-options.ts";
 import type { TrainProblem } from "../tasks/problem.ts";
+import type { TaskRecord } from "../tasks/record.ts";
 import { loadCarry, readBest } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";
 import { backendLabel } from "../../tensor/backend.ts";
@@ -32,7 +33,7 @@ import { backendWarning, closingLine, openingLines, runSummary, writeRunCharts, 
 
 export type { RunSummary };
 
-export function buildProblem(o: TrainOptions): TrainProblem {
+export function buildProblem(o: TrainOptions): TrainProblem<TaskRecord> {
   switch (o.task) {
     case "charlm": case "wordlm": return lmProblem(o);
     case "forecast": return forecastProblem(o);

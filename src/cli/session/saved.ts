@@ -6,7 +6,7 @@ import type { Sequence } from "../../train/sequence.ts";
 import { RecurrentError } from "../../errors.ts";
 import { loadBestInto } from "./checkpoint.ts";
 import { installBackend } from "./backend.ts";
-import type { TaskRecord } from "../tasks/problem.ts";
+import type { TaskRecord } from "../tasks/record.ts";
 
 /** A trained model directory, its task record narrowed to the kinds asked for. */
 export interface Trained<K extends TaskKind = TaskKind> { model: Sequence; task: RecordOf<K>; training: Record<string, unknown>; best: boolean }

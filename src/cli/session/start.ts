@@ -14,7 +14,8 @@ import { loadModel } from "../../node/model-dir.ts";
 import { makeOptimizer, optimizerFromState, type Optimizer } from "../../train/optim/index.ts";
 import { initialFitState } from "../../train/fit.ts";
 import { resumeOptions, type TrainOptions } from "../options/train-options.ts";
-import type { TaskRecord, TrainProblem } from "../tasks/problem.ts";
+import type { TrainProblem } from "../tasks/problem.ts";
+import type { TaskRecord } from "../tasks/record.ts";
 import { isTrainingState, type TrainingState } from "./checkpoint.ts";
 
 export interface RunStart {

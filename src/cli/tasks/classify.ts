@@ -79,7 +79,7 @@ export function predictClasses(model: Network, classes: readonly string[], seqs:
   return out;
 }
 
-export function classifyProblem(o: TrainOptions): TrainProblem {
+export function classifyProblem(o: TrainOptions): TrainProblem<ClassifyRecord> {
   const data = loadClassify(o);
   const K = data.labels.size, train = data.split.train;
   let batches: Int32Array[] = [];

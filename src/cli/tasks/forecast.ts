@@ -49,7 +49,7 @@ export function forecastEvaluation(model: Network, data: ForecastData, set: Wind
   return { loss, metrics };
 }
 
-export function forecastProblem(o: TrainOptions): TrainProblem {
+export function forecastProblem(o: TrainOptions): TrainProblem<ForecastRecord> {
   const data = loadSeries(o.csv!, o);
   const c = data.config, n = data.series.n;
   let batches: Int32Array[] = [];

@@ -55,7 +55,7 @@ export function lmEvaluation(nats: number, tokens: number): Evaluation {
   return { loss: nats, metrics: { bits: s.bits, perplexity: s.perplexity, tokens } };
 }
 
-export function lmProblem(o: TrainOptions, saved?: Vocab): TrainProblem {
+export function lmProblem(o: TrainOptions, saved?: Vocab): TrainProblem<LmRecord> {
   const data = loadText(o, saved);
   const V = data.vocab.size;
   const batches = new LmBatches(data.train, o.batch, o.seq, { where: "training text" });

@@ -9,19 +9,12 @@ import type { LossKind } from "../../train/loss.ts";
 import type { Batch } from "../../train/trainer.ts";
 import type { BatchEvaluator } from "../../train/batch-loss.ts";
 import type { Evaluation, TrainData } from "../../train/fit.ts";
-import type { LmRecord } from "./lm.ts";
-import type { ForecastRecord } from "./forecast.ts";
-import type { ClassifyRecord } from "./classify.ts";
-import type { SyntheticRecord } from "./synthetic.ts";
 
 export type { Evaluation } from "../../train/fit.ts";
 
-/** What config.json's "task" holds for each kind of task, told apart by `kind`. Each is a type
- *  alias, not an interface: only an alias is a Record<string, unknown>, what the writer takes. */
-export type TaskRecord = LmRecord | ForecastRecord | ClassifyRecord | SyntheticRecord;
-
-/** A TrainData (what fit() trains on) with what the command line adds around it. */
-export interface TrainProblem extends TrainData {
+/** A TrainData (what fit() trains on) with what the command line adds around it; R is what the
+ *  task saves in config.json's "task" (./record.ts: every task's, told apart by `kind`). */
+export interface TrainProblem<R extends Record<string, unknown> = Record<string, unknown>> extends TrainData {
   task: string;
   /** One line about the data, printed before training. */
   describe: string;
@@ -43,5 +36,5 @@ export interface TrainProblem extends TrainData {
    *  (training's Trainer, or evaluator(model, spec) when nothing trains). */
   validate(model: Network, scorer: BatchEvaluator, onProgress?: (done: number, of: number) => void): Evaluation;
   /** What config.json's "task" holds, so eval, generate and forecast can rebuild the task. */
-  record: TaskRecord;
+  record: R;
 }

@@ -26,7 +26,7 @@ export function taskEvaluation(model: Network, scorer: BatchEvaluator, task: Tas
   return { loss, metrics: { accuracy: s.accuracy, ...(s.stepAccuracy !== undefined ? { step_accuracy: s.stepAccuracy } : {}), baseline_loss: task.baseline(batch.T).loss } };
 }
 
-export function syntheticProblem(o: TrainOptions): TrainProblem {
+export function syntheticProblem(o: TrainOptions): TrainProblem<SyntheticRecord> {
   const task = getTask(o.task);
   const length = o.seq > 0 ? o.seq : defaultLength(task);
   const how = trainingFor(task.targetKind);
