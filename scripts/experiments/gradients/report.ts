@@ -1,10 +1,11 @@
 // The report of the gradients experiment: charts (SVG + PNG) and docs/experiments/gradients.md,
 // from the rows that run.ts produced. Every figure in the text is computed from the rows.
 import { join } from "node:path";
-import { writeChart, type ChartSpec } from "../../../src/plot/chart.ts";
+import { writeChart as drawChart, type ChartSpec } from "../../../src/plot/chart.ts";
 import { writeFileAtomic } from "../../../src/node/files.ts";
 import type { Row, Settings } from "./run.ts";
 import { discussion } from "./discussion.ts";
+import { HS_SEQUENCES, longRangeSection } from "./long-range.ts";
 
 export interface Results {
   settings: Settings; seeds: number; lengths: number[]; radiusLength: number;
@@ -20,8 +21,11 @@ export function rate(rows: Row[], f: (r: Row) => boolean): { k: number; n: numbe
   return { k: sel.filter((r) => r.solved).length, n: sel.length };
 }
 
-export async function writeReport(res: Results, out: string): Promise<void> {
+/** Writes gradients.md under `out` and, unless charts is false, its charts under out/gradients. */
+export async function writeReport(res: Results, out: string, opts: { charts?: boolean } = {}): Promise<void> {
   const s = res.settings, dir = join(out, "gradients");
+  // The charts are skipped by the test that regenerates the text from the committed rows.
+  const writeChart = opts.charts === false ? async () => undefined : drawChart;
   const success = res.rows.filter((r) => r.kind === "success");
   const radius = res.rows.filter((r) => r.kind === "radius");
   const tasks = [...new Set(success.map((r) => r.task))];
@@ -114,12 +118,14 @@ function markdown(res: Results, success: Row[], radius: Row[], inits: Row[], tas
   const cpuSeconds = res.rows.reduce((a, r) => a + r.seconds, 0);
   L.push("# Vanishing and exploding gradients on long-range tasks", "");
   L.push(`Regenerate: \`${res.command}\` (${res.rows.length} training runs; ${fmt(res.wallSeconds / 60, 1)} min wall clock on ${res.workers} worker processes, ${fmt(cpuSeconds / 60, 1)} min summed over runs, on a 2-core machine shared with other jobs). Raw rows: [gradients/results.json](gradients/results.json). Diagnostics: \`src/analysis/gradients/\` (\`stateGradients\` for ‖∂L/∂h_t‖, \`jacobianNorms\` for ‖∂h_T/∂h_t‖, \`recurrentSpectra\` for ρ and σ_max per gate block, \`GradientLog\` for the norm before/after clipping, \`gradientRecord\` for all of them at once); single plots: \`npx recurrent gradients --cell C --task T --length N\`.`, "");
+  const hsAdding = HS_SEQUENCES.filter((p) => p.task === "adding-1997");
   L.push("## Setup and budgets", "");
-  L.push(`* Cells: Elman, Jordan (state size = output size, own output fed back), LSTM, GRU; one layer, H = ${s.hidden} hidden units, a linear head; PyTorch's default initialisation (U(−1/√H, 1/√H); Jordan's tensors as nn.Linear).`);
-  L.push(`* Tasks (\`docs/tasks.md\`): the adding problem (Hochreiter & Schmidhuber 1997, Exp. 4; both markers in the first half, so the lag is at least T/2) and temporal order (Exp. 6a, Pascanu et al. 2013's length-scaled form; the two symbols sit at 10–20 % and 50–60 % of T). Lengths T ∈ {${res.lengths.join(", ")}}.`);
+  L.push(`* Cells: Elman, Jordan (state size = output size, own output fed back), LSTM, GRU; one layer, H = ${s.hidden} hidden units (section 5: its own sizes), a linear head.`);
+  L.push("* Initialisation, by section: 1 and 2, PyTorch's default (every RNN tensor U(−1/√H, 1/√H); the head and Jordan's tensors as nn.Linear, U(−1/√fan_in, 1/√fan_in)); 3, the same, then Elman's weight_hh redrawn Gaussian and rescaled to spectral radius ρ; 4, the toolkit's `glorot` scheme; 5, PyTorch's default with, per arm, the LSTM forget-gate bias set and/or the recurrent gate blocks made orthogonal (Elman there: `glorot`).");
+  L.push(`* Tasks (\`docs/tasks.md\`): the adding problem (Hochreiter & Schmidhuber 1997, Exp. 4, at one fixed length T per run; both markers in the first half, so the lag is at least T/2; section 5 uses their variable lengths) and temporal order (Exp. 6a, Pascanu et al. 2013's length-scaled form; the two symbols sit at 10–20 % and 50–60 % of T). Lengths T ∈ {${res.lengths.join(", ")}}.`);
   L.push(`* Training: Adam, lr ${s.lr}, minibatches of ${s.batch} freshly generated sequences per update (online, as in the papers), at most ${s.maxSteps} updates, a validation batch of 256 every ${s.evalEvery} updates, stopping once its accuracy reaches ${s.stopAt}. With clipping: global gradient norm clipped to ${s.clip} (Pascanu et al. 2013). The clipped and unclipped runs of a seed start from the same weights and see the same batches.`);
   L.push(`* Solved: accuracy ≥ ${s.success} on ${s.testSize} held-out sequences by the task's criterion (adding: |error| < 0.04; temporal order: the right class). ${res.seeds} seeds per setting. A run whose loss or gradient became non-finite counts as failed (diverged).`);
-  L.push(`* Budget: these sizes are small next to the papers' (H&S trained up to 10⁷ sequences; Pascanu et al. 50 hidden units and up to 5·10⁶ updates of SGD). ${s.maxSteps} updates × ${s.batch} sequences = ${(s.maxSteps * s.batch).toLocaleString("en-US")} sequences at most per run. A failure here means *not within this budget*.`, "");
+  L.push(`* Budget: these sizes are small next to the papers' (H&S needed ${hsAdding.map((p) => p.sequences.toLocaleString("en-US")).join(", ")} training sequences on the adding problem at T = ${hsAdding.map((p) => p.T).join(", ")}; Pascanu et al. used 50 hidden units and up to 5·10⁶ updates of SGD). ${s.maxSteps} updates × ${s.batch} sequences = ${(s.maxSteps * s.batch).toLocaleString("en-US")} sequences at most per run. A failure here means *not within this budget*.`, "");
 
   L.push("## 1. Success rate against T", "", "![success rate](gradients/success.svg)", "", "(Lines that coincide hide each other, e.g. Elman and Jordan at 0 on the adding problem; the tables have every count.)", "");
   L.push(`Runs solved out of ${res.seeds}, and mean test accuracy, per task, cell, length and clipping:`, "");
@@ -191,6 +197,7 @@ function markdown(res: Results, success: Row[], radius: Row[], inits: Row[], tas
     }
     L.push("");
   }
-  L.push("## 5. Comparison with the published results", "", ...discussion(res, success, radius, inits), "");
+  L.push(...longRangeSection(res.rows, s, [...success, ...inits]));
+  L.push("## 6. Comparison with the published results", "", ...discussion(res, success, radius, inits), "");
   return L.join("\n");
 }
