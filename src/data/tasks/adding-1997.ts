@@ -12,7 +12,7 @@
 // real steps, and the model is read at each sequence's own last real step (as-batch.ts).
 import type { Task, TaskBatch, GenerateOptions } from "./types.ts";
 import { checkGenerate, checkPredictions } from "./types.ts";
-import { adding, addingMarkerRanges } from "./adding.ts";
+import { adding, addingMarkerRanges, markAdding } from "./adding.ts";
 import { zeros } from "../../tensor/types.ts";
 
 /** The longest sequence (the padded batch length) for minimal length T. */
@@ -34,19 +34,7 @@ export const adding1997: Task = {
         x[(t * B + b) * 2] = rng.range(-1, 1);
         mask[t * B + b] = 1;
       }
-      x[b * 2 + 1] = -1;
-      x[((len - 1) * B + b) * 2 + 1] = -1;
-      const p1 = rng.int(n1);
-      let p2 = rng.int(n2);
-      while (p2 === p1) p2 = rng.int(n2);
-      let sum = 0;
-      for (const p of [p1, p2]) {
-        const i = (p * B + b) * 2;
-        if (p === 0) x[i] = 0;
-        x[i + 1] = 1;
-        sum += x[i];
-      }
-      target[b] = 0.5 + sum / 4;
+      target[b] = markAdding(x, B, b, len, n1, n2, rng);
     }
     return { task: "adding-1997", T, B, I: 2, O: 1, x, target, targetKind: "regression-last", mask };
   },

@@ -10,6 +10,7 @@
 import type { Task, TaskBatch, TaskScore, GenerateOptions } from "./types.ts";
 import { checkGenerate, checkPredictions } from "./types.ts";
 import { zeros, type Vec } from "../../tensor/types.ts";
+import type { Rng } from "../../rand.ts";
 
 /** The two marked positions' ranges for length T: first in [0, n1), second in [0, n2). */
 export function addingMarkerRanges(T: number): [number, number] {
@@ -25,6 +26,28 @@ export function scoreAdding(pred: Vec, batch: TaskBatch): TaskScore {
   return { correct, total: batch.B, accuracy: correct / batch.B };
 }
 
+/**
+ * Marks sequence b of a (·, B, 2) batch whose first `len` values are drawn: marker −1 on its
+ * first and last pair, 1 on two distinct pairs drawn from [0, n1) and [0, n2) (a marked first
+ * pair's value zeroed, as the paper does); returns its target 0.5 + (X1 + X2) / 4. Both
+ * variants (fixed length here, the paper's lengths in adding-1997.ts) draw through it.
+ */
+export function markAdding(x: Vec, B: number, b: number, len: number, n1: number, n2: number, rng: Rng): number {
+  x[b * 2 + 1] = -1;
+  x[((len - 1) * B + b) * 2 + 1] = -1;
+  const p1 = rng.int(n1);
+  let p2 = rng.int(n2);
+  while (p2 === p1) p2 = rng.int(n2);
+  let sum = 0;
+  for (const p of [p1, p2]) {
+    const i = (p * B + b) * 2;
+    if (p === 0) x[i] = 0;
+    x[i + 1] = 1;
+    sum += x[i];
+  }
+  return 0.5 + sum / 4;
+}
+
 export const adding: Task = {
   name: "adding",
   source: "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural Computation 9(8), Experiment 4",
@@ -37,19 +60,7 @@ export const adding: Task = {
     const [n1, n2] = addingMarkerRanges(T);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) x[(t * B + b) * 2] = rng.range(-1, 1);
-      x[b * 2 + 1] = -1;
-      x[((T - 1) * B + b) * 2 + 1] = -1;
-      const p1 = rng.int(n1);
-      let p2 = rng.int(n2);
-      while (p2 === p1) p2 = rng.int(n2);
-      let sum = 0;
-      for (const p of [p1, p2]) {
-        const i = (p * B + b) * 2;
-        if (p === 0) x[i] = 0;
-        x[i + 1] = 1;
-        sum += x[i];
-      }
-      target[b] = 0.5 + sum / 4;
+      target[b] = markAdding(x, B, b, T, n1, n2, rng);
     }
     return { task: "adding", T, B, I: 2, O: 1, x, target, targetKind: "regression-last" };
   },
