@@ -30,7 +30,8 @@ export function recurrentStep(c: Config, cell: Cell, mode: Mode, batch: Batch): 
   let targets: Int32Array | Vec = batch.classes;
   if (c.loss !== "ce") { targets = zeros(T * B * O, "float32"); targets.set(batch.values); }
   const opt = new Adam({ lr: 1e-3 });
-  if (mode === "infer") return () => { model.forward(x, T, B); return 0; };
+  // What eval, predict and generate run: the lean forward that keeps nothing for a backward.
+  if (mode === "infer") return () => { model.forward(x, T, B, { inference: true }); return 0; };
   return () => {
     model.zeroGrads();
     const { out } = model.forward(x, T, B);
