@@ -38,7 +38,8 @@ export function lossAndGrad(kind: LossKind, logits: Vec, N: number, O: number, t
       let s = 0;
       if (dLogits) {
         // One exp per logit, kept in dLogits and then scaled: over a 10,000-word vocabulary the
-        // exps are most of a language model's loss (a second pass of them cost a third of a step).
+        // exps are most of a language model's loss (with two passes of them the loss was 37 % of a
+        // PTB step in a CPU profile).
         for (let j = 0; j < O; j++) { const e = Math.exp(logits[o + j] - m); dLogits[o + j] = e; s += e; }
         const k = scale / s;
         for (let j = 0; j < O; j++) dLogits[o + j] *= k;
