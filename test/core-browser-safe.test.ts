@@ -3,18 +3,12 @@
 // dependencies at all), nor a file outside the core.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { tsFiles } from "./helpers/source-files.ts";
 
 const CORE = ["src/tensor", "src/cells", "src/model", "src/train", "src/formats", "src/evolve", "src/baselines", "src/data/tasks"];
 const ALSO_PURE = ["src/errors.ts", "src/rand.ts"];
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith(".ts") ? [p] : [];
-  });
-}
 
 function imports(file: string): string[] {
   const src = readFileSync(file, "utf8");

@@ -6,17 +6,11 @@
 // src/formats/onnx count as two folders).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
+import { tsFiles } from "../helpers/source-files.ts";
 
 const DOC = "docs/architecture.md";
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith(".ts") ? [p] : [];
-  });
-}
 
 /** Every relative import of a file (static, dynamic and re-exports; type-only ones too: a
  *  type import is still knowledge of the layer above). */

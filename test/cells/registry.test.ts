@@ -5,7 +5,7 @@
 // (b) no file under src/ outside src/cells/ branches on a cell's name.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { viewsOf, type ForwardOptions, type Layer, type TensorSpec } from "../../src/cells/layer.ts";
 import { CELL_NAMES, cellSpec, registerCell } from "../../src/cells/registry.ts";
@@ -25,6 +25,7 @@ import { recurrentSpectra } from "../../src/analysis/gradients/spectral.ts";
 import { Rng } from "../../src/rand.ts";
 import type { DType, Vec } from "../../src/tensor/types.ts";
 import { gradCheck } from "../helpers/gradcheck.ts";
+import { tsFiles } from "../helpers/source-files.ts";
 
 // ---- (a) A toy cell: a minimal gated unit, in plain loops ----
 //
@@ -249,13 +250,6 @@ const BRANCHES = [
   new RegExp(`[{,]\\s*${CELL}\\s*:`),                       // { elman: ..., lstm: ... }
   new RegExp(`\\[\\s*["'\`]${CELL}["'\`]\\s*\\]\\s*[:=]`), // { ["lstm"]: ... }, t["gru"] = ...
 ];
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith(".ts") ? [p] : [];
-  });
-}
 
 /** The code of a file without its comments (line and block), so prose may name cells. */
 function code(text: string): string {

@@ -14,12 +14,10 @@ import { allowRelaxedSimd, spawnNode, threadsReady } from "../../src/node/thread
 import { createFastBackend, fastBackend, useFastBackend, useReferenceBackend, type FastBackend } from "../../src/tensor/fast.ts";
 import { installedBackend, backendLabel } from "../../src/tensor/backend.ts";
 import { gemmReference, gemmName } from "../../src/tensor/gemm.ts";
-import { Sequence } from "../../src/train/sequence.ts";
-import { initialize } from "../../src/model/initialize.ts";
-import { lossAndGrad } from "../../src/train/loss.ts";
 import { sigmoid } from "../../src/tensor/ops.ts";
 import { Rng } from "../../src/rand.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
+import { forwardBackward } from "../helpers/layer-run.ts";
 
 const relaxedOnItsOwn = relaxedSimdSupported();   // Node 22+: without V8's flag
 const relaxed = allowRelaxedSimd();   // Node 20: V8's flag, before any module is compiled
@@ -131,23 +129,6 @@ test("each FMA gate kernel equals the plain SIMD kernel within float32 rounding 
   } finally { plain.stop(); fused.stop(); }
 });
 
-function run(cfg: Partial<ModelConfig>, masked: boolean) {
-  const rng = new Rng(5);
-  const m = new Sequence(cfg);
-  initialize(m, rng, "glorot");
-  const T = 8, B = 6, I = m.config.input, O = m.outputSize;
-  const x = new Float32Array(T * B * I).map(() => 2 * rng.normal());
-  const y = new Float32Array(T * B * O).map(() => rng.normal());
-  const mask = masked ? new Uint8Array(T * B).map((_, k) => (Math.floor(k / B) < T - (k % B) ? 1 : 0)) : null;
-  const { out } = m.forward(x, T, B, { mask });
-  const outCopy = out.slice();
-  const d = new Float32Array(T * B * O);
-  lossAndGrad("mse", out, T * B, O, y, mask, d);
-  m.zeroGrads();
-  const { dx } = m.backward(d, null, { inputGrad: true });
-  return { out: outCopy, grads: m.grads.slice(), dx: dx.slice(), model: m, x, T, B };
-}
-
 const configs: Array<Partial<ModelConfig>> = [
   { cell: "elman", input: 5, hidden: 13, layers: 2, output: 3 },
   { cell: "jordan", input: 5, hidden: 11, state: 4, output: 3 },
@@ -159,10 +140,10 @@ const configs: Array<Partial<ModelConfig>> = [
 for (const cfg of configs) for (const masked of [false, true]) {
   test(`FMA backend: ${JSON.stringify(cfg)}${masked ? ", masked" : ""} forward and backward equal the reference within float32 rounding; step API and a second run bit-exact`, () => {
     useReferenceBackend();
-    const ref = run(cfg, masked);
+    const ref = forwardBackward(cfg, masked);
     useFastBackend({ fma: true });
     try {
-      const a = run(cfg, masked), b = run(cfg, masked);
+      const a = forwardBackward(cfg, masked), b = forwardBackward(cfg, masked);
       assert.ok(maxRel(a.out, ref.out) < 1e-5, `outputs ${maxRel(a.out, ref.out)}`);
       assert.ok(maxRel(a.grads, ref.grads) < 1e-4, `grads ${maxRel(a.grads, ref.grads)}`);
       assert.ok(maxRel(a.dx, ref.dx) < 1e-4, `dx ${maxRel(a.dx, ref.dx)}`);
@@ -181,12 +162,12 @@ for (const cfg of configs) for (const masked of [false, true]) {
 test("FMA backend: two threads give the same bits as one", async () => {
   const cfg: Partial<ModelConfig> = { cell: "gru", input: 16, hidden: 64, output: 4 };
   useFastBackend({ fma: true });
-  const one = run(cfg, false);
+  const one = forwardBackward(cfg, false);
   const fb = useFastBackend({ fma: true, threads: 2, spawn: spawnNode, threadMinFlops: 0, sequenceSplitMinFlops: 0 });
   try {
     assert.equal(fb.name, "wasm-relaxed-simd");
     await threadsReady(fb);
-    const two = run(cfg, false);
+    const two = forwardBackward(cfg, false);
     assert.deepEqual([Array.from(two.out), Array.from(two.grads), Array.from(two.dx)], [Array.from(one.out), Array.from(one.grads), Array.from(one.dx)]);
   } finally { useReferenceBackend(); }
 });

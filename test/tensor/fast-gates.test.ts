@@ -9,11 +9,10 @@ import assert from "node:assert/strict";
 import { createFastBackend, useFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
 import { setGateKernels, type GateKernels } from "../../src/tensor/gate-kernels.ts";
 import { Sequence } from "../../src/train/sequence.ts";
-import { initialize } from "../../src/model/initialize.ts";
-import { lossAndGrad } from "../../src/train/loss.ts";
 import { sigmoid } from "../../src/tensor/ops.ts";
 import { Rng } from "../../src/rand.ts";
 import type { ModelConfig } from "../../src/model/config.ts";
+import { forwardBackward } from "../helpers/layer-run.ts";
 
 /** Distance in float32 ulps of the true value; below the smallest normal, in units of it. */
 function ulps(got: number, want: number): number {
@@ -56,24 +55,6 @@ function counting(k: GateKernels): { kernels: GateKernels; calls: Map<string, nu
   return { kernels, calls };
 }
 
-function run(cfg: Partial<ModelConfig>, masked: boolean) {
-  const rng = new Rng(5);
-  const m = new Sequence(cfg);
-  initialize(m, rng, "glorot");
-  const T = 8, B = 6, I = m.config.input, O = m.outputSize;
-  const x = new Float32Array(T * B * I).map(() => 2 * rng.normal());
-  const y = new Float32Array(T * B * O).map(() => rng.normal());
-  // Lengths 8, 7, …, 3: later steps of shorter sequences are padding.
-  const mask = masked ? new Uint8Array(T * B).map((_, k) => (Math.floor(k / B) < T - (k % B) ? 1 : 0)) : null;
-  const { out } = m.forward(x, T, B, { mask });
-  const outCopy = out.slice();
-  const d = new Float32Array(T * B * O);
-  lossAndGrad("mse", out, T * B, O, y, mask, d);
-  m.zeroGrads();
-  const { dx, dState0 } = m.backward(d, null, { inputGrad: true });
-  return { out: outCopy, grads: m.grads.slice(), dx: dx.slice(), dh0: dState0[0][0].slice(), model: m, x, T, B };
-}
-
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let scale = 0, diff = 0;
   for (let i = 0; i < a.length; i++) { scale = Math.max(scale, Math.abs(b[i])); diff = Math.max(diff, Math.abs(a[i] - b[i])); }
@@ -95,12 +76,12 @@ for (const { cfg, kernels } of cases) for (const masked of [false, true]) {
   const name = `${cfg.cell} ${JSON.stringify(cfg)}${masked ? ", masked" : ""}`;
   test(`gate kernels: ${name} equals the reference within float32 rounding; step API bit-exact`, () => {
     useReferenceBackend();
-    const ref = run(cfg, masked);
+    const ref = forwardBackward(cfg, masked);
     const fb = useFastBackend();
     try {
       const { kernels: k, calls } = counting(fb.gates);
       setGateKernels(k);
-      const fast = run(cfg, masked);
+      const fast = forwardBackward(cfg, masked);
       // Unmasked, the whole time loop runs in one sequence job; masked, the per-step kernels run.
       for (const want of masked || kernels.length === 0 ? kernels : ["sequence"]) {
         assert.ok((calls.get(want) ?? 0) > 0, `${want} ran (calls: ${JSON.stringify([...calls])})`);
