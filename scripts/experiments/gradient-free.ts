@@ -20,7 +20,7 @@ import { addingMarkerRanges } from "../../src/data/tasks/adding.ts";
 import { asTrainerBatch, predictionsFrom, trainingFor } from "../../src/data/tasks/as-batch.ts";
 import { getMinimiser } from "../../src/evolve/index.ts";
 import { writeRows } from "../rows.ts";
-import { spawn } from "node:child_process";
+import { child, runLanes } from "./lanes.ts";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,15 +108,8 @@ async function main(): Promise<void> {
   const cost = (u: Unit) => u.budget * u.methods.length * u.T * (u.cell === "lstm" ? 2 : 1);
   const queue = [...units].sort((a, b) => cost(b) - cost(a));
   const started = new Date(), t0 = performance.now(), load0 = loadavg()[0];
-  const rows: Record<string, any>[] = [];
   const self = fileURLToPath(import.meta.url);
-  const lane = async () => {
-    for (let u = queue.shift(); u; u = queue.shift()) {
-      const out = await child(["--import", "tsx", self, "--unit", JSON.stringify(u)]);
-      for (const l of out.split("\n").filter(Boolean)) { rows.push(JSON.parse(l)); process.stderr.write(l + "\n"); }
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
+  const rows = await runLanes(self, queue, lanes);
   const seen = new Set<string>();   // one constant row per (T, seed), though several units share it
   const constants = rows.filter((r) => r.kind === "constant" && !seen.has(`${r.T}/${r.seed}`) && seen.add(`${r.T}/${r.seed}`));
   const order = (r: Record<string, any>) => [r.budget ?? 0, r.cell ?? "", r.T, r.seed, units[0].methods.indexOf(r.method)];
@@ -132,13 +125,4 @@ async function main(): Promise<void> {
   writeRows(path, [head, ...constants.sort(cmp), ...rows.filter((r) => r.kind === "fit").sort(cmp)]);
   process.stderr.write(`wrote ${path} in ${(head.wallSeconds / 60).toFixed(1)} min\n`);
   await child(["--import", "tsx", join(self, "..", "gradient-free", "report.ts"), "--out", OUT], "inherit");
-}
-
-function child(argv: string[], stdio: "pipe" | "inherit" = "pipe"): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, argv, { stdio: ["ignore", stdio, "inherit"] });
-    let out = "";
-    p.stdout?.on("data", (d) => { out += d; });
-    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.slice(2).join(" ")}: exit ${code}`))));
-  });
 }

@@ -20,7 +20,7 @@ import { argmax } from "../../src/data/tasks/types.ts";
 import { COPY_ALPHABET, COPY_SYMBOLS } from "../../src/data/tasks/copy.ts";
 import { asTrainerBatch, predictionsFrom, trainingFor } from "../../src/data/tasks/as-batch.ts";
 import { writeRows } from "../rows.ts";
-import { spawn } from "node:child_process";
+import { child, runLanes } from "./lanes.ts";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -161,15 +161,8 @@ async function main(): Promise<void> {
   // Largest HMMs first (Baum–Welch is O(T·N²) per sequence), so the lanes end together.
   const queue = [...units].sort((a, b) => (b.N ?? 24) - (a.N ?? 24));
   const started = new Date(), t0 = performance.now(), load0 = loadavg()[0];
-  const rows: Record<string, any>[] = [];
   const self = fileURLToPath(import.meta.url);
-  const lane = async () => {
-    for (let u = queue.shift(); u; u = queue.shift()) {
-      const out = await child(["--import", "tsx", self, "--unit", JSON.stringify(u)]);
-      for (const l of out.split("\n").filter(Boolean)) { rows.push(JSON.parse(l)); process.stderr.write(l + "\n"); }
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
+  const rows = await runLanes(self, queue, lanes);
   const at = (r: Record<string, any>) => units.findIndex((u) => u.task === r.task && u.model === r.model && (u.N ?? null) === (r.N ?? null));
   const argv = process.argv.slice(2);
   const head = {
@@ -182,13 +175,4 @@ async function main(): Promise<void> {
   writeRows(path, [head, ...rows.sort((a, b) => at(a) - at(b))]);
   process.stderr.write(`wrote ${path} in ${(head.wallSeconds / 60).toFixed(1)} min\n`);
   await child(["--import", "tsx", join(self, "..", "hmm", "report.ts"), "--out", OUT], "inherit");
-}
-
-function child(argv: string[], stdio: "pipe" | "inherit" = "pipe"): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, argv, { stdio: ["ignore", stdio, "inherit"] });
-    let out = "";
-    p.stdout?.on("data", (d) => { out += d; });
-    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.slice(2).join(" ")}: exit ${code}`))));
-  });
 }
