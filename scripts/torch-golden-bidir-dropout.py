@@ -27,7 +27,6 @@ Regenerate (Debian 12):  apt-get install -y python3-torch
 Byte-for-byte reproducible (one thread, fixed seeds). Not run by the tests (CI needs no Python).
 """
 import importlib.util
-import json
 import os
 
 import torch
@@ -199,13 +198,7 @@ def dropout_case(index, name, kind, V, E, H, L, bidirectional, O, p, runs):
                 ref_h = ref_st[0] if kind == "lstm" else ref_st
                 assert torch.equal(ref_h, (st[0] if kind == "lstm" else st).detach()), f"{name}: h_n differs"
             hn, cn = (st[0], st[1]) if kind == "lstm" else (st, None)
-            loss = (out * r["out"].to(tdt)).sum() + (hn * r["h"].to(tdt)).sum()
-            if cn is not None:
-                loss = loss + (cn * r["c"].to(tdt)).sum()
-            loss.backward()
-            res = {"loss": float(loss), "out": tensor(out, dtype), "h_n": tensor(hn, dtype)}
-            if cn is not None:
-                res["c_n"] = tensor(cn, dtype)
+            res = tg.weighted_backward(out, hn, cn, r, dtype)
             grads = {n: tensor(t.grad, dtype) for n, t in m.named_parameters() if not n.startswith("rnn.")}
             for l, lm in enumerate(layers):
                 grads.update({n.replace("_l0", f"_l{l}"): tensor(t.grad, dtype) for n, t in lm.named_parameters()})
@@ -239,23 +232,15 @@ def dropout_case(index, name, kind, V, E, H, L, bidirectional, O, p, runs):
     }
 
 
-def write(path, fx):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as fh:
-        json.dump(fx, fh, separators=(",", ":"))
-    os.replace(tmp, path)
-    print(f"wrote {path} ({os.path.getsize(path)} bytes)")
-
-
 def main():
     os.makedirs(TORCH_DIR, exist_ok=True)
     os.makedirs(DROPOUT_DIR, exist_ok=True)
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
     for i, c in enumerate(BIDIR_CASES):
-        write(os.path.join(TORCH_DIR, f"{c[0]}.json"), bidir_case(i, *c))
+        tg.write(os.path.join(TORCH_DIR, f"{c[0]}.json"), bidir_case(i, *c))
     for i, c in enumerate(DROPOUT_CASES):
-        write(os.path.join(DROPOUT_DIR, f"{c[0]}.json"), dropout_case(i, *c))
+        tg.write(os.path.join(DROPOUT_DIR, f"{c[0]}.json"), dropout_case(i, *c))
 
 
 if __name__ == "__main__":

@@ -108,6 +108,29 @@ def fixture_runs(kind, rnn, head, I, H, states, out_w, runs):
     return out
 
 
+def weighted_backward(out, hn, cn, r, dtype):
+    """The fixtures' loss, Σ out·r_out + Σ h_n·r_h (+ Σ c_n·r_c), backpropagated; returns the
+    loss and the forward's outputs and final states as fixture values."""
+    tdt = torch.float64 if dtype == "f64" else torch.float32
+    loss = (out * r["out"].to(tdt)).sum() + (hn * r["h"].to(tdt)).sum()
+    if cn is not None:
+        loss = loss + (cn * r["c"].to(tdt)).sum()
+    loss.backward()
+    res = {"loss": float(loss), "out": tensor(out, dtype), "h_n": tensor(hn, dtype)}
+    if cn is not None:
+        res["c_n"] = tensor(cn, dtype)
+    return res
+
+
+def write(path, fx):
+    """fx as compact JSON at path, through a temporary file and a rename."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump(fx, fh, separators=(",", ":"))
+    os.replace(tmp, path)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes)")
+
+
 def run(rnn, head, x, h0, c0, r, dtype, lengths=None):
     """Forward + backward in `dtype`; returns outputs, final states and gradients.
     With `lengths`, the batch is packed: padded steps give zero outputs (pad_packed_sequence),
@@ -132,13 +155,7 @@ def run(rnn, head, x, h0, c0, r, dtype, lengths=None):
     if lengths is not None:
         seq, _ = nn.utils.rnn.pad_packed_sequence(seq, total_length=xs.shape[0])
     out = head(seq) if head is not None else seq
-    loss = (out * r["out"].to(tdt)).sum() + (hn * r["h"].to(tdt)).sum()
-    if cn is not None:
-        loss = loss + (cn * r["c"].to(tdt)).sum()
-    loss.backward()
-    res = {"loss": float(loss), "out": tensor(out, dtype), "h_n": tensor(hn, dtype)}
-    if cn is not None:
-        res["c_n"] = tensor(cn, dtype)
+    res = weighted_backward(out, hn, cn, r, dtype)
     grads = {n: tensor(p.grad, dtype) for n, p in rnn.named_parameters()}
     if head is not None:
         grads.update({f"head.{n}": tensor(p.grad, dtype) for n, p in head.named_parameters()})
@@ -181,13 +198,7 @@ def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)  # multi-threaded BLAS changes last bits from run to run
     for i, c in enumerate(CASES):
-        fx = case(i, *c)
-        path = os.path.join(OUT, f"{c[0]}.json")
-        tmp = path + ".tmp"
-        with open(tmp, "w") as fh:
-            json.dump(fx, fh, separators=(",", ":"))
-        os.replace(tmp, path)
-        print(f"wrote {path} ({os.path.getsize(path)} bytes)")
+        write(os.path.join(OUT, f"{c[0]}.json"), case(i, *c))
 
 
 if __name__ == "__main__":
