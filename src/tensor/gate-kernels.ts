@@ -55,6 +55,14 @@ export interface GateKernels {
   sequence(job: SequenceJob, T: number, B: number, H: number): boolean;
   activateBackward(y: Vec, yOff: number, dh: Vec, dhOff: number, dOut: Vec | null, dOutOff: number,
     dpre: Vec, dpreOff: number, n: number, act: KernelActivation): void;
+  /** The largest of z[off, off + n): a softmax row's shift. */
+  rowMax(z: Vec, off: number, n: number): number;
+  /**
+   * Σ_j e^{z_j − m} over z[zOff, zOff + n), summed in float64; with d, also writes
+   * d[dOff + j] = e^{z_j − m} · scale / Σ (softmax cross-entropy's gradient, less its −scale at
+   * the target). Not a gate, but the same element-wise exp in the same module.
+   */
+  softmaxRow(z: Vec, zOff: number, d: Vec | null, dOff: number, n: number, m: number, scale: number): number;
 }
 
 let installed: GateKernels | null = null;

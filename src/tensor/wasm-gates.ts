@@ -9,6 +9,7 @@ import type { WasmHeap } from "./wasm-heap.ts";
 import type { WasmExports } from "./wasm/host.ts";
 
 type Fn = (...args: number[]) => void;
+type NumFn = (...args: number[]) => number;
 
 const ACT: Record<KernelActivation, number> = { tanh: 0, sigmoid: 1 };
 
@@ -57,6 +58,7 @@ export interface GateKernelsSetup {
 /** The gate kernels over `heap`; they address only float32 arrays that live in it. */
 export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): GateKernels {
   const ex = setup.exports as Record<string, Fn>;
+  const num = setup.exports as Record<string, NumFn>;
   const glob = (name: string): number => (setup.exports[name] as WebAssembly.Global).value as number;
   const JOBS: Record<SequenceJobName, number> = {
     lstmForward: glob("SEQ_LSTM_FORWARD"), lstmBackward: glob("SEQ_LSTM_BACKWARD"),
@@ -103,5 +105,7 @@ export function createGateKernels(heap: WasmHeap, setup: GateKernelsSetup): Gate
     },
     activateBackward: (y, yOff, dh, dhOff, dOut, dOutOff, dpre, dpreOff, n, act) =>
       ex.activateBackward(p(y, yOff), p(dh, dhOff), dOut ? p(dOut, dOutOff) : 0, p(dpre, dpreOff), n, ACT[act]),
+    rowMax: (z, off, n) => num.rowMax(p(z, off), n),
+    softmaxRow: (z, zOff, d, dOff, n, m, scale) => num.softmaxRow(p(z, zOff), d ? p(d, dOff) : 0, n, m, scale),
   };
 }

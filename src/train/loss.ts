@@ -5,6 +5,7 @@
 import { check } from "../errors.ts";
 import type { Vec } from "../tensor/types.ts";
 import type { OutputActivation } from "../model/config.ts";
+import { gateKernelsFor } from "../tensor/gate-kernels.ts";
 
 export type LossKind = "mse" | "ce" | "bce";
 
@@ -29,10 +30,20 @@ export function lossAndGrad(kind: LossKind, logits: Vec, N: number, O: number, t
   let total = 0;
   if (kind === "ce") {
     const scale = 1 / rows;
+    const fast = dLogits ? gateKernelsFor(logits, dLogits) : gateKernelsFor(logits);
     for (let n = 0; n < N; n++) {
       if (rowMask && !rowMask[n]) continue;
       const o = n * O, y = targets[n];
       check(Number.isInteger(y) && y >= 0 && y < O, `loss targets[${n}]`, `a class index in [0, ${O})`, y);
+      if (fast) {
+        // The fast backend's SIMD exp (float32, Cephes expf) and float64 sum: over a
+        // 10,000-word vocabulary this loop was 40 % of a PTB step with Math.exp.
+        const m = fast.rowMax(logits, o, O);
+        const s = fast.softmaxRow(logits, o, dLogits, o, O, m, scale);
+        if (dLogits) dLogits[o + y] -= scale;
+        total += m + Math.log(s) - logits[o + y];
+        continue;
+      }
       let m = -Infinity;
       for (let j = 0; j < O; j++) if (logits[o + j] > m) m = logits[o + j];
       let s = 0;

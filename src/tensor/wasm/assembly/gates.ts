@@ -280,6 +280,56 @@ export function addBiasBackward(dbias: usize, dx: usize, rows: i32, n: i32): voi
   }
 }
 
+// ---- Softmax cross-entropy, one row at a time ----------------------------------------------
+//
+// A language model's loss over a 10,000-word vocabulary takes one exp per logit: in JavaScript
+// (Math.exp, float64) that was 40 % of a PTB step's time on the main thread, more than the
+// head's GEMM. The loss (src/train/loss.ts) calls these two per row: the row's max, then the
+// shifted exps, their sum and, for training, the gradient's softmax part. The sum is kept in
+// float64 (two f64x2 per vector), so its rounding does not grow with the vocabulary.
+
+/** The largest of the n floats at z (NaN if any is NaN; −∞ for n = 0). */
+export function rowMax(z: usize, n: i32): f32 {
+  let m = f32x4.splat(-Infinity);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) m = f32x4.max(m, v128.load(z + <usize>j * 4));
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; j < n; j++) r = max(r, load<f32>(z + <usize>j * 4));
+  return r;
+}
+
+/**
+ * Σ_j e^{z_j − m} over the n floats at z (m: the row's max, so every term is ≤ 1). With d ≠ 0
+ * it also writes d_j = e^{z_j − m} · scale / Σ: the softmax times the loss's scale, to which the
+ * caller adds −scale at the target. z and d may be the same row.
+ */
+export function softmaxRow(z: usize, d: usize, n: i32, m: f32, scale: f32): f64 {
+  const mv = f32x4.splat(m);
+  let lo = f64x2.splat(0.0), hi = f64x2.splat(0.0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j * 4;
+    const e = expv(f32x4.sub(v128.load(z + o), mv));
+    if (d) v128.store(d + o, e);
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1)));
+  }
+  let s = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
+  for (; j < n; j++) {   // the tail, lane 0 of a splat: the same bits as a full vector's lane
+    const o = <usize>j * 4;
+    const e = f32x4.extract_lane(expv(f32x4.sub(f32x4.splat(load<f32>(z + o)), mv)), 0);
+    if (d) store<f32>(d + o, e);
+    s += <f64>e;
+  }
+  if (d) {
+    const k = <f32>(<f64>scale / s), kv = f32x4.splat(k);
+    j = 0;
+    for (; j + 4 <= n; j += 4) { const o = <usize>j * 4; v128.store(d + o, f32x4.mul(v128.load(d + o), kv)); }
+    for (; j < n; j++) { const o = <usize>j * 4; store<f32>(d + o, load<f32>(d + o) * k); }
+  }
+  return s;
+}
+
 // ---- Whole-sequence loops over a range of batch rows -------------------------------------
 //
 // The time loop of a layer (without masks) for rows [b0, b1) of the batch: per step the
