@@ -10,7 +10,8 @@ export type Schedule =
   | { kind: "constant"; lr: number }
   /** η(t) = η₀ · γ^⌊t / stepSize⌋   (torch StepLR); with `start` S, the first decay comes at
    *  update S instead of stepSize: η₀ before S, then η₀ · γ^(⌊(t − S) / stepSize⌋ + 1)
-   *  (Zaremba et al.: constant for 4 epochs, then halved every epoch: S = 4 epochs, stepSize = 1). */
+   *  (Zaremba et al.'s main.lua halves at the end of every epoch once `epoch > 4`, first after the
+   *  5th: constant for 5 epochs, then halved every epoch: S = 5 epochs, stepSize = 1 epoch). */
   | { kind: "step"; lr: number; stepSize: number; gamma: number; start?: number }
   /** η(t) = η₀ · γᵗ   (torch ExponentialLR) */
   | { kind: "exponential"; lr: number; gamma: number }

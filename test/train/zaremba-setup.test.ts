@@ -62,7 +62,7 @@ test("sum-over-time is refused for many-to-one losses and for padded batches", (
   assert.throws(() => t.trainStep(b), /unpadded/);
 });
 
-test("a step schedule with a start holds η₀, then decays every stepSize updates (Zaremba: 4 epochs, then halve)", () => {
+test("a step schedule with a start holds η₀, then decays every stepSize updates (with S = 4 epochs)", () => {
   const N = 10;   // updates per epoch
   const s: Schedule = { kind: "step", lr: 1, stepSize: N, gamma: 0.5, start: 4 * N };
   const perEpoch = Array.from({ length: 13 }, (_, e) => lrAt(s, e * N + 3));

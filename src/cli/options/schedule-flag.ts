@@ -2,7 +2,7 @@
 // with the rate from --lr and the run's length from --epochs:
 //   constant                     η₀ throughout
 //   step:N[:γ[:S]]               ×γ (default 0.5) every N updates, the first time at update S
-//                                (default N); N and S may be epochs: step:1e:0.5:4e holds η₀ for 4
+//                                (default N); N and S may be epochs: step:1e:0.5:5e holds η₀ for 5
 //                                epochs, then halves it every epoch (Zaremba et al.'s small model)
 //   exponential:γ                ×γ every update
 //   cosine[:N[:η_min]]           cosine annealing to η_min (default 0) over N updates (default: the whole run)

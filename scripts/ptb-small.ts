@@ -1,0 +1,107 @@
+// `npm run ptb-small`: Zaremba, Sutskever & Vinyals (2014), small non-regularised model, as their
+// published main.lua trains it, through the `recurrent` command line (a child process, so the
+// command in docs/results.md is exactly what ran); then `eval --json` on ptb.test.txt.
+//
+// The setup, detail by detail (main.lua's `params` and loop):
+//   2 LSTM layers of 200, a 200-wide embedding, 10,000 words    --layers 2 --hidden 200 --embedding 200
+//   20-step chunks, 20 streams, the state carried                --seq 20 --batch 20 (wordlm carries it)
+//   every parameter U(−0.1, 0.1)                                 --init uniform:0.1
+//   plain SGD at 1 on the per-step batch means summed over the 20 steps   --optimizer sgd --lr 1 --loss-reduction sum-over-time
+//   the global gradient norm clipped at 5                        --clip 5
+//   13 epochs; the rate halved at the end of every epoch after the 4th (`epoch > max_epoch` is
+//   first true at the end of the 5th): 1 for 5 epochs, then 1/2, 1/4, … → --lr-schedule step:1e:0.5:5e
+//   validation at each epoch's end only, no early stopping     --min-evaluations 0 --patience 0
+//   no dropout
+// Two GEMM threads (both cores): the machine should be otherwise quiet, since the wall time is
+// one of the figures. The rows go to docs/results/ptb-small/: train.json (command, exit code, wall
+// time, load, the CLI's --json line and training options), metrics.jsonl (the run's own) and
+// eval-test.json; scripts/results/report.ts turns them into the section of docs/results.md.
+//
+//   node --import tsx scripts/ptb-small.ts                 (the run: about an hour on 2 cores)
+//   node --import tsx scripts/ptb-small.ts --smoke         (20 s of training into a temp dir, rows not kept)
+//   node --import tsx scripts/ptb-small.ts --collect-only  (the rows again from runs/ptb-small)
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir, loadavg, cpus, availableParallelism } from "node:os";
+import { join } from "node:path";
+import { writeRows, readRows } from "./rows.ts";
+import { DOCS, type JobRow } from "./results/report.ts";
+
+const smoke = process.argv.includes("--smoke");
+const D = "../shared/data/ptb";
+const RUNS = smoke ? mkdtempSync(join(tmpdir(), "ptb-small-")) : "runs/ptb-small";
+const OUT = join(RUNS, "model");
+const ROWS = join(DOCS, "ptb-small");
+
+export const TRAIN_ARGS = ["train", "--task", "wordlm", "--text", `${D}/ptb.train.txt`, "--valid-text", `${D}/ptb.valid.txt`,
+  "--test-text", `${D}/ptb.test.txt`, "--cell", "lstm", "--layers", "2", "--hidden", "200", "--embedding", "200",
+  "--seq", "20", "--batch", "20", "--epochs", "13", "--init", "uniform:0.1", "--optimizer", "sgd", "--lr", "1",
+  "--loss-reduction", "sum-over-time", "--clip", "5", "--lr-schedule", "step:1e:0.5:5e", "--min-evaluations", "0",
+  "--patience", "0", "--seed", "1", "--threads", "2"];
+const train = [...TRAIN_ARGS, ...(smoke ? ["--time-limit", "20"] : []), "--out", OUT, "--json"];
+const evalTest = ["eval", "--model", OUT, "--text", `${D}/ptb.test.txt`, "--json"];
+
+interface Ran { args: string[]; code: number; seconds: number; stdout: string; stderr: string; load: number[] }
+
+/** Runs `recurrent <args>`, its progress passed through to our stderr, sampling the load average each minute. */
+function run(args: string[]): Promise<Ran> {
+  return new Promise((resolve) => {
+    const t0 = performance.now(), load = [loadavg()[0]];
+    const timer = setInterval(() => load.push(loadavg()[0]), 60_000);
+    const p = spawn(process.execPath, ["bin/recurrent.mjs", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    p.stdout.on("data", (d) => { stdout += d; });
+    p.stderr.on("data", (d) => { stderr += d; process.stderr.write(d); });
+    p.on("close", (code) => {
+      clearInterval(timer);
+      load.push(loadavg()[0]);
+      resolve({ args, code: code ?? -1, seconds: (performance.now() - t0) / 1000, stdout, stderr, load });
+    });
+  });
+}
+
+const lastJson = (text: string): Record<string, any> | undefined => {
+  try { return JSON.parse(text.trim().split("\n").pop() ?? ""); } catch { return undefined; }
+};
+
+/** A job's row as scripts/results/report.ts reads it (JobRow), plus the wall time's load. */
+function row(job: string, r: Ran, extra: Partial<JobRow> = {}): JobRow & { load?: { mean: number; max: number } } {
+  const mean = r.load.reduce((a, b) => a + b, 0) / r.load.length;
+  return { job, args: r.args.map((a) => (a.startsWith(RUNS) ? a.replace(RUNS, "runs/ptb-small") : a)), code: r.code, seconds: r.seconds,
+    ...(r.code === 0 ? {} : { stderr: r.stderr.trim().split("\n").pop() }), result: lastJson(r.stdout),
+    load: { mean, max: Math.max(...r.load) }, ...extra };
+}
+
+async function main(): Promise<void> {
+  const logs = join(RUNS, "logs");
+  let t: Ran, e: Ran;
+  if (process.argv.includes("--collect-only")) {
+    [t, e] = ["train", "eval-test"].map((n) => JSON.parse(readFileSync(join(logs, `${n}.json`), "utf8")) as Ran);
+  } else {
+    if (!smoke) rmSync(RUNS, { recursive: true, force: true });
+    mkdirSync(logs, { recursive: true });
+    t = await run(train);
+    writeFileSync(join(logs, "train.json"), JSON.stringify(t));
+    e = await run(evalTest);
+    writeFileSync(join(logs, "eval-test.json"), JSON.stringify(e));
+  }
+  const config = existsSync(join(OUT, "config.json")) ? JSON.parse(readFileSync(join(OUT, "config.json"), "utf8")) : {};
+  const { text: _t, validText: _v, testText: _x, ...options } = config.training?.options ?? {};
+  const rows = { train: row("ptb-small", t, { options }), test: row("ptb-small-test", e) };
+  if (smoke) {
+    process.stderr.write(`smoke: train exit ${t.code} in ${t.seconds.toFixed(0)} s, eval exit ${e.code}; test perplexity ${rows.test.result?.parts?.["ptb.test.txt"]?.perplexity}\n`);
+    rmSync(RUNS, { recursive: true, force: true });
+    process.exitCode = t.code || e.code;
+    return;
+  }
+  mkdirSync(ROWS, { recursive: true });
+  writeRows(join(ROWS, "train.json"), [{ ...rows.train, date: new Date(Date.now() - 1000 * (t.seconds + e.seconds)).toISOString(),
+    cpus: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown CPU", node: process.version }]);
+  writeRows(join(ROWS, "eval-test.json"), [rows.test]);
+  copyFileSync(join(OUT, "metrics.jsonl"), join(ROWS, "metrics.jsonl"));
+  process.stderr.write(`rows in ${ROWS}; now: node --import tsx scripts/results.ts --report-only\n`);
+  const m = readRows(join(ROWS, "metrics.jsonl"));
+  process.stderr.write(`${m.length} metrics rows; test perplexity ${rows.test.result?.parts?.["ptb.test.txt"]?.perplexity}\n`);
+}
+
+await main();
