@@ -38,6 +38,8 @@ export interface ForwardLossOptions {
   grad?: boolean;
   /** TBPTT: steps before this one only carry gradient back; their loss was counted before. */
   countFrom?: number;
+  /** Many-to-many: dL/dOut is of this multiple of the (mean) loss (Trainer's sum over time). */
+  gradScale?: number;
 }
 
 /** One forward over `batch` and its loss (and dL/dOut with `grad`), as training forms them. */
@@ -63,7 +65,7 @@ export function forwardLoss(model: Network, batch: Batch, spec: LossSpec, opts: 
     rowMask = new Uint8Array(T * B).map((_, k) => (k >= countFrom * B && (!batch.mask || batch.mask[k]) ? 1 : 0));
   }
   const dOut = grad ? zeros(T * B * O, model.dtype) : null;
-  return { loss: lossAndGrad(spec.loss, out, T * B, O, batch.targets, rowMask, dOut), state, dOut, summary: false };
+  return { loss: lossAndGrad(spec.loss, out, T * B, O, batch.targets, rowMask, dOut, opts.gradScale ?? 1), state, dOut, summary: false };
 }
 
 /** Scores batches without learning from them: a Trainer is one, and so is `evaluator(...)`. */

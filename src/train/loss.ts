@@ -18,21 +18,24 @@ export function lossForActivation(act: OutputActivation): LossKind {
  * Loss over N rows of O logits; writes dL/dlogits into `dLogits` (N, O) when given.
  * targets: "ce" class indices (N) as Int32Array (or any numeric array of integers);
  * "mse"/"bce" values (N, O). rowMask (N): 1 = counted, 0 = ignored (padding), or null.
+ * gradScale: dLogits is the gradient of gradScale × the loss (the returned loss is unscaled):
+ * a summed-over-time loss scales it here rather than in another pass over (N, O).
  */
 export function lossAndGrad(kind: LossKind, logits: Vec, N: number, O: number, targets: ArrayLike<number>,
-  rowMask: Uint8Array | null, dLogits: Vec | null): number {
+  rowMask: Uint8Array | null, dLogits: Vec | null, gradScale = 1): number {
   check(logits.length >= N * O, "loss logits", `at least N·O = ${N * O} values`, logits.length);
   check(targets.length === (kind === "ce" ? N : N * O), "loss targets", `length ${kind === "ce" ? `N = ${N}` : `N·O = ${N * O}`}`, targets.length);
   let rows = 0;
   for (let n = 0; n < N; n++) if (!rowMask || rowMask[n]) rows++;
-  if (dLogits) dLogits.fill(0, 0, N * O);
-  if (rows === 0) return 0;
+  if (rows === 0) { dLogits?.fill(0, 0, N * O); return 0; }
   let total = 0;
   if (kind === "ce") {
-    const scale = 1 / rows;
+    // Every counted row's gradient is written whole below, so only ignored rows are zeroed: over
+    // a 10,000-word vocabulary a pass over (N, O) is a few percent of a step.
+    const scale = gradScale / rows;
     const fast = dLogits ? gateKernelsFor(logits, dLogits) : gateKernelsFor(logits);
     for (let n = 0; n < N; n++) {
-      if (rowMask && !rowMask[n]) continue;
+      if (rowMask && !rowMask[n]) { dLogits?.fill(0, n * O, (n + 1) * O); continue; }
       const o = n * O, y = targets[n];
       check(Number.isInteger(y) && y >= 0 && y < O, `loss targets[${n}]`, `a class index in [0, ${O})`, y);
       if (fast) {
@@ -62,7 +65,8 @@ export function lossAndGrad(kind: LossKind, logits: Vec, N: number, O: number, t
     }
     return total / rows;
   }
-  const scale = 1 / (rows * O);
+  if (dLogits) dLogits.fill(0, 0, N * O);
+  const scale = gradScale / (rows * O);
   for (let n = 0; n < N; n++) {
     if (rowMask && !rowMask[n]) continue;
     for (let j = 0; j < O; j++) {

@@ -79,19 +79,18 @@ export class Trainer implements BatchEvaluator {
   /** Loss and, when `grad`, gradients (added into model.grads) over one batch from state0. */
   lossAndBackward(batch: Batch, state0: Vec[][] | null, grad: boolean, countFrom = 0): { loss: number; state: Vec[][] } {
     const m = this.model;
+    // Σ_t mean_b = (counted steps) × the mean over every counted (t, b), when no step is padded:
+    // the loss's gradient is formed that many times larger.
+    const sumOverTime = grad && this.opts.lossReduction === "sum-over-time";
+    if (sumOverTime && batch.mask) throw new RecurrentError("lossReduction: \"sum-over-time\" is defined for unpadded batches (language-model chunks); this batch has a mask");
     // Training (grad) drops with fresh masks from the run's source; evaluation never does.
-    const r = forwardLoss(m, batch, this.opts, { state0, dropout: grad ? this.random : null, grad, countFrom });
+    const r = forwardLoss(m, batch, this.opts, { state0, dropout: grad ? this.random : null, grad, countFrom,
+      gradScale: sumOverTime ? batch.T - countFrom : 1 });
     if (r.summary) {
       if (grad) m.backwardSummary(r.dOut!, null, { inputGrad: false });
       return { loss: r.loss, state: detach(r.state) };
     }
     const state = detach(r.state);
-    // Σ_t mean_b = (counted steps) × the mean over every counted (t, b), when no step is padded.
-    if (grad && this.opts.lossReduction === "sum-over-time") {
-      if (batch.mask) throw new RecurrentError("lossReduction: \"sum-over-time\" is defined for unpadded batches (language-model chunks); this batch has a mask");
-      const steps = batch.T - countFrom, dOut = r.dOut!;
-      for (let k = 0; k < dOut.length; k++) dOut[k] *= steps;
-    }
     if (grad) m.backward(r.dOut!, null, { inputGrad: false });
     return { loss: r.loss, state };
   }
