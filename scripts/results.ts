@@ -161,8 +161,8 @@ async function writeReport(): Promise<void> {
   writeFileAtomic("docs/results.md", report());
   const { renderSvg } = await import("../src/plot/chart.ts");
   const { lossCurveSpec } = await import("../src/plot/loss.ts");
-  // This script's runs, and scripts/ptb-small.ts's when its rows are there.
-  for (const d of [...new Set(allJobs.map((j) => place(j).run)), "ptb-small"]) {
+  // This script's runs, and scripts/ptb-zaremba.ts's when their rows are there.
+  for (const d of [...new Set(allJobs.map((j) => place(j).run)), "ptb-small", "ptb-medium"]) {
     const c = lossChart(d);
     if (c) writeFileAtomic(join(DOCS, `${d}-loss.svg`), await renderSvg(lossCurveSpec(c.records as never, { title: c.title, yTitle: c.yTitle })));
   }
