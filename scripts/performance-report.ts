@@ -1,13 +1,15 @@
 // Regenerates the measured parts of docs/performance.md from the raw rows that `npm run bench`
 // and `npm run bench -- --quality` append under docs/performance/ (bench/rows.ts): the tables,
 // the targets and every sentence that states a measured number. Prose outside the markers
-// (bench/report-doc.ts) states none, so no figure in the document is typed by hand.
+// (bench/report-doc.ts) states none, so no figure in the document is typed by hand. The
+// "Where the time goes" section comes from bench/profile.ts's rows (docs/performance/profile-*.jsonl)
+// by the rules in bench/report-profile.ts.
 //
 //   node --import tsx scripts/performance-report.ts                 # the newest full runs
-//   node --import tsx scripts/performance-report.ts --bench docs/performance/bench-….jsonl --quality docs/performance/quality-….jsonl
+//   node --import tsx scripts/performance-report.ts --bench docs/performance/bench-….jsonl --quality docs/performance/quality-….jsonl [--profile docs/performance/profile-….jsonl]
 //   node --import tsx scripts/performance-report.ts --check         # exit 1 if the document is stale
 //
-// Without --bench/--quality it takes the newest bench-*.jsonl and quality-*.jsonl, or, when
+// Without --bench/--quality/--profile it takes the newest bench-*.jsonl, quality-*.jsonl and profile-*.jsonl, or, when
 // there is no full run yet, the newest smoke-* files (the document then says SMOKE in bold);
 // --check takes the files the document cites, so it asks only "do these sections follow from
 // their rows?" (test/docs/performance-report.test.ts).
@@ -20,15 +22,17 @@ import {
   durationSentence, fullTable, FULL_TABLE_NOTES, provenance, pytorchVariantsTable, qualitySentences, qualityTable, summaryTable, targetsTable,
   type QualityRow, type Row, type SpeedRow,
 } from "../bench/report-tables.ts";
+import { missedTargetsTable, onnxNote, profileProvenance, type ProfileRow } from "../bench/report-profile.ts";
 
 const o = new Command("performance-report")
   .option("--bench <file>", "rows of one `npm run bench` run")
   .option("--quality <file>", "rows of one `npm run bench -- --quality` run")
+  .option("--profile <file>", "rows of `bench/profile.ts --json` for the missed targets")
   .option("--doc <file>", "the document to fill", join(ROOT, "docs", "performance.md"))
   .option("--check", "write nothing; exit 1 if the document differs from what the rows give")
   .parse().opts();
 
-function newest(kind: "bench" | "quality"): string | null {
+function newest(kind: "bench" | "quality" | "profile"): string | null {
   const files = readdirSync(ROWS_DIR).filter((f) => f.endsWith(".jsonl")).sort();
   const full = files.filter((f) => f.startsWith(`${kind}-`)), smoke = files.filter((f) => f.startsWith(`smoke-${kind}-`));
   const pick = full.at(-1) ?? smoke.at(-1);
@@ -49,7 +53,10 @@ const before = readFileSync(o.doc, "utf8");
 const cited = (section: string) => { const f = citedRows(before, section); return f ? join(dirname(o.doc), f) : null; };
 const benchFile = o.bench ?? (o.check ? cited("bench-run") : null) ?? newest("bench");
 const qualityFile = o.quality ?? (o.check ? cited("quality-run") : null) ?? newest("quality");
+const profileFile = o.profile ?? (o.check ? cited("profile") : null) ?? newest("profile");
 const bench = read(benchFile, "bench"), quality = read(qualityFile, "quality");
+// Profile rows come one process per (config, cell), so several runs to a file.
+const profiles = (profileFile ? parseRows(readFileSync(profileFile, "utf8"), relative(ROOT, profileFile)) : []).filter((r) => r.kind === "profile") as unknown as ProfileRow[];
 const speed = bench.filter((r) => r.kind === "speed") as unknown as SpeedRow[];
 const q = quality.filter((r) => r.kind === "quality") as unknown as QualityRow[];
 const text = q[0]?.text;
@@ -61,6 +68,8 @@ const sections: Record<string, string> = {
   summary: summaryTable(speed),
   pytorch: pytorchVariantsTable(speed),
   targets: targetsTable(speed, q),
+  profile: `${profileProvenance(profiles)}${profileFile ? ` ${from(profileFile)}` : ""}\n\n${missedTargetsTable(speed, profiles)}`,
+  "onnx-note": onnxNote(speed),
   full: `${fullTable(speed)}\n\n${FULL_TABLE_NOTES.split("\n").map((l) => l.trim()).join(" ")}`,
   "quality-run": `${provenance(quality)} ${text ? `Text: the first ${text.bytes.toLocaleString("en-US")} bytes of \`${text.file}\` (md5 ${text.md5}). ` : ""}${from(qualityFile!)}`,
   quality: `${qualityTable(q)}\n\n${qualitySentences(q)}`,
@@ -72,8 +81,8 @@ const missing = unfilled(after, sections);
 if (missing.length) { console.error(`performance-report: ${o.doc}: markers with no section: ${missing.join(", ")}`); process.exit(1); }
 if (o.check) {
   if (after !== before) { console.error(`performance-report: ${relative(ROOT, o.doc)} is stale: regenerate it with node --import tsx scripts/performance-report.ts`); process.exit(1); }
-  console.log(`${relative(ROOT, o.doc)} matches ${relative(ROOT, benchFile!)} and ${relative(ROOT, qualityFile!)}`);
+  console.log(`${relative(ROOT, o.doc)} matches ${[benchFile!, qualityFile!, profileFile].filter(Boolean).map((f) => relative(ROOT, f!)).join(", ")}`);
 } else {
   writeFileSync(o.doc, after);
-  console.log(`wrote ${relative(ROOT, o.doc)} from ${relative(ROOT, benchFile!)} and ${relative(ROOT, qualityFile!)}`);
+  console.log(`wrote ${relative(ROOT, o.doc)} from ${[benchFile!, qualityFile!, profileFile].filter(Boolean).map((f) => relative(ROOT, f!)).join(", ")}`);
 }
