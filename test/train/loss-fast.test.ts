@@ -1,8 +1,8 @@
 // Softmax cross-entropy on the fast backend (the rowMax and softmaxRow kernels of
 // src/tensor/wasm/assembly/gates.ts, called by src/train/loss.ts) against the reference loop
 // (Math.exp in float64): the loss and its gradient agree to float32 rounding, for vocabularies
-// that leave a scalar tail, with masks, large logits and evaluation (no gradient); the kernels
-// are seen to run; and the plain and FMA builds agree with each other.
+// that leave a scalar tail, with masks, large logits, evaluation (no gradient) and a gradient
+// buffer that starts dirty; the kernels are seen to run, in the plain and the FMA build.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFastBackend, useReferenceBackend } from "../../src/tensor/fast.ts";
@@ -31,7 +31,8 @@ function run(kernels: GateKernels | null, alloc: (n: number) => Float32Array, lo
     softmaxRow: (...a: Parameters<GateKernels["softmaxRow"]>) => { calls++; return kernels.softmaxRow(...a); },
   });
   try {
-    const d = grad ? alloc(c.N * c.O) : null;
+    // A dirty buffer: lossAndGrad writes every entry (counted rows whole, ignored rows zero).
+    const d = grad ? alloc(c.N * c.O).fill(NaN) : null;
     const loss = lossAndGrad("ce", logits, c.N, c.O, targets, mask, d);
     return { loss, d: d ? Float32Array.from(d) : null, calls };
   } finally { setGateKernels(null); }
