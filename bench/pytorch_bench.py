@@ -2,7 +2,13 @@
 nn.RNN/nn.LSTM/nn.GRU (time-major), an nn.Linear head, CrossEntropy or MSE, and Adam.
 Prints one JSON object per line, as bench/run.ts expects.
 
+`--mode generate` (bench/generate.ts) is batch-1 streaming generation with the C1 model: per
+token one `rnn(x_t, state)` step under torch.no_grad(), the head, softmax and torch.multinomial,
+as src/model/sample.ts's streamTokens does; a repetition is `--tokens` tokens after a one-token
+prompt from a fresh state.
+
   OMP_WAIT_POLICY=PASSIVE python3 bench/pytorch_bench.py --config C1 --cell lstm --mode train --threads 2
+  OMP_WAIT_POLICY=PASSIVE python3 bench/pytorch_bench.py --config C1 --cell lstm --mode generate --threads 1 --tokens 128
 """
 import argparse, json, resource, statistics, sys, time
 
@@ -27,6 +33,7 @@ def main():
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--min-seconds", type=float, default=1.0)
     p.add_argument("--warmup-seconds", type=float, default=0.5)
+    p.add_argument("--tokens", type=int, default=128, help="--mode generate: tokens per repetition")
     a = p.parse_args()
     c = CONFIGS[a.config]
     torch.set_num_threads(a.threads)
@@ -64,7 +71,23 @@ def main():
         with torch.no_grad():
             forward()
 
-    step = train if a.mode == "train" else infer
+    def generate():
+        # Batch 1, one token at a time: the state carried, the next token drawn from the softmax.
+        with torch.no_grad():
+            x1 = torch.zeros(1, 1, I)
+            tok, state = 0, None
+            x1[0, 0, tok] = 1
+            out, state = rnn(x1, state)
+            logits = head(out[0])
+            for _ in range(a.tokens):
+                tok = torch.multinomial(torch.softmax(logits, dim=-1), 1).item()
+                x1.zero_()
+                x1[0, 0, tok] = 1
+                out, state = rnn(x1, state)
+                logits = head(out[0])
+
+    step = {"train": train, "infer": infer, "generate": generate}[a.mode]
+    tokens = a.tokens if a.mode == "generate" else T * B
     # Warm-up exactly as bench/measure.ts does: at least one step, and at least warmup_seconds.
     start = time.perf_counter()
     step()
@@ -75,12 +98,12 @@ def main():
     while len(rates) < a.reps or (time.perf_counter() - start < a.min_seconds and len(rates) < 1000):
         t0, c0 = time.perf_counter(), time.process_time()
         step()
-        rates.append(T * B / (time.perf_counter() - t0))
-        cpu_rates.append(T * B / max(time.process_time() - c0, 1e-6))
+        rates.append(tokens / (time.perf_counter() - t0))
+        cpu_rates.append(tokens / max(time.process_time() - c0, 1e-6))
     print(json.dumps({
         "tool": "pytorch", "config": a.config, "cell": a.cell, "mode": a.mode, "threads": a.threads,
         "tokens_per_s": statistics.median(rates), "min": min(rates), "max": max(rates), "reps": len(rates),
-        "cpu_tokens_per_s": statistics.median(cpu_rates),
+        "cpu_tokens_per_s": statistics.median(cpu_rates), **({"tokens": a.tokens} if a.mode == "generate" else {}),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "version": torch.__version__, "blas": blas_core(),
     }))

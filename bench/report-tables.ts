@@ -210,11 +210,12 @@ export function runMinutes(rows: Row[]): number | null {
 }
 
 /** One sentence: how long the runs behind this document took. */
-export function durationSentence(bench: Row[], quality: Row[]): string {
-  const b = runMinutes(bench), q = runMinutes(quality);
+export function durationSentence(bench: Row[], quality: Row[], generate: Array<{ kind: string; seconds?: number; smoke?: boolean }> = []): string {
+  const b = runMinutes(bench), q = runMinutes(quality), g = generate.length ? runMinutes(generate as Row[]) : undefined;
   const part = (m: number | null, what: string) => `${what} ${m === null ? "did not finish" : `took ${m.toFixed(1)} min`}`;
-  const smoke = bench[0]?.smoke || quality[0]?.smoke ? " (at least one of them a smoke run: a part of the full run, on a busy machine)" : "";
-  return `The runs behind this document: ${part(b, "the speed run")}, ${part(q, "the time-to-quality run")}${smoke}.`;
+  const smoke = bench[0]?.smoke || quality[0]?.smoke || generate[0]?.smoke ? " (at least one of them a smoke run: a part of the full run, on a busy machine)" : "";
+  const parts = [part(b, "the speed run"), part(q, "the time-to-quality run"), ...(g === undefined ? [] : [part(g, "the generation run")])];
+  return `The runs behind this document: ${parts.length > 2 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts.join(", ")}${smoke}.`;
 }
 
 /** What run the rows came from: when, how long, which commit, how loaded the machine was. */

@@ -39,7 +39,7 @@ export function runMeta(smoke: boolean): RunMeta {
 }
 
 /** `docs/performance/{smoke-}{kind}-2026-11-30T0830Z.jsonl` for a run started at `run`. */
-export function defaultRowsFile(kind: "bench" | "quality", meta: RunMeta): string {
+export function defaultRowsFile(kind: "bench" | "quality" | "generate", meta: RunMeta): string {
   const stamp = meta.run.replace(/:\d\d\.\d+Z$/, "Z").replace(/:/g, "");
   return join(ROWS_DIR, `${meta.smoke ? "smoke-" : ""}${kind}-${stamp}.jsonl`);
 }

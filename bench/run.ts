@@ -5,11 +5,13 @@
 // Each measurement runs in its own child process (warm-up, then repetitions) and is appended
 // as one JSON line to docs/performance/ (rows.ts); the tables (report-tables.ts) give median
 // tokens/s, GFLOP/s by BENCHMARKS.md's count, peak RSS, and our speed as a ratio of each
-// other tool's best. `--quality` runs the time-to-quality benchmark instead (quality.ts).
+// other tool's best. `--quality` runs the time-to-quality benchmark instead (quality.ts), and
+// `--generate` batch-1 streaming generation, ms per token (generate.ts).
 //
 //   npm run bench -- --config C1 --cell lstm --mode train --compare pytorch,tfjs
 //   npm run bench -- --json --compare none --threads 1
 //   npm run bench -- --quality --budgets 60,90
+//   npm run bench -- --generate
 //
 // Not a test: nothing here asserts a speed.
 import { Command } from "commander";
@@ -41,11 +43,23 @@ const program = new Command("bench")
   .option("--text <file>", "--quality: the text", "../shared/data/text/tinyshakespeare.txt")
   .option("--ours-threads <list>", "--quality: our CLI's --threads per run of ours (0: its default, one per core, the figure compared; 1: the ablation that asks whether that default is the best)", "0,1")
   .option("--text-bytes <n>", "--quality: use the text's first n bytes, cut at a whole line (0: all of it)", "600000")
+  .option("--generate", "batch-1 streaming generation instead: ms per token of the C1 model, ours (streamTokens) against the same loop in PyTorch; and where C3 training's memory goes")
+  .option("--tokens <n>", "--generate: tokens a repetition (after a one-token prompt)", "128")
+  .option("--torch-threads <list>", "--generate: PyTorch's thread counts", "1")
+  .option("--memory-config <name>", "--generate: the memory probe's configuration (none: skip it)", "C3")
+  .option("--memory-steps <n>", "--generate: training steps of the memory probe (the speed run's warm-up and 3 reps)", "4")
   .option("--child <tool>", "internal: measure one tool in this process");
 program.parse();
 const o = program.opts();
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
+if (o.child === "generate" || o.child === "memory") {
+  const g = await import("./generate.ts");
+  console.log(JSON.stringify(o.child === "generate"
+    ? await g.measureGenerate({ cell: o.cell as Cell, threads: Number(o.threads), tokens: Number(o.tokens), reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds) })
+    : await g.measureMemory({ config: o.config, cell: o.cell as Cell, threads: Number(o.threads), steps: Number(o.memorySteps) })));
+  process.exit(0);
+}
 if (o.child) {
   const a: ChildArgs = {
     tool: o.child as Tool, config: o.config, cell: o.cell as Cell, mode: o.mode as Mode, threads: Number(o.threads),
@@ -66,7 +80,7 @@ const meta = runMeta(Boolean(o.smoke));
 // writes no rows unless told where: the suite must not add files to docs/.
 const rowsDefault = o.rows.includes("<start time>");
 const rowsFile = o.rows === "none" || (rowsDefault && process.env.NODE_TEST_CONTEXT) ? null
-  : rowsDefault ? defaultRowsFile(o.quality ? "quality" : "bench", meta) : o.rows;
+  : rowsDefault ? defaultRowsFile(o.quality ? "quality" : o.generate ? "generate" : "bench", meta) : o.rows;
 const rows = new RowWriter(rowsFile, meta);
 
 if (o.quality) {
@@ -75,6 +89,20 @@ if (o.quality) {
     await runQuality({ budgets: list(o.budgets).map(Number), text: o.text, textBytes: Number(o.textBytes), threads, variants: variants!, oursThreads: list(o.oursThreads).map(Number),
       python: findTorchPython(), rows, json: Boolean(o.json) });
   } catch (e) { console.error((e as Error).message); process.exit(1); }
+  if (rowsFile) console.error(`rows: ${rowsFile} (docs/performance.md: node --import tsx scripts/performance-report.ts)`);
+  process.exit(0);
+}
+
+if (o.generate) {
+  const { runGenerate } = await import("./generate.ts");
+  const cellList = list(o.cell) as Cell[];
+  for (const c of cellList) if (!["elman", "lstm", "gru"].includes(c)) { console.error(`bench --generate: unknown --cell ${c} (elman, lstm, gru)`); process.exit(1); }
+  const memCfg = CONFIGS.find((x) => x.name === o.memoryConfig);
+  if (o.memoryConfig !== "none" && !memCfg) { console.error(`bench --generate: unknown --memory-config ${o.memoryConfig} (C1, C2, C3, none)`); process.exit(1); }
+  await runGenerate({ cells: cellList, threads, torchThreads: list(o.torchThreads).map(Number), variants: variants!, tokens: Number(o.tokens),
+    reps: Number(o.reps), minSeconds: Number(o.minSeconds), warmupSeconds: Number(o.warmupSeconds), runs: Math.max(1, Math.floor(Number(o.runs))),
+    memory: { config: o.memoryConfig, cell: memCfg?.cells.includes("lstm") ? "lstm" : "elman", threads: memCfg ? threads : [], steps: Number(o.memorySteps) },
+    python: compare.includes("pytorch") ? findTorchPython() : null, rows, json: Boolean(o.json) });
   if (rowsFile) console.error(`rows: ${rowsFile} (docs/performance.md: node --import tsx scripts/performance-report.ts)`);
   process.exit(0);
 }

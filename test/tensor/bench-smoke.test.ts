@@ -17,3 +17,17 @@ test("npm run bench --json prints one result line per measurement with tool, con
   assert.ok(j.peak_rss_mb > 0);
   assert.match(j.backend, /^wasm-(relaxed-)?simd$/);
 });
+
+test("npm run bench --generate --json prints a generation line (ms per token) and a memory probe line", () => {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "--generate", "--cell", "elman", "--compare", "none", "--threads", "1",
+    "--reps", "1", "--min-seconds", "0", "--warmup-seconds", "0", "--tokens", "8", "--memory-config", "C2", "--memory-steps", "1", "--json"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((j) => j.kind), ["generate", "memory"], r.stdout);
+  const [g, m] = rows;
+  assert.deepEqual([g.tool, g.config, g.cell, g.mode, g.threads, g.tokens], ["recurrent", "C1", "elman", "generate", 1, 8]);
+  assert.ok(g.ms_per_token > 0 && Math.abs(g.ms_per_token * g.tokens_per_s - 1000) < 1e-6, `ms_per_token ${g.ms_per_token}`);
+  assert.ok(g.ms_min <= g.ms_per_token && g.ms_per_token <= g.ms_max);
+  assert.deepEqual([m.config, m.cell, m.threads, m.steps.length], ["C2", "lstm", 1, 1]);
+  assert.ok(m.idle_rss_mb > 0 && m.steps[0].hwm_mb >= m.idle_rss_mb && m.steps[0].wasm_high_water_mb > 0);
+});
