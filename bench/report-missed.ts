@@ -42,7 +42,7 @@ export function memoryLine(speed: SpeedRow[], mem: MemoryRow[]): string {
     return { p, last, first, batch, rest, heapOver: last.wasm_high_water_mb - need, growth: last.wasm_high_water_mb - first.wasm_high_water_mb };
   });
   const where = `Where it goes (the memory probe: the same steps in one process per thread count, ${parts[0].p.steps.length} of them): ` + parts.map(({ p, last, batch, rest, heapOver, growth }) =>
-    `at ${p.threads} thread${p.threads > 1 ? "s" : ""}, peak ${mb(last.hwm_mb)} = the process before anything is built (Node, tsx, the toolkit's modules, the backend and its workers) ${mb(p.idle_rss_mb)}` +
+    `at ${p.threads} thread${p.threads > 1 ? "s" : ""}, peak ${mb(last.hwm_mb)} = the process before anything is built (Node, tsx, the toolkit's modules, the backend and any worker thread) ${mb(p.idle_rss_mb)}` +
     ` + the wasm heap's high-water mark ${mb(last.wasm_high_water_mb)} (the need ${heapOver >= 0 ? "+" : "−"} ${mb(Math.abs(heapOver))}; ${Math.abs(growth) < 0.05 ? "no growth after the first step" : `${mb(growth)} of growth after the first step`})` +
     (batch ? ` + the bench's JavaScript batch, copied into the heap and not yet collected, ${mb(batch)}` : "") + ` + ${mb(rest)} else (V8's heap and code)`).join("; ") + ".";
   // What would close it: the largest excess over the limit, against each part above the need.
