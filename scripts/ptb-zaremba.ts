@@ -21,14 +21,16 @@
 // Two GEMM threads (both cores): the machine should be otherwise quiet, since the wall time is
 // one of the figures. The rows go to docs/results/ptb-<model>/: train.json (command, exit code,
 // wall time, load, the CLI's --json line and training options), metrics.jsonl (the run's own) and
-// eval-test.json; scripts/results/report.ts turns them into sections of docs/results.md.
+// eval-test.json (best validation weights) and eval-test-last.json (the last weights, what main.lua
+// tests); scripts/results/report.ts turns them into sections of docs/results.md.
 //
 //   node --import tsx scripts/ptb-zaremba.ts small            (about 50 min on 2 cores)
 //   node --import tsx scripts/ptb-zaremba.ts medium [--time-limit 1800]
 //   node --import tsx scripts/ptb-zaremba.ts small --smoke    (20 s of training into a temp dir, rows not kept)
+//   node --import tsx scripts/ptb-zaremba.ts small --evaluate-only (the test evaluations again, then the rows)
 //   node --import tsx scripts/ptb-zaremba.ts small --collect-only  (the rows again from runs/ptb-small)
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir, loadavg, cpus, availableParallelism } from "node:os";
 import { join } from "node:path";
 import { writeRows, readRows } from "./rows.ts";
@@ -57,14 +59,17 @@ export const PRESETS = {
 };
 const limit = smoke ? "20" : limitAt > 0 ? process.argv[limitAt + 1] : model === "medium" ? "1800" : null;
 const train = [...PRESETS[model], ...(limit ? ["--time-limit", limit] : []), "--out", OUT, "--json"];
+// The test perplexity with the best validation's weights (eval's default) and with the last ones
+// (what main.lua tests: it keeps no best weights).
 const evalTest = ["eval", "--model", OUT, "--text", `${D}/ptb.test.txt`, "--json"];
+const evalTestLast = [...evalTest.slice(0, -1), "--last", "--json"];
 
-interface Ran { args: string[]; code: number; seconds: number; stdout: string; stderr: string; load: number[] }
+interface Ran { args: string[]; code: number; seconds: number; stdout: string; stderr: string; load: number[]; started?: string }
 
 /** Runs `recurrent <args>`, its progress passed through to our stderr, sampling the load average each minute. */
 function run(args: string[]): Promise<Ran> {
   return new Promise((resolve) => {
-    const t0 = performance.now(), load = [loadavg()[0]];
+    const t0 = performance.now(), load = [loadavg()[0]], started = new Date().toISOString();
     const timer = setInterval(() => load.push(loadavg()[0]), 60_000);
     const p = spawn(process.execPath, ["bin/recurrent.mjs", ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
@@ -73,7 +78,7 @@ function run(args: string[]): Promise<Ran> {
     p.on("close", (code) => {
       clearInterval(timer);
       load.push(loadavg()[0]);
-      resolve({ args, code: code ?? -1, seconds: (performance.now() - t0) / 1000, stdout, stderr, load });
+      resolve({ args, code: code ?? -1, seconds: (performance.now() - t0) / 1000, stdout, stderr, load, started });
     });
   });
 }
@@ -92,30 +97,42 @@ function row(job: string, r: Ran, extra: Partial<JobRow> = {}): JobRow & { load?
 
 async function main(): Promise<void> {
   const logs = join(RUNS, "logs");
-  let t: Ran, e: Ran;
+  const logged = (n: string): Ran => JSON.parse(readFileSync(join(logs, `${n}.json`), "utf8")) as Ran;
+  const evaluate = async (name: string, args: string[]): Promise<Ran> => {
+    const r = await run(args);
+    writeFileSync(join(logs, `${name}.json`), JSON.stringify(r));
+    return r;
+  };
+  let t: Ran, e: Ran, last: Ran;
   if (process.argv.includes("--collect-only")) {
-    [t, e] = ["train", "eval-test"].map((n) => JSON.parse(readFileSync(join(logs, `${n}.json`), "utf8")) as Ran);
+    [t, e, last] = ["train", "eval-test", "eval-test-last"].map(logged);
+  } else if (process.argv.includes("--evaluate-only")) {
+    t = logged("train");
+    e = await evaluate("eval-test", evalTest);
+    last = await evaluate("eval-test-last", evalTestLast);
   } else {
     if (!smoke) rmSync(RUNS, { recursive: true, force: true });
     mkdirSync(logs, { recursive: true });
     t = await run(train);
     writeFileSync(join(logs, "train.json"), JSON.stringify(t));
-    e = await run(evalTest);
-    writeFileSync(join(logs, "eval-test.json"), JSON.stringify(e));
+    e = await evaluate("eval-test", evalTest);
+    last = await evaluate("eval-test-last", evalTestLast);
   }
   const config = existsSync(join(OUT, "config.json")) ? JSON.parse(readFileSync(join(OUT, "config.json"), "utf8")) : {};
   const { text: _t, validText: _v, testText: _x, ...options } = config.training?.options ?? {};
-  const rows = { train: row(`ptb-${model}`, t, { options }), test: row(`ptb-${model}-test`, e) };
+  const rows = { train: row(`ptb-${model}`, t, { options }), test: row(`ptb-${model}-test`, e), last: row(`ptb-${model}-test-last`, last) };
   if (smoke) {
-    process.stderr.write(`smoke: train exit ${t.code} in ${t.seconds.toFixed(0)} s, eval exit ${e.code}; test perplexity ${rows.test.result?.parts?.["ptb.test.txt"]?.perplexity}\n`);
+    process.stderr.write(`smoke: train exit ${t.code} in ${t.seconds.toFixed(0)} s, eval exits ${e.code} and ${last.code}; test perplexity ${rows.test.result?.parts?.["ptb.test.txt"]?.perplexity} (last weights ${rows.last.result?.parts?.["ptb.test.txt"]?.perplexity})\n`);
     rmSync(RUNS, { recursive: true, force: true });
-    process.exitCode = t.code || e.code;
+    process.exitCode = t.code || e.code || last.code;
     return;
   }
   mkdirSync(ROWS, { recursive: true });
-  writeRows(join(ROWS, "train.json"), [{ ...rows.train, date: new Date(Date.now() - 1000 * (t.seconds + e.seconds)).toISOString(),
-    cpus: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown CPU", node: process.version }]);
+  // When the training started (a log from before `started` was recorded: its file's time less its length).
+  const date = t.started ?? new Date(statSync(join(logs, "train.json")).mtimeMs - 1000 * t.seconds).toISOString();
+  writeRows(join(ROWS, "train.json"), [{ ...rows.train, date, cpus: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown CPU", node: process.version }]);
   writeRows(join(ROWS, "eval-test.json"), [rows.test]);
+  writeRows(join(ROWS, "eval-test-last.json"), [rows.last]);
   copyFileSync(join(OUT, "metrics.jsonl"), join(ROWS, "metrics.jsonl"));
   process.stderr.write(`rows in ${ROWS}; now: node --import tsx scripts/results.ts --report-only\n`);
   const m = readRows(join(ROWS, "metrics.jsonl"));
