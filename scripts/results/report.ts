@@ -186,7 +186,8 @@ export function report(): string {
     `| this run | ${f2(p.epochs)} epochs (${int(p.steps)} updates, ${int(p.tokens_per_s)} words/s, ${f1(p.seconds)} s of training) | ${f2(p.metrics?.perplexity)} | ${f2(pt.perplexity)} |`,
     `| Zaremba et al. 2014, small, non-regularised | 13 epochs (${f1(13 * data.ptb.trainTokens / 1e6)} million words) | 120.7 | 114.5 |`, "",
     `This run stops after ${f2(p.epochs)} epochs of a different schedule, so the gap to the published figures does not measure the model or the toolkit. ` +
-    `At its ${int(p.tokens_per_s)} words/s on one thread, 13 epochs of the ${int(data.ptb.trainTokens)} training words would take about ${f1(hours)} hours.`, "");
+    `At its ${int(p.tokens_per_s)} words/s on one thread, 13 epochs of the ${int(data.ptb.trainTokens)} training words would take about ${f1(hours)} hours.` +
+    (runRows("ptb-small").train ? " The next section runs their schedule in full, on two threads." : ""), "");
   if (lossChart("ptb")) L.push(`![PTB loss](${plot("ptb")})`, "");
   L.push("```sh", cmd(pj), cmd(ptb.follow["eval-test"]), "```", "");
   L.push(...zarembaSmall(data.ptb), ...zarembaMedium(data.ptb));
