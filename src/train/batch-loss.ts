@@ -40,6 +40,10 @@ export interface ForwardLossOptions {
   countFrom?: number;
   /** Many-to-many: dL/dOut is of this multiple of the (mean) loss (Trainer's sum over time). */
   gradScale?: number;
+  /** Many-to-many with `grad`: where to write dL/dOut, T·B·outputSize numbers, overwritten (the
+   *  Trainer reuses one across steps: a fresh one each step is garbage the size of the logits,
+   *  16 MB for a PTB batch, which the fast backend's heap gets back only when V8 collects it). */
+  into?: Vec;
 }
 
 /** One forward over `batch` and its loss (and dL/dOut with `grad`), as training forms them. */
@@ -64,7 +68,8 @@ export function forwardLoss(model: Network, batch: Batch, spec: LossSpec, opts: 
   if (countFrom > 0) {
     rowMask = new Uint8Array(T * B).map((_, k) => (k >= countFrom * B && (!batch.mask || batch.mask[k]) ? 1 : 0));
   }
-  const dOut = grad ? zeros(T * B * O, model.dtype) : null;
+  if (grad && opts.into) check(opts.into.length === T * B * O, "forwardLoss: into", `T·B·O = ${T * B * O} numbers`, opts.into.length);
+  const dOut = grad ? opts.into ?? zeros(T * B * O, model.dtype) : null;
   return { loss: lossAndGrad(spec.loss, out, T * B, O, batch.targets, rowMask, dOut, opts.gradScale ?? 1), state, dOut, summary: false };
 }
 

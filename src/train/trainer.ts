@@ -10,6 +10,7 @@ import type { RandomSource } from "../model/dropout.ts";
 import { Rng } from "../rand.ts";
 import { targetsRange, type Batch } from "../data/batch.ts";
 import type { Vec } from "../tensor/types.ts";
+import { Workspace } from "../cells/workspace.ts";
 import { clipByGlobalNorm, clipByValue, globalNorm } from "./clip.ts";
 import { detach, forwardLoss, type BatchEvaluator, type LossSpec } from "./batch-loss.ts";
 import type { Optimizer } from "./optim/index.ts";
@@ -61,6 +62,8 @@ export class Trainer implements BatchEvaluator {
   clipEvents = 0;
   /** The dropout masks' source in training; null when the model has no dropout. */
   private readonly random: RandomSource | null;
+  /** dL/dOut of a many-to-many step, reused from step to step. */
+  private readonly ws: Workspace;
   constructor(readonly model: Network, readonly opts: TrainerOptions) {
     const tb = opts.tbptt;
     if (tb) {
@@ -70,6 +73,7 @@ export class Trainer implements BatchEvaluator {
       if (model.config.bidirectional) throw new RecurrentError("tbptt: a bidirectional model reads each sequence whole (its reverse direction starts at the last step); train it with full BPTT");
     }
     this.random = model.config.dropout > 0 ? opts.rng ?? new Rng(1) : null;
+    this.ws = new Workspace(model.dtype);
     const reduction = opts.lossReduction ?? "mean";
     check(LOSS_REDUCTIONS.includes(reduction), "lossReduction", LOSS_REDUCTIONS.join(" or "), reduction);
     // A many-to-one loss has one step per sequence: there is no sum over time to take.
@@ -85,7 +89,8 @@ export class Trainer implements BatchEvaluator {
     if (sumOverTime && batch.mask) throw new RecurrentError("lossReduction: \"sum-over-time\" is defined for unpadded batches (language-model chunks); this batch has a mask");
     // Training (grad) drops with fresh masks from the run's source; evaluation never does.
     const r = forwardLoss(m, batch, this.opts, { state0, dropout: grad ? this.random : null, grad, countFrom,
-      gradScale: sumOverTime ? batch.T - countFrom : 1 });
+      gradScale: sumOverTime ? batch.T - countFrom : 1,
+      into: grad && !this.opts.manyToOne ? this.ws.get("dOut", batch.T * batch.B * m.outputSize) : undefined });
     if (r.summary) {
       if (grad) m.backwardSummary(r.dOut!, null, { inputGrad: false });
       return { loss: r.loss, state: detach(r.state) };
