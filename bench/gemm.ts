@@ -25,6 +25,9 @@ const SHAPES: Shape[] = [
   { name: "C3 x·W_ihᵀ hoisted", tA: false, tB: true, M: T3 * B3, N: 4 * H3, K: H3 },
   { name: "C3 dW_hh = dgᵀ·h", tA: true, tB: false, M: 4 * H3, N: H3, K: T3 * B3 },
   { name: "C2 step h·W_hhᵀ", tA: false, tB: true, M: 64, N: 128, K: 32 },
+  // Generation at batch 1 (streamTokens): one row; the 4×8 register tile's 8 columns are rows
+  // of A in this (swapped) mode, so 7 of 8 lanes carry padding.
+  { name: "C1 generate h·W_hhᵀ (batch 1)", tA: false, tB: true, M: 1, N: 4 * H, K: H },
   // PTB's word head (Zaremba small: 20 steps × 20 rows, 200 units, 10,000 words): most of its step.
   { name: "PTB head h·Wᵀ", tA: false, tB: true, M: 400, N: 10_000, K: 200 },
   { name: "PTB head dW = dzᵀ·h", tA: true, tB: false, M: 10_000, N: 200, K: 400 },
