@@ -20,6 +20,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CONFIGS, makeBatch, minTrainBytes, type Cell } from "./configs.ts";
 import { timeSteps } from "./measure.ts";
+import { childJson, installFast } from "./tools.ts";
 import { torchEnv, type TorchVariant } from "./torch-variants.ts";
 import { generateTable, type GenerateRow, type MemoryRow } from "./report-generate.ts";
 import type { RowWriter } from "./rows.ts";
@@ -36,13 +37,6 @@ export type GenerateResult = Omit<GenerateRow, "kind">;
 const RUN = fileURLToPath(new URL("./run.ts", import.meta.url));
 const PY = fileURLToPath(new URL("./pytorch_bench.py", import.meta.url));
 const MB = 2 ** 20;
-
-async function installFast(threads: number) {
-  const { useFastBackendNode, threadsReady } = await import("../src/node/threads.ts");
-  const fb = useFastBackendNode({ threads, fusedGates: true });
-  if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
-  return fb;
-}
 
 /** Ours, in this process (the child's side): streamTokens over the C1 model at batch 1. */
 export async function measureGenerate(a: GenerateArgs): Promise<GenerateResult> {
@@ -116,15 +110,6 @@ export async function measureMemory(a: MemoryArgs): Promise<Omit<MemoryRow, "kin
   return { tool: "recurrent", config: a.config, cell: a.cell, mode: "train", threads: a.threads, backend, need_mb: minTrainBytes(c, a.cell) / MB, idle_rss_mb: idle, built, steps };
 }
 
-function lastJson(r: ReturnType<typeof spawnSync>, what: string): Record<string, unknown> | { error: string } {
-  const line = String(r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{"));
-  if (r.status !== 0 || !line) {
-    const lines = String(r.stderr ?? "").trim().split("\n").filter(Boolean);
-    return { error: `${what}: ${lines.reverse().find((l) => /error/i.test(l)) ?? lines[0] ?? `exit ${r.status}`}` };
-  }
-  return JSON.parse(line) as Record<string, unknown>;
-}
-
 export interface GenerateOptions {
   cells: Cell[]; threads: number[]; torchThreads: number[]; variants: TorchVariant[];
   tokens: number; reps: number; minSeconds: number; warmupSeconds: number; runs: number;
@@ -156,19 +141,19 @@ export async function runGenerate(o: GenerateOptions): Promise<void> {
   note(`generation, batch 1: C1 (one-hot 65, 256 units, head 65), ${o.tokens} tokens a repetition after a one-token prompt`);
   for (const cell of o.cells) {
     for (const t of o.threads) {
-      emit(fastest(() => lastJson(spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", "generate", "--cell", cell, "--threads", String(t), ...common],
+      emit(fastest(() => childJson(spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", "generate", "--cell", cell, "--threads", String(t), ...common],
         { encoding: "utf8", maxBuffer: 1 << 24 }), `recurrent ${cell} ×${t}`)));
     }
     if (o.python) for (const variant of o.variants) for (const t of o.torchThreads) {
       emit(fastest(() => {
-        const r = lastJson(spawnSync(o.python!, [PY, "--config", GENERATE_CONFIG, "--cell", cell, "--mode", "generate", "--threads", String(t), ...common],
+        const r = childJson(spawnSync(o.python!, [PY, "--config", GENERATE_CONFIG, "--cell", cell, "--mode", "generate", "--threads", String(t), ...common],
           { encoding: "utf8", env: torchEnv(variant, t) }), `pytorch (${variant}) ${cell} ×${t}`);
         return "error" in r ? r : withMs({ ...(r as { tokens_per_s: number; min: number; max: number }), variant });
       }));
     }
   }
   for (const t of o.memory.threads) {
-    const r = lastJson(spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", "memory", "--config", o.memory.config, "--cell", o.memory.cell,
+    const r = childJson(spawnSync(process.execPath, ["--import", "tsx", RUN, "--child", "memory", "--config", o.memory.config, "--cell", o.memory.cell,
       "--threads", String(t), "--memory-steps", String(o.memory.steps)], { encoding: "utf8", maxBuffer: 1 << 24 }), `memory probe ${o.memory.config} ×${t}`);
     if ("error" in r) { note(`  ! ${r.error}`); continue; }
     const row = o.rows.write({ kind: "memory", ...r }) as unknown as MemoryRow;

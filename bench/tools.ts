@@ -34,6 +34,25 @@ export interface ChildArgs {
   variant?: TorchVariant;
 }
 
+/** Installs the fast backend in this (child) process with `threads` threads, once they have started. */
+export async function installFast(threads: number, opts: { fusedGates?: boolean; sequenceSplitMaxWeightBytes?: number } = {}) {
+  const { useFastBackendNode, threadsReady } = await import("../src/node/threads.ts");
+  const fb = useFastBackendNode({ threads, fusedGates: opts.fusedGates ?? true, ...opts });
+  if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
+  return fb;
+}
+
+/** A child's JSON line (its last on stdout), or its error: the error line of stderr, not Node's
+ *  closing "Node.js v20…" line or a stack frame, after `what`. */
+export function childJson(r: ReturnType<typeof spawnSync>, what: string): Record<string, unknown> | { error: string } {
+  const line = String(r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{"));
+  if (r.status !== 0 || !line) {
+    const lines = String(r.stderr ?? "").trim().split("\n").filter(Boolean);
+    return { error: `${what}: ${lines.reverse().find((l) => /error/i.test(l)) ?? lines[0] ?? `exit ${r.status}`}` };
+  }
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
 /** Measure in this process and return the result (the child's side). */
 export async function measureChild(a: ChildArgs): Promise<Result> {
   const c = CONFIGS.find((x) => x.name === a.config)!;
@@ -41,10 +60,7 @@ export async function measureChild(a: ChildArgs): Promise<Result> {
   if (a.tool === "recurrent") {
     const { recurrentStep } = await import("./tool-recurrent.ts");
     if (a.backend !== "reference") {
-      const { useFastBackendNode, threadsReady } = await import("../src/node/threads.ts");
-      const fb = useFastBackendNode({ threads: a.threads, fusedGates: a.backend === "fast",
-        ...(a.threadSplit === "columns" ? { sequenceSplitMaxWeightBytes: 0 } : {}) });
-      if (!(await threadsReady(fb))) throw new Error("worker threads did not start");
+      await installFast(a.threads, { fusedGates: a.backend === "fast", ...(a.threadSplit === "columns" ? { sequenceSplitMaxWeightBytes: 0 } : {}) });
     }
     backend = (await import("../src/tensor/gemm.ts")).gemmName() + (a.backend === "fast-js-gates" ? ", JS gates" : "");
     step = recurrentStep(c, a.cell, a.mode, makeBatch(c));   // the batch is not kept: one copy of the data
@@ -97,13 +113,8 @@ export function runChild(a: ChildArgs, python: string | null): Result | { error:
       "--mode", a.mode, "--threads", String(a.threads), "--reps", String(a.reps), "--min-seconds", String(a.minSeconds),
       "--warmup-seconds", String(a.warmupSeconds), "--backend", a.backend, "--thread-split", a.threadSplit], { encoding: "utf8", maxBuffer: 1 << 24 });
   }
-  const line = (r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{"));
-  if (r.status !== 0 || !line) {
-    // The error line, not Node's closing "Node.js v20…" line or a stack frame.
-    const lines = (r.stderr ?? "").trim().split("\n").filter(Boolean);
-    const why = lines.reverse().find((l) => /error/i.test(l)) ?? lines[0] ?? `exit ${r.status}`;
-    return { error: `${a.tool}${a.variant ? ` (${a.variant})` : ""} ${a.config} ${a.cell} ${a.mode} ×${a.threads}: ${why}` };
-  }
-  const r0 = JSON.parse(line) as Result;
+  const out = childJson(r, `${a.tool}${a.variant ? ` (${a.variant})` : ""} ${a.config} ${a.cell} ${a.mode} ×${a.threads}`);
+  if ("error" in out) return out as { error: string };
+  const r0 = out as unknown as Result;
   return a.variant ? { ...r0, variant: a.variant } : r0;
 }
