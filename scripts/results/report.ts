@@ -53,11 +53,18 @@ const TARGET = { within: 0.05, minutes: 60 };
 /** "met" or "**missed**", or "–" when the figure is not in the rows. */
 const verdict = (figure: number, met: boolean) => (!Number.isFinite(figure) ? "–" : met ? "met" : "**missed**");
 
+/** A scripts/ptb-zaremba.ts run's rows, with its options, --json result, load over the run and
+ *  the bound a of its `--init uniform:a`. */
+function zarembaRun(run: string) {
+  const { train: j, follow, metrics } = runRows(run);
+  const o = j?.options ?? {};
+  return { j, follow, metrics, o, r: j?.result ?? {}, load: (j as { load?: { mean: number; max: number } } | undefined)?.load, bound: String(o.init).split(":")[1] };
+}
+
 /** The section on the full Zaremba small run (scripts/ptb-zaremba.ts small), from docs/results/ptb-small/. */
 function zarembaSmall(ptb: { trainTokens: number; vocab: number }): string[] {
-  const { train: j, follow, metrics } = runRows("ptb-small");
+  const { j, follow, metrics, o, r, load, bound } = zarembaRun("ptb-small");
   if (!j) return [];
-  const o = j.options ?? {}, r = j.result ?? {}, load = (j as { load?: { mean: number; max: number } }).load;
   // main.lua tests the last weights (it keeps no others); eval's default is the best validation's.
   const test = follow["eval-test-last"]?.result?.parts?.["ptb.test.txt"] ?? {};
   const testBest = follow["eval-test"]?.result?.parts?.["ptb.test.txt"] ?? {};
@@ -73,7 +80,7 @@ function zarembaSmall(ptb: { trainTokens: number; vocab: number }): string[] {
   const L = ["## Word model: Zaremba et al.'s small model, as published", "",
     `The non-regularised small model of Zaremba, Sutskever & Vinyals (2014) trained as their published \`main.lua\` does: ` +
     `${o.layers} LSTM layers of ${o.hidden} units, a ${o.embedding}-wide embedding, the ${int(ptb.vocab)}-word vocabulary, ${o.seq}-step chunks of ${o.batch} streams with the state carried, ` +
-    `every parameter drawn from U(−${String(o.init).split(":")[1]}, ${String(o.init).split(":")[1]}), plain ${String(o.optimizer).toUpperCase()} at ${o.lr} on the loss summed over the ${o.seq} steps ` +
+    `every parameter drawn from U(−${bound}, ${bound}), plain ${String(o.optimizer).toUpperCase()} at ${o.lr} on the loss summed over the ${o.seq} steps ` +
     `(\`--loss-reduction ${o.lossReduction}\`), the global gradient norm clipped at ${o.clip}, ${o.epochs} epochs, the rate halved at the end of every epoch after the fourth ` +
     `(\`--lr-schedule ${o.lrSchedule}\`: ${o.lr} for ${Number.isFinite(held) ? String(+held.toFixed(1)) : "–"} epochs, then halved each epoch), no dropout. ` +
     `Validation at each epoch's end; the test perplexity is \`eval --last\` on ptb.test.txt, the weights after the last epoch, as main.lua tests, ` +
@@ -103,15 +110,14 @@ const ZAREMBA_MEDIUM = { val: 86.2, test: 82.7, epochs: 39 };
 
 /** The section on the budgeted Zaremba medium run (scripts/ptb-zaremba.ts medium), from docs/results/ptb-medium/. */
 function zarembaMedium(ptb: { trainTokens: number; vocab: number }): string[] {
-  const { train: j, follow, metrics } = runRows("ptb-medium");
+  const { j, follow, metrics, o, r, load, bound } = zarembaRun("ptb-medium");
   if (!j) return [];
-  const o = j.options ?? {}, r = j.result ?? {}, load = (j as { load?: { mean: number; max: number } }).load;
   const test = follow["eval-test"]?.result?.parts?.["ptb.test.txt"] ?? {};
   const vals = metrics.filter((m) => typeof m.val_loss === "number");
   const fullHours = ZAREMBA_MEDIUM.epochs * ptb.trainTokens / Math.max(1, r.tokens_per_s ?? 1) / 3600;
   const L = ["## Word model: Zaremba et al.'s medium model, for a budget", "",
     `The regularised medium model: ${o.layers} LSTM layers of ${o.hidden} units, a ${o.embedding}-wide embedding, ${o.seq}-step chunks of ${o.batch} streams, ` +
-    `U(−${String(o.init).split(":")[1]}, ${String(o.init).split(":")[1]}), dropout ${o.dropout} on the embedding's output, between the layers and before the head, ` +
+    `U(−${bound}, ${bound}), dropout ${o.dropout} on the embedding's output, between the layers and before the head, ` +
     `SGD at ${o.lr} on the loss summed over the steps, the norm clipped at ${o.clip}, the rate divided by 1.2 at the end of every epoch after the 6th (\`--lr-schedule ${o.lrSchedule}\`), ` +
     `${o.epochs} epochs in their schedule. Here it trains for ${f1(o.timeLimit / 60)} minutes (\`--time-limit ${o.timeLimit}\`), validating every ${o.evalEvery} updates; ` +
     `${o.threads} GEMM threads; load average ${f1(load?.mean)} on average over the run (${f1(load?.max)} at most).${failed(j)}`, "",
